@@ -1,0 +1,232 @@
+import type { AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto } from '../formats/onnx/proto';
+import { dimsOf, tensorToNumbers, type ExternalData } from '../formats/onnx/tensor';
+
+/** A shape with known dims as numbers and unknown dims as null; undefined when the rank is unknown. */
+export type Shape = (number | null)[];
+
+export function shapeOfValueInfo(v: ValueInfoProto, symbolic: number | null): Shape | undefined {
+  const t = v.type?.value;
+  if (t?.case !== 'tensorType' || !t.value.shape) return undefined;
+  return t.value.shape.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : symbolic));
+}
+
+const attrInts = (n: NodeProto, name: string): number[] | undefined => {
+  const a = n.attribute.find((x) => x.name === name);
+  return a && a.ints.length > 0 ? a.ints.map(Number) : undefined;
+};
+const attrInt = (n: NodeProto, name: string, dflt: number): number => {
+  const a: AttributeProto | undefined = n.attribute.find((x) => x.name === name);
+  return a ? Number(a.i) : dflt;
+};
+const attrStr = (n: NodeProto, name: string): string => {
+  const a = n.attribute.find((x) => x.name === name);
+  return a ? new TextDecoder().decode(a.s) : '';
+};
+
+const prod = (s: Shape): number | null => s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+
+const UNARY_SAME = new Set([
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'Cast', 'Clip', 'Elu', 'Selu',
+  'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'Erf', 'Gelu', 'Sqrt', 'Neg', 'Exp', 'Log', 'Abs',
+  'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'PRelu', 'Floor', 'Ceil', 'Round', 'Reciprocal', 'Sign', 'Not',
+  'QuantizeLinear', 'DequantizeLinear', 'Mish', 'LRN', 'Celu', 'ThresholdedRelu', 'IsNaN', 'Sin', 'Cos',
+]);
+const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Where', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Mod']);
+
+function broadcast(shapes: Shape[]): Shape | undefined {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: Shape = [];
+  for (let i = 0; i < rank; i++) {
+    let d: number | null = 1;
+    for (const s of shapes) {
+      const v = s[s.length - rank + i];
+      if (v === undefined || v === 1) continue;
+      if (v === null) d = d === 1 ? null : d;
+      else d = v;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+export interface NodeShapeResult {
+  outputs: (Shape | undefined)[];
+  macs: number | null;
+}
+
+/**
+ * Light shape inference, enough to estimate MACs of the ops that dominate compute (Conv, MatMul, Gemm) and to
+ * carry shapes through the ops around them. Symbolic dims (the batch) count as `symbolic` (1: MACs per item).
+ */
+export function inferGraphShapes(
+  graph: GraphProto,
+  constants: ReadonlyMap<string, TensorProto>,
+  external: ExternalData,
+  symbolic: number | null = 1,
+  outer?: ReadonlyMap<string, Shape>,
+): { shapes: Map<string, Shape>; perNode: NodeShapeResult[] } {
+  const shapes = new Map<string, Shape>(outer ?? []);
+  for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) {
+    const s = shapeOfValueInfo(v, symbolic);
+    if (s) shapes.set(v.name, s);
+  }
+  for (const t of graph.initializer) shapes.set(t.name, dimsOf(t));
+  const perNode: NodeShapeResult[] = [];
+  for (const n of graph.node) {
+    let r: NodeShapeResult;
+    try {
+      r = inferNode(n, shapes, constants, external);
+    } catch {
+      r = { outputs: [], macs: null };
+    }
+    r.outputs.forEach((s, i) => {
+      const name = n.output[i];
+      if (s && name && !shapes.has(name)) shapes.set(name, s);
+    });
+    perNode.push(r);
+  }
+  return { shapes, perNode };
+}
+
+function constInts(name: string, constants: ReadonlyMap<string, TensorProto>, external: ExternalData): number[] | undefined {
+  const t = constants.get(name);
+  return t ? Array.from(tensorToNumbers(t, external)) : undefined;
+}
+
+function inferNode(
+  n: NodeProto,
+  shapes: ReadonlyMap<string, Shape>,
+  constants: ReadonlyMap<string, TensorProto>,
+  external: ExternalData,
+): NodeShapeResult {
+  const ins = n.input.map((i) => (i ? shapes.get(i) : undefined));
+  const x = ins[0];
+  const op = n.domain === '' || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+  if (op === 'Constant') {
+    const t = n.attribute.find((a) => a.name === 'value')?.t;
+    return { outputs: [t ? dimsOf(t) : undefined], macs: 0 };
+  }
+  if (UNARY_SAME.has(op)) return { outputs: [x], macs: 0 };
+  if (BROADCAST.has(op)) return { outputs: [ins.every(Boolean) ? broadcast(ins as Shape[]) : undefined], macs: 0 };
+  switch (op) {
+    case 'Conv':
+    case 'ConvInteger':
+    case 'QLinearConv': {
+      const w = op === 'QLinearConv' ? ins[3] : ins[1];
+      const xs = op === 'QLinearConv' ? ins[0] : x;
+      if (!xs || !w) return { outputs: [undefined], macs: null };
+      const spatial = xs.length - 2;
+      const kernel = attrInts(n, 'kernel_shape') ?? (w.slice(2) as number[]);
+      const strides = attrInts(n, 'strides') ?? Array(spatial).fill(1);
+      const dil = attrInts(n, 'dilations') ?? Array(spatial).fill(1);
+      const pads = attrInts(n, 'pads') ?? Array(spatial * 2).fill(0);
+      const autoPad = attrStr(n, 'auto_pad');
+      const out: Shape = [xs[0], w[0]];
+      for (let i = 0; i < spatial; i++) {
+        const inD = xs[i + 2];
+        if (inD === null) { out.push(null); continue; }
+        if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') out.push(Math.ceil(inD / strides[i]));
+        else {
+          const k = (kernel[i] - 1) * dil[i] + 1;
+          out.push(Math.floor((inD + pads[i] + pads[i + spatial] - k) / strides[i]) + 1);
+        }
+      }
+      const perOut = prod(w.slice(1));
+      const outCount = prod(out);
+      return { outputs: [out], macs: perOut !== null && outCount !== null ? perOut * outCount : null };
+    }
+    case 'MaxPool':
+    case 'AveragePool':
+    case 'LpPool': {
+      if (!x) return { outputs: [undefined], macs: 0 };
+      const spatial = x.length - 2;
+      const kernel = attrInts(n, 'kernel_shape') ?? [];
+      const strides = attrInts(n, 'strides') ?? Array(spatial).fill(1);
+      const pads = attrInts(n, 'pads') ?? Array(spatial * 2).fill(0);
+      const ceil = attrInt(n, 'ceil_mode', 0) === 1;
+      const autoPad = attrStr(n, 'auto_pad');
+      const out: Shape = [x[0], x[1]];
+      for (let i = 0; i < spatial; i++) {
+        const d = x[i + 2];
+        if (d === null) { out.push(null); continue; }
+        if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') { out.push(Math.ceil(d / strides[i])); continue; }
+        const v = (d + pads[i] + pads[i + spatial] - kernel[i]) / strides[i] + 1;
+        out.push(ceil ? Math.ceil(v) : Math.floor(v));
+      }
+      return { outputs: [out], macs: 0 };
+    }
+    case 'GlobalAveragePool':
+    case 'GlobalMaxPool':
+      return { outputs: [x ? [x[0], x[1], ...x.slice(2).map(() => 1)] : undefined], macs: 0 };
+    case 'MatMul':
+    case 'MatMulInteger':
+    case 'QLinearMatMul': {
+      const a = x;
+      const b = op === 'QLinearMatMul' ? ins[3] : ins[1];
+      if (!a || !b) return { outputs: [undefined], macs: null };
+      const a2 = a.length === 1 ? [1, a[0]] : a;
+      const b2 = b.length === 1 ? [b[0], 1] : b;
+      const batch = broadcast([a2.slice(0, -2), b2.slice(0, -2)]) ?? [];
+      const m = a2[a2.length - 2], k = a2[a2.length - 1], nn = b2[b2.length - 1];
+      const out: Shape = [...batch, ...(a.length === 1 ? [] : [m]), ...(b.length === 1 ? [] : [nn])];
+      const bp = prod(batch);
+      return { outputs: [out], macs: bp !== null && m !== null && k !== null && nn !== null ? bp * m * k * nn : null };
+    }
+    case 'Gemm': {
+      const a = x, b = ins[1];
+      if (!a || !b || a.length !== 2 || b.length !== 2) return { outputs: [undefined], macs: null };
+      const [m, k] = attrInt(n, 'transA', 0) ? [a[1], a[0]] : [a[0], a[1]];
+      const nn = attrInt(n, 'transB', 0) ? b[0] : b[1];
+      return { outputs: [[m, nn]], macs: m !== null && k !== null && nn !== null ? m * k * nn : null };
+    }
+    case 'Flatten': {
+      if (!x) return { outputs: [undefined], macs: 0 };
+      let axis = attrInt(n, 'axis', 1);
+      if (axis < 0) axis += x.length;
+      return { outputs: [[prod(x.slice(0, axis)), prod(x.slice(axis))]], macs: 0 };
+    }
+    case 'Reshape': {
+      const target = constInts(n.input[1], constants, external);
+      if (!target || !x) return { outputs: [undefined], macs: 0 };
+      const out: Shape = target.map((d, i) => (d === 0 ? (x[i] ?? null) : d === -1 ? -1 : d));
+      const known = prod(out.filter((d) => d !== -1));
+      const total = prod(x);
+      const iNeg = out.indexOf(-1);
+      if (iNeg >= 0) out[iNeg] = known !== null && total !== null && known !== 0 ? total / known : null;
+      return { outputs: [out], macs: 0 };
+    }
+    case 'Transpose': {
+      if (!x) return { outputs: [undefined], macs: 0 };
+      const perm = attrInts(n, 'perm') ?? x.map((_, i) => x.length - 1 - i);
+      return { outputs: [perm.map((p) => x[p])], macs: 0 };
+    }
+    case 'Concat': {
+      if (!ins.every(Boolean) || ins.length === 0) return { outputs: [undefined], macs: 0 };
+      const all = ins as Shape[];
+      let axis = attrInt(n, 'axis', 0);
+      if (axis < 0) axis += all[0].length;
+      const out = [...all[0]];
+      out[axis] = all.reduce<number | null>((s, v) => (s === null || v[axis] === null ? null : s + (v[axis] as number)), 0);
+      return { outputs: [out], macs: 0 };
+    }
+    case 'Unsqueeze':
+    case 'Squeeze': {
+      if (!x) return { outputs: [undefined], macs: 0 };
+      const axes = attrInts(n, 'axes') ?? (n.input[1] ? constInts(n.input[1], constants, external) : undefined);
+      if (op === 'Squeeze') {
+        if (!axes) return { outputs: [x.filter((d) => d !== 1)], macs: 0 };
+        const norm = axes.map((a) => (a < 0 ? a + x.length : a));
+        return { outputs: [x.filter((_, i) => !norm.includes(i))], macs: 0 };
+      }
+      if (!axes) return { outputs: [undefined], macs: 0 };
+      const rank = x.length + axes.length;
+      const norm = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+      const out: Shape = [];
+      let j = 0;
+      for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : x[j++]);
+      return { outputs: [out], macs: 0 };
+    }
+    default:
+      return { outputs: [], macs: null };
+  }
+}

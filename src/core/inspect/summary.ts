@@ -1,0 +1,238 @@
+import { dtypeName } from '../formats/onnx/dtypes';
+import type { OnnxModel } from '../formats/onnx/read';
+import type { GraphProto, NodeProto, TensorProto } from '../formats/onnx/proto';
+import { dimsOf, elementCount, isExternal, tensorByteLength } from '../formats/onnx/tensor';
+import { graphsOf } from '../formats/onnx/walk';
+import { inferGraphShapes, shapeOfValueInfo, type Shape } from './shapes';
+
+/**
+ * What `pareto inspect --json` prints and the app shows. Keys are stable and documented in the README;
+ * add keys, never rename or remove them (bump SUMMARY_VERSION when a meaning changes).
+ */
+export const SUMMARY_VERSION = 1;
+
+export interface TensorSignature {
+  name: string;
+  dtype: string;
+  /** Numbers for fixed dims, strings for symbolic dims ("batch"), null for unknown. */
+  shape: (number | string | null)[] | null;
+}
+
+export interface WeightStat {
+  tensors: number;
+  parameters: number;
+  bytes: number;
+}
+
+export type WeightLocation = 'initializer' | 'constant' | 'subgraph';
+
+export interface LayerRow {
+  /** Node name, or "<OpType>#<index>" when the node has none. */
+  name: string;
+  opType: string;
+  domain: string;
+  /** "main" or the subgraph path ("main/If_0.then_branch"). */
+  graph: string;
+  weights: { name: string; dtype: string; shape: number[]; location: WeightLocation; external: boolean }[];
+  parameters: number;
+  bytes: number;
+  /** Share of all weight bytes in the model (0..1). */
+  share: number;
+  /** Multiply-accumulates per inference item (batch dims taken as 1); null when shapes do not allow it. */
+  macs: number | null;
+}
+
+export interface ModelSummary {
+  summaryVersion: number;
+  format: 'onnx';
+  fileName: string;
+  /** Size of the .onnx file. */
+  fileBytes: number;
+  /** Bytes of external data files the model reads. */
+  externalDataBytes: number;
+  externalDataFiles: string[];
+  irVersion: number;
+  producer: { name: string; version: string };
+  domain: string;
+  modelVersion: number;
+  docString: string;
+  opsets: { domain: string; version: number }[];
+  metadata: { key: string; value: string }[];
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
+  parameters: {
+    total: number;
+    bytes: number;
+    byDtype: { dtype: string; parameters: number; bytes: number }[];
+  };
+  /** Where weights live. `external` is a subset of the others (data kept in external files). */
+  weightLocations: Record<WeightLocation, WeightStat> & { external: WeightStat };
+  ops: { opType: string; domain: string; count: number }[];
+  nodeCount: number;
+  graphCount: number;
+  subgraphs: { path: string; nodes: number; owner: string }[];
+  macs: { total: number; nodesWithMacs: number; nodesUnknown: number };
+  layers: LayerRow[];
+}
+
+function signature(v: { name: string; type?: unknown }): TensorSignature {
+  const vi = v as Parameters<typeof shapeOfValueInfo>[0];
+  const t = vi.type?.value;
+  if (t?.case !== 'tensorType') return { name: v.name, dtype: t?.case ?? 'unknown', shape: null };
+  return {
+    name: v.name,
+    dtype: dtypeName(t.value.elemType),
+    shape: t.value.shape
+      ? t.value.shape.dim.map((d) =>
+          d.value.case === 'dimValue' ? Number(d.value.value) : d.value.case === 'dimParam' ? d.value.value : null,
+        )
+      : null,
+  };
+}
+
+const emptyStat = (): WeightStat => ({ tensors: 0, parameters: 0, bytes: 0 });
+
+function constantTensor(n: NodeProto): TensorProto | undefined {
+  if (n.opType !== 'Constant' || (n.domain !== '' && n.domain !== 'ai.onnx')) return undefined;
+  return n.attribute.find((a) => a.name === 'value')?.t;
+}
+
+export function summarize(model: OnnxModel, fileName: string): ModelSummary {
+  const { proto } = model;
+  const byDtype = new Map<string, { parameters: number; bytes: number }>();
+  const locations = { initializer: emptyStat(), constant: emptyStat(), subgraph: emptyStat(), external: emptyStat() };
+  const ops = new Map<string, { opType: string; domain: string; count: number }>();
+  const layers: LayerRow[] = [];
+  const subgraphs: ModelSummary['subgraphs'] = [];
+  let nodeCount = 0;
+  let graphCount = 0;
+  let macsTotal = 0;
+  let nodesWithMacs = 0;
+  let nodesUnknown = 0;
+
+  const addWeight = (t: TensorProto, location: WeightLocation) => {
+    const count = elementCount(t);
+    const bytes = tensorByteLength(t);
+    const dt = dtypeName(t.dataType);
+    const e = byDtype.get(dt) ?? { parameters: 0, bytes: 0 };
+    e.parameters += count;
+    e.bytes += bytes;
+    byDtype.set(dt, e);
+    const s = locations[location];
+    s.tensors++;
+    s.parameters += count;
+    s.bytes += bytes;
+    if (isExternal(t)) {
+      locations.external.tensors++;
+      locations.external.parameters += count;
+      locations.external.bytes += bytes;
+    }
+  };
+
+  // Shapes of an enclosing graph are visible in its subgraphs.
+  const scopeShapes = new Map<GraphProto, Map<string, Shape>>();
+  for (const scope of graphsOf(proto)) {
+    graphCount++;
+    const { graph, path, depth } = scope;
+    if (depth > 0) subgraphs.push({ path, nodes: graph.node.length, owner: scope.owner?.opType ?? '' });
+    const weights = new Map<string, { t: TensorProto; location: WeightLocation }>();
+    for (const t of graph.initializer) {
+      const location: WeightLocation = depth > 0 ? 'subgraph' : 'initializer';
+      weights.set(t.name, { t, location });
+      addWeight(t, location);
+    }
+    for (const n of graph.node) {
+      const t = constantTensor(n);
+      if (t && n.output[0]) {
+        const location: WeightLocation = depth > 0 ? 'subgraph' : 'constant';
+        weights.set(n.output[0], { t, location });
+        addWeight(t, location);
+      }
+    }
+    const constants = new Map<string, TensorProto>([...weights].map(([k, v]) => [k, v.t]));
+    const outer = scope.owner ? findOuterShapes(scopeShapes, proto.graph!, scope.owner) : undefined;
+    const { shapes, perNode } = inferGraphShapes(graph, constants, model.external, 1, outer);
+    scopeShapes.set(graph, shapes);
+
+    graph.node.forEach((n, i) => {
+      nodeCount++;
+      const key = `${n.domain}:${n.opType}`;
+      const op = ops.get(key) ?? { opType: n.opType, domain: n.domain, count: 0 };
+      op.count++;
+      ops.set(key, op);
+      if (constantTensor(n)) return; // a Constant's tensor is listed on the nodes that use it
+      const ws = n.input
+        .filter((name) => name && weights.has(name))
+        .map((name) => {
+          const { t, location } = weights.get(name)!;
+          return { name, dtype: dtypeName(t.dataType), shape: dimsOf(t), location, external: isExternal(t), t };
+        });
+      const macs = perNode[i]?.macs ?? null;
+      if (macs === null) nodesUnknown++;
+      else if (macs > 0) {
+        nodesWithMacs++;
+        macsTotal += macs;
+      }
+      layers.push({
+        name: n.name || `${n.opType}#${i}`,
+        opType: n.opType,
+        domain: n.domain,
+        graph: path,
+        weights: ws.map(({ t: _t, ...w }) => w),
+        parameters: ws.reduce((s, w) => s + elementCount(w.t), 0),
+        bytes: ws.reduce((s, w) => s + tensorByteLength(w.t), 0),
+        share: 0,
+        macs,
+      });
+    });
+  }
+
+  const totalBytes = [...byDtype.values()].reduce((s, v) => s + v.bytes, 0);
+  for (const l of layers) l.share = totalBytes > 0 ? l.bytes / totalBytes : 0;
+  const externalFiles = [...model.external.keys()];
+
+  return {
+    summaryVersion: SUMMARY_VERSION,
+    format: 'onnx',
+    fileName,
+    fileBytes: model.byteLength,
+    externalDataBytes: externalFiles.reduce((s, k) => s + model.external.get(k)!.length, 0),
+    externalDataFiles: externalFiles,
+    irVersion: Number(proto.irVersion),
+    producer: { name: proto.producerName, version: proto.producerVersion },
+    domain: proto.domain,
+    modelVersion: Number(proto.modelVersion),
+    docString: proto.docString,
+    opsets: proto.opsetImport.map((o) => ({ domain: o.domain || 'ai.onnx', version: Number(o.version) })),
+    metadata: proto.metadataProps.map((m) => ({ key: m.key, value: m.value })),
+    inputs: inputsOf(proto.graph!).map(signature),
+    outputs: proto.graph!.output.map(signature),
+    parameters: {
+      total: [...byDtype.values()].reduce((s, v) => s + v.parameters, 0),
+      bytes: totalBytes,
+      byDtype: [...byDtype].map(([dtype, v]) => ({ dtype, ...v })).sort((a, b) => b.bytes - a.bytes),
+    },
+    weightLocations: locations,
+    ops: [...ops.values()].sort((a, b) => b.count - a.count || a.opType.localeCompare(b.opType)),
+    nodeCount,
+    graphCount,
+    subgraphs,
+    macs: { total: macsTotal, nodesWithMacs, nodesUnknown },
+    layers,
+  };
+}
+
+/** Graph inputs that are real inputs (older exporters also list initializers as inputs). */
+export function inputsOf(graph: GraphProto) {
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  return graph.input.filter((i) => !inits.has(i.name));
+}
+
+function findOuterShapes(
+  scopeShapes: Map<GraphProto, Map<string, Shape>>,
+  _main: GraphProto,
+  owner: NodeProto,
+): Map<string, Shape> | undefined {
+  for (const [g, shapes] of scopeShapes) if (g.node.includes(owner)) return shapes;
+  return undefined;
+}
