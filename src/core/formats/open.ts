@@ -2,6 +2,9 @@ import { ParetoError } from '../errors';
 import { summarize, type ModelSummary } from '../inspect/summary';
 import { readOnnx, type OnnxModel } from './onnx/read';
 import { normaliseLocation } from './onnx/tensor';
+import { baseName, pickModelFile } from './files';
+
+export { pickModelFile };
 
 /** A file the user gave us: a name (or relative path) and its bytes. */
 export interface InputFile {
@@ -13,27 +16,6 @@ export interface OpenedModel {
   fileName: string;
   model: OnnxModel;
   summary: ModelSummary;
-}
-
-const baseName = (p: string) => p.replace(/\\/g, '/').split('/').pop() ?? p;
-
-/** Which of several dropped files is the model; the rest are its external data. */
-export function pickModelFile(files: readonly { name: string }[]): number {
-  if (files.length === 0) throw new ParetoError('bad-input', 'No file was given.');
-  const onnx = files.map((f, i) => [f, i] as const).filter(([f]) => /\.onnx$/i.test(f.name));
-  if (onnx.length > 1) {
-    throw new ParetoError(
-      'bad-input',
-      `Open one model at a time: got ${onnx.map(([f]) => f.name).join(', ')}. ` +
-        'Drop a single .onnx file, together with its external data files if it has any.',
-    );
-  }
-  if (onnx.length === 1) return onnx[0][1];
-  if (files.length === 1) return 0; // no extension: let the reader sniff it and say what it is
-  throw new ParetoError(
-    'bad-input',
-    `None of the ${files.length} files (${files.map((f) => f.name).join(', ')}) is an .onnx model.`,
-  );
 }
 
 /**

@@ -5,8 +5,9 @@ import { externalRef, isExternal, normaliseLocation, tensorByteLength, type Exte
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
 
-/** Protobuf messages cannot exceed 2 GiB; larger ONNX models must keep weights in external data. */
-export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
+import { MAX_PROTOBUF_BYTES } from '../limits';
+
+export { MAX_PROTOBUF_BYTES };
 
 export interface OnnxModel {
   proto: ModelProto;

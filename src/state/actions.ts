@@ -1,0 +1,77 @@
+import { openInWorker } from '../workers/client';
+import type { OpenResult, OpenSource } from '../workers/protocol';
+import type { LoadedModel } from './models';
+import { studio } from './store';
+
+/** Actions live at module level: components call them; tests call them without rendering. */
+
+let current: AbortController | null = null;
+let seq = 0;
+
+async function open(source: OpenSource, label: string, files: Blob[], kind: LoadedModel['source']): Promise<boolean> {
+  current?.abort();
+  const ctrl = new AbortController();
+  current = ctrl;
+  studio.setState({ loading: { label, startedAt: performance.now() } });
+  let result: OpenResult;
+  try {
+    result = await openInWorker(source, ctrl.signal);
+  } finally {
+    if (current === ctrl) {
+      current = null;
+      studio.setState({ loading: null });
+    }
+  }
+  if (ctrl.signal.aborted && !result.ok && result.error.code === 'aborted') return false;
+  if (!result.ok) {
+    studio.setState({ error: { ...result.error, context: label } });
+    return false;
+  }
+  const model: LoadedModel = {
+    id: `m${++seq}`,
+    name: result.summary.fileName,
+    source: kind,
+    files,
+    summary: result.summary,
+    readMs: result.readMs,
+    parseMs: result.parseMs,
+    loadedAt: Date.now(),
+  };
+  studio.setState((s) => ({ models: [...s.models, model], activeModelId: model.id, error: null }));
+  return true;
+}
+
+/** Files the user dropped or picked: one .onnx plus, optionally, its external data files. */
+export function openFiles(files: File[]): Promise<boolean> {
+  if (files.length === 0) return Promise.resolve(false);
+  const label = files.length === 1 ? files[0].name : `${files.length} files`;
+  return open({ kind: 'files', files }, label, files, 'file');
+}
+
+/** A sample shipped with the app (served from this origin). */
+export async function openSample(url: string, name: string): Promise<boolean> {
+  return open({ kind: 'url', url, name }, name, [], 'sample');
+}
+
+export function cancelLoading(): void {
+  current?.abort();
+}
+
+export function dismissError(): void {
+  studio.setState({ error: null });
+}
+
+export function selectModel(id: string): void {
+  if (studio.getState().models.some((m) => m.id === id)) studio.setState({ activeModelId: id });
+}
+
+export function closeModel(id: string): void {
+  studio.setState((s) => {
+    const models = s.models.filter((m) => m.id !== id);
+    const activeModelId = s.activeModelId === id ? (models.at(-1)?.id ?? null) : s.activeModelId;
+    return { models, activeModelId };
+  });
+}
+
+export const activeModel = (s: ReturnType<typeof studio.getState>) =>
+  s.models.find((m) => m.id === s.activeModelId) ?? null;

@@ -1,0 +1,34 @@
+import { activeModel } from '../../state/actions';
+import { useStudio } from '../../state/hooks';
+import { ModelSummaryView } from '../inspect/ModelSummaryView';
+import { DropZone } from './DropZone';
+import { ErrorBanner } from './ErrorBanner';
+import { Header } from './Header';
+import { ModelTabs } from './ModelTabs';
+
+export function App() {
+  const model = useStudio(activeModel);
+  const loading = useStudio((s) => s.loading);
+  return (
+    <DropZone>
+      <Header />
+      <main className="main">
+        <ErrorBanner />
+        <ModelTabs />
+        {model ? (
+          <ModelSummaryView key={model.id} model={model} />
+        ) : (
+          !loading && (
+            <section className="empty" data-testid="empty-state">
+              <h2>Drop an ONNX model anywhere on this page</h2>
+              <p>
+                Or use <strong>Open model</strong> above. Models with external data: select the <code>.onnx</code>{' '}
+                together with its data files. Nothing is uploaded: the model never leaves this machine.
+              </p>
+            </section>
+          )
+        )}
+      </main>
+    </DropZone>
+  );
+}

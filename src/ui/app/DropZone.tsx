@@ -1,0 +1,34 @@
+import { useState, type ReactNode } from 'react';
+import { openFiles } from '../../state/actions';
+
+/** The whole window accepts dropped files: a model, or a model with its external data files. */
+export function DropZone({ children }: { children: ReactNode }) {
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className="app"
+      data-testid="drop-zone"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node)) setOver(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void openFiles([...e.dataTransfer.files]);
+      }}
+    >
+      {children}
+      {over && (
+        <div className="drop-overlay" aria-hidden>
+          <div>Drop to open: an .onnx model, with its external data files if it has any</div>
+        </div>
+      )}
+    </div>
+  );
+}

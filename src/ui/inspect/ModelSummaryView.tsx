@@ -1,0 +1,96 @@
+import type { LoadedModel } from '../../state/models';
+import { formatBytes, formatCount } from '../../core/format';
+import { LayerTable } from './LayerTable';
+import { OpHistogram } from './OpHistogram';
+import { SignatureTable } from './SignatureTable';
+import { WeightsPanel } from './WeightsPanel';
+
+
+export function ModelSummaryView({ model }: { model: LoadedModel }) {
+  const s = model.summary;
+  const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ') || 'unknown producer';
+  return (
+    <article className="summary" data-testid="model-summary" data-file-name={s.fileName}>
+      <div className="summary-head">
+        <div>
+          <h2 data-testid="model-name">{s.fileName}</h2>
+          <div className="muted">
+            {producer} · IR version {s.irVersion} · opsets{' '}
+            <span data-testid="opsets">{s.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}</span>
+            {s.docString && <> · {s.docString}</>}
+          </div>
+        </div>
+        <div className="muted small">
+          {model.source === 'sample' ? 'sample · ' : ''}parsed in {model.parseMs.toFixed(0)} ms in a worker
+        </div>
+      </div>
+
+      <div className="cards">
+        <Card label="File size" value={formatBytes(s.fileBytes + s.externalDataBytes)} hint={s.externalDataBytes > 0 ? `${formatBytes(s.externalDataBytes)} in ${s.externalDataFiles.length} external file(s)` : 'one file'} testId="card-size" />
+        <Card label="Parameters" value={formatCount(s.parameters.total)} hint={`${s.parameters.total.toLocaleString('en-US')} values`} testId="card-params" />
+        <Card label="Weight bytes" value={formatBytes(s.parameters.bytes)} hint={s.parameters.byDtype.map((d) => d.dtype).join(', ') || 'none'} testId="card-weights" />
+        <Card label="MACs / item" value={s.macs.total > 0 ? formatCount(s.macs.total) : '–'} hint={s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} testId="card-macs" />
+        <Card label="Nodes" value={String(s.nodeCount)} hint={`${s.ops.length} op types${s.graphCount > 1 ? `, ${s.graphCount - 1} subgraph(s)` : ''}`} testId="card-nodes" />
+      </div>
+
+      <div className="grid-2">
+        <section className="panel">
+          <h3>Inputs and outputs</h3>
+          <SignatureTable inputs={s.inputs} outputs={s.outputs} />
+        </section>
+        <WeightsPanel summary={s} />
+      </div>
+
+      <div className="grid-2">
+        <section className="panel">
+          <h3>Operators</h3>
+          <OpHistogram ops={s.ops} />
+        </section>
+        <section className="panel">
+          <h3>Model metadata</h3>
+          {s.metadata.length === 0 && s.subgraphs.length === 0 ? (
+            <p className="muted">No metadata_props in this model.</p>
+          ) : (
+            <table className="kv" data-testid="metadata">
+              <tbody>
+                {s.metadata.map((m) => (
+                  <tr key={m.key}>
+                    <th>{m.key}</th>
+                    <td>{m.value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {s.subgraphs.length > 0 && (
+            <>
+              <h4>Subgraphs (walked, weights included)</h4>
+              <ul data-testid="subgraphs">
+                {s.subgraphs.map((g) => (
+                  <li key={g.path}>
+                    <code>{g.path}</code> — {g.owner}, {g.nodes} nodes
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      </div>
+
+      <section className="panel">
+        <h3>Layers</h3>
+        <LayerTable layers={s.layers} />
+      </section>
+    </article>
+  );
+}
+
+function Card({ label, value, hint, testId }: { label: string; value: string; hint: string; testId: string }) {
+  return (
+    <div className="card" data-testid={testId}>
+      <div className="card-label">{label}</div>
+      <div className="card-value">{value}</div>
+      <div className="card-hint">{hint}</div>
+    </div>
+  );
+}

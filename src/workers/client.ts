@@ -1,0 +1,66 @@
+import * as Comlink from 'comlink';
+import { ParetoError } from '../core/errors';
+import { pickModelFile } from '../core/formats/files';
+import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
+import type { ModelWorkerApi, OpenResult, OpenSource } from './protocol';
+
+/** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
+export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
+
+/**
+ * Opens a model in a fresh module worker, which is terminated afterwards (or on cancel: terminating is the
+ * only way to stop work already running). Checks what can be checked before any byte is read.
+ */
+export async function openInWorker(source: OpenSource, signal?: AbortSignal): Promise<OpenResult> {
+  if (source.kind === 'files') {
+    const pre = precheck(source.files);
+    if (pre) return pre;
+  }
+  const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' });
+  const remote = Comlink.wrap<ModelWorkerApi>(worker);
+  const onAbort = () => worker.terminate();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    const result = await Promise.race([
+      remote.open(source),
+      new Promise<OpenResult>((resolve) => {
+        worker.addEventListener('error', (e) =>
+          resolve({ ok: false, error: { code: 'internal', message: `The model worker failed: ${e.message || 'unknown error'}` } }),
+        );
+        signal?.addEventListener('abort', () =>
+          resolve({ ok: false, error: { code: 'aborted', message: 'Loading was cancelled.' } }),
+        );
+      }),
+    ]);
+    return result;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+function precheck(files: File[]): OpenResult | undefined {
+  try {
+    const main = files[pickModelFile(files)];
+    if (main.size > MAX_PROTOBUF_BYTES) {
+      throw new ParetoError(
+        'too-large',
+        `"${main.name}" is ${(main.size / 2 ** 30).toFixed(2)} GiB; an ONNX protobuf file cannot exceed 2 GiB ` +
+          '(larger models keep their weights in external data files, which can be dropped alongside).',
+      );
+    }
+    const big = files.find((f) => f.size > MAX_BROWSER_FILE_BYTES);
+    if (big) {
+      throw new ParetoError(
+        'too-large',
+        `"${big.name}" is ${(big.size / 2 ** 30).toFixed(2)} GiB, more than the browser can hold in one buffer ` +
+          `(${MAX_BROWSER_FILE_BYTES / 2 ** 30} GiB). Use the pareto CLI for models this large.`,
+      );
+    }
+    return undefined;
+  } catch (e) {
+    const err = e as ParetoError;
+    return { ok: false, error: { code: err.code ?? 'internal', message: err.message } };
+  }
+}
