@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { build, DataType, writeOnnx } from '../src/core/formats/onnx/index';
+import { create } from '@bufbuild/protobuf';
+import { StringStringEntryProtoSchema, DataLocation } from '../src/core/formats/onnx/proto';
+
+const { graph, node, valueInfo, floatTensor, model, attr } = build;
+
+export interface FilePayload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+const payload = (name: string, bytes: Uint8Array): FilePayload => ({
+  name,
+  mimeType: 'application/octet-stream',
+  buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+});
+
+export const sample = (file: string): FilePayload => payload(file, readFileSync(`public/samples/${file}`));
+export const sampleManifest = () =>
+  JSON.parse(readFileSync('public/samples/manifest.json', 'utf8')) as { default: string; models: { id: string; file: string }[] };
+
+/** A Gemm model whose weights live in `weights.bin` beside it. */
+export function externalDataModel(): { model: FilePayload; data: FilePayload } {
+  const w = new Float32Array(64 * 32).map((_, i) => Math.cos(i));
+  const t = floatTensor('W', [64, 32], new Float32Array(0));
+  t.rawData = new Uint8Array(0);
+  t.dataLocation = DataLocation.EXTERNAL;
+  t.externalData = [
+    create(StringStringEntryProtoSchema, { key: 'location', value: 'weights.bin' }),
+    create(StringStringEntryProtoSchema, { key: 'offset', value: '0' }),
+    create(StringStringEntryProtoSchema, { key: 'length', value: String(w.byteLength) }),
+  ];
+  const g = graph({
+    name: 'ext',
+    nodes: [node('MatMul', ['x', 'W'], ['y'], {}, { name: 'matmul_ext' })],
+    inputs: [valueInfo('x', DataType.FLOAT, ['batch', 64])],
+    outputs: [valueInfo('y', DataType.FLOAT, ['batch', 32])],
+    initializers: [t],
+  });
+  return {
+    model: payload('external.onnx', writeOnnx(model({ graph: g }))),
+    data: payload('weights.bin', new Uint8Array(w.buffer)),
+  };
+}
+
+/** An If whose branches carry their own weights (as Constant nodes and initializers). */
+export function subgraphModel(): FilePayload {
+  const branch = (name: string, scale: number) =>
+    graph({
+      name,
+      nodes: [
+        node('Constant', [], [`${name}_w`], { value: attr.t(floatTensor(`${name}_wt`, [4, 4], new Float32Array(16).fill(scale))) }),
+        node('MatMul', ['x', `${name}_w`], [`${name}_y`], {}, { name: `${name}_matmul` }),
+      ],
+      inputs: [],
+      outputs: [valueInfo(`${name}_y`, DataType.FLOAT, [1, 4])],
+    });
+  const g = graph({
+    name: 'cond',
+    nodes: [node('If', ['c'], ['y'], { then_branch: attr.g(branch('then', 1)), else_branch: attr.g(branch('else', 2)) }, { name: 'if_node' })],
+    inputs: [valueInfo('c', DataType.BOOL, []), valueInfo('x', DataType.FLOAT, [1, 4])],
+    outputs: [valueInfo('y', DataType.FLOAT, [1, 4])],
+  });
+  return payload('with-if.onnx', writeOnnx(model({ graph: g })));
+}
+
+/** A node reads a tensor nothing provides. */
+export function danglingModel(): FilePayload {
+  const g = graph({
+    name: 'bad',
+    nodes: [node('Add', ['x', 'ghost'], ['y'], {}, { name: 'add_ghost' })],
+    inputs: [valueInfo('x', DataType.FLOAT, [1])],
+    outputs: [valueInfo('y', DataType.FLOAT, [1])],
+  });
+  return payload('dangling.onnx', writeOnnx(model({ graph: g })));
+}
+
+export function truncated(file: FilePayload, fraction: number): FilePayload {
+  return { ...file, name: `truncated-${file.name}`, buffer: file.buffer.subarray(0, Math.floor(file.buffer.length * fraction)) };
+}
+
+export const textFile = (): FilePayload => payload('notes.onnx', new TextEncoder().encode('this is not a model\n'));
