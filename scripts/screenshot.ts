@@ -9,7 +9,9 @@ import { chromiumArgs, chromiumPath } from '../e2e/browser';
 
 const url = process.argv[2] || 'http://localhost:4178/';
 const out = process.argv[3] || 'docs/screenshot.png';
-const server = process.argv[2] ? null : spawn('npx', ['vite', 'preview', '--port', '4178', '--strictPort'], { stdio: 'ignore' });
+const server = process.argv[2]
+  ? null
+  : spawn('npx', ['vite', 'preview', '--port', '4178', '--strictPort'], { stdio: 'ignore', detached: true });
 try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
   const page = await browser.newPage({ viewport: { width: 1360, height: 1500 } });
@@ -27,5 +29,5 @@ try {
   await browser.close();
   console.log(`wrote ${out}`);
 } finally {
-  server?.kill();
+  if (server?.pid) process.kill(-server.pid); // the whole group: npx and the vite it started
 }

@@ -11,3 +11,10 @@ declare class TextDecoder {
 }
 declare function structuredClone<T>(value: T): T;
 declare const performance: { now(): number };
+declare function setTimeout(handler: () => void, ms?: number): unknown;
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
