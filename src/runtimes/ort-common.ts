@@ -1,0 +1,28 @@
+import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import type { Feeds, HostTensor, InferenceSession } from '../core/bench/session';
+
+type TensorCtor = new (type: OrtTensor.Type, data: HostTensor['data'], dims: readonly number[]) => OrtTensor;
+
+/**
+ * onnxruntime-web and onnxruntime-node share one API (onnxruntime-common); this wraps either session.
+ * Fresh tensors are made for every run: with wasm proxying, ORT transfers input buffers.
+ */
+export function wrapOrtSession(session: OrtSession, Tensor: TensorCtor): InferenceSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds: Feeds, outputNames?: readonly string[]) {
+      const ortFeeds: Record<string, OrtTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        ortFeeds[name] = new Tensor(t.dtype === 'bool' ? 'bool' : (t.dtype as OrtTensor.Type), t.data, t.dims);
+      }
+      const out = outputNames ? await session.run(ortFeeds, outputNames as string[]) : await session.run(ortFeeds);
+      const result: Record<string, HostTensor> = {};
+      for (const [name, t] of Object.entries(out)) {
+        result[name] = { dtype: t.type, dims: [...t.dims], data: t.data as HostTensor['data'] };
+      }
+      return result;
+    },
+    release: () => session.release(),
+  };
+}
