@@ -30,9 +30,15 @@ export function openModelFiles(
   const others = files.filter((f) => f !== main);
   const byPath = new Map(others.map((f) => [normaliseLocation(f.name), f.bytes]));
   const byBase = new Map(others.map((f) => [baseName(f.name), f.bytes]));
+  // Locations are relative to the model's folder: a dropped folder gives "export/model.onnx", "export/weights/w.bin".
+  const dir = main.name.replace(/\\/g, '/').split('/').slice(0, -1).join('/');
   const model = readOnnx(main.bytes, {
     fileName: main.name,
-    loadExternal: (loc) => byPath.get(loc) ?? byBase.get(baseName(loc)) ?? loadExternal?.(loc),
+    loadExternal: (loc) =>
+      (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ??
+      byPath.get(loc) ??
+      byBase.get(baseName(loc)) ??
+      loadExternal?.(loc),
   });
   return { fileName: main.name, model, summary: summarize(model, baseName(main.name)) };
 }

@@ -31,6 +31,8 @@ const UNARY_SAME = new Set([
   'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'PRelu', 'Floor', 'Ceil', 'Round', 'Reciprocal', 'Sign', 'Not',
   'QuantizeLinear', 'DequantizeLinear', 'Mish', 'LRN', 'Celu', 'ThresholdedRelu', 'IsNaN', 'Sin', 'Cos',
 ]);
+/** com.microsoft elementwise ops (their output has the first input's shape). */
+const MS_SAME = new Set(['com.microsoft.Gelu', 'com.microsoft.FastGelu', 'com.microsoft.QuickGelu', 'com.microsoft.BiasGelu']);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Where', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Mod']);
 
 function broadcast(shapes: Shape[]): Shape | undefined {
@@ -106,7 +108,7 @@ function inferNode(
     const t = n.attribute.find((a) => a.name === 'value')?.t;
     return { outputs: [t ? dimsOf(t) : undefined], macs: 0 };
   }
-  if (UNARY_SAME.has(op)) return { outputs: [x], macs: 0 };
+  if (UNARY_SAME.has(op) || MS_SAME.has(op)) return { outputs: [x], macs: 0 };
   if (BROADCAST.has(op)) return { outputs: [ins.every(Boolean) ? broadcast(ins as Shape[]) : undefined], macs: 0 };
   switch (op) {
     case 'Conv':
@@ -135,6 +137,9 @@ function inferNode(
       const outCount = prod(out);
       return { outputs: [out], macs: perOut !== null && outCount !== null ? perOut * outCount : null };
     }
+    case 'DynamicQuantizeLinear':
+      // y has x's shape; y_scale and y_zero_point are scalars.
+      return { outputs: [x, [], []], macs: 0 };
     case 'MaxPool':
     case 'AveragePool':
     case 'LpPool': {

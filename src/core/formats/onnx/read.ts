@@ -1,6 +1,6 @@
-import { fromBinary } from '@bufbuild/protobuf';
+import { fromBinary, ScalarType } from '@bufbuild/protobuf';
 import { ParetoError } from '../../errors';
-import { ModelProtoSchema, type GraphProto, type ModelProto } from './proto';
+import { ModelProtoSchema, type GraphProto, type ModelProto, type TensorProto } from './proto';
 import { externalRef, isExternal, normaliseLocation, tensorByteLength, type ExternalData } from './tensor';
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
@@ -46,20 +46,36 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): OnnxMode
     proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    if (/premature EOF|out of range|index out of/i.test(msg)) {
+    // The library's message does not tell a cut-short file from random bytes ("premature EOF" comes from both, and a
+    // cut inside a float reads past a DataView instead): look at the top-level fields to tell which it is.
+    const shape = topLevelShape(bytes);
+    if (shape.kind === 'truncated') {
       throw new ParetoError(
         'truncated',
-        `${name} ends too early: it is truncated or not an ONNX model (protobuf decoding stopped: ${msg}).`,
+        `${name} is truncated: it starts like an ONNX model (IR version ${shape.irVersion}), but it has ${bytes.length} ` +
+          `bytes where its fields need at least ${bytes.length + shape.missing}. Copy or download it again.`,
+      );
+    }
+    if (shape.kind === 'damaged') {
+      throw new ParetoError(
+        'invalid-model',
+        `${name} is damaged: it is laid out like an ONNX model (IR version ${shape.irVersion}) but its contents do not ` +
+          `decode (${msg}).`,
       );
     }
     throw new ParetoError('not-onnx', `${name} is not an ONNX model: it does not decode as an ONNX protobuf (${msg}).`);
   }
   if (!proto.graph) {
-    throw new ParetoError(
-      'not-onnx',
-      `${name} is not an ONNX model: it holds no graph` +
-        (proto.irVersion ? ' (if it was cut short in transfer, it is truncated).' : '.'),
-    );
+    if (proto.irVersion > 0n) {
+      // Writers put ir_version and the producer (and maybe the opsets) before the graph: a file cut right before the
+      // graph decodes to just that.
+      throw new ParetoError(
+        'truncated',
+        `${name} holds only the header of an ONNX model (IR version ${proto.irVersion}) and no graph: ` +
+          'it is truncated (cut short in transfer?) or not a complete model.',
+      );
+    }
+    throw new ParetoError('not-onnx', `${name} is not an ONNX model: it holds no graph.`);
   }
   if (proto.opsetImport.length === 0) {
     throw new ParetoError(
@@ -73,15 +89,98 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): OnnxMode
   return { proto, external, byteLength: bytes.length };
 }
 
+type TopLevelShape =
+  /** `missing`: how many more bytes the last field needs, at least. */
+  | { kind: 'truncated'; irVersion: number; missing: number }
+  | { kind: 'damaged'; irVersion: number }
+  | { kind: 'foreign' };
+
+/** Wire type each ModelProto field is written with (0 varint, 1 fixed64, 2 length-delimited, 5 fixed32). */
+const MODEL_WIRE_TYPES: ReadonlyMap<number, number> = new Map(
+  ModelProtoSchema.fields.map((f) => {
+    if (f.fieldKind !== 'scalar') return [f.number, 2];
+    if (f.scalar === ScalarType.STRING || f.scalar === ScalarType.BYTES) return [f.number, 2];
+    if (f.scalar === ScalarType.DOUBLE || f.scalar === ScalarType.FIXED64 || f.scalar === ScalarType.SFIXED64) return [f.number, 1];
+    if (f.scalar === ScalarType.FLOAT || f.scalar === ScalarType.FIXED32 || f.scalar === ScalarType.SFIXED32) return [f.number, 5];
+    return [f.number, 0];
+  }),
+);
+
+/**
+ * Walk the top-level fields of a buffer that failed to decode. An ONNX file cut short is a run of well-formed
+ * ModelProto fields (or newer ones after ir_version), with ir_version among them, whose last field runs past the end;
+ * if every field is whole,
+ * the damage is inside. Anything else (unknown field numbers, wrong wire types) is not an ONNX model.
+ */
+function topLevelShape(b: Uint8Array): TopLevelShape {
+  let pos = 0;
+  let irVersion = 0;
+  // Reads a varint at pos; undefined when the buffer ends inside it.
+  const varint = (): number | undefined => {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= b.length) return undefined;
+      const c = b[pos++];
+      v += (c & 0x7f) * mul;
+      mul *= 128;
+      if (c < 0x80) return v;
+    }
+    return Number.NaN;
+  };
+  const cut = (missing: number): TopLevelShape =>
+    irVersion > 0 ? { kind: 'truncated', irVersion, missing } : { kind: 'foreign' };
+  while (pos < b.length) {
+    const tag = varint();
+    if (tag === undefined) return cut(1);
+    const fieldNo = Math.floor(tag / 8);
+    const wireType = tag % 8;
+    const expected = MODEL_WIRE_TYPES.get(fieldNo);
+    // After ir_version, a field this schema does not know (from a newer ONNX) is fine if its wire type is valid.
+    const ok = expected === undefined ? irVersion > 0 && fieldNo > 0 && [0, 1, 2, 5].includes(wireType) : expected === wireType;
+    if (!ok) return { kind: 'foreign' };
+    if (wireType === 0) {
+      const v = varint();
+      if (v === undefined) return cut(1);
+      if (Number.isNaN(v)) return { kind: 'foreign' };
+      if (fieldNo === 1) {
+        if (v < 1 || v > 100) return { kind: 'foreign' };
+        irVersion = v;
+      }
+    } else {
+      const len = wireType === 2 ? varint() : wireType === 1 ? 8 : 4;
+      if (len === undefined) return cut(1);
+      if (Number.isNaN(len)) return { kind: 'foreign' };
+      if (pos + len > b.length) return cut(pos + len - b.length);
+      pos += len;
+    }
+  }
+  return irVersion > 0 ? { kind: 'damaged', irVersion } : { kind: 'foreign' };
+}
+
+/** Every tensor of the model that may hold data: initializers, sparse initializers and node attributes, in all graphs. */
+function* dataTensors(proto: ModelProto): Generator<TensorProto> {
+  for (const { graph } of graphsOf(proto)) {
+    yield* graph.initializer;
+    for (const s of graph.sparseInitializer) {
+      if (s.values) yield s.values;
+      if (s.indices) yield s.indices;
+    }
+    for (const n of graph.node) {
+      for (const a of n.attribute) {
+        if (a.t) yield a.t;
+        yield* a.tensors;
+        if (a.sparseTensor?.values) yield a.sparseTensor.values;
+        if (a.sparseTensor?.indices) yield a.sparseTensor.indices;
+      }
+    }
+  }
+}
+
 /** Relative locations of every external data file the model names (normalised, unique). */
 export function externalLocations(proto: ModelProto): string[] {
   const out = new Set<string>();
-  for (const { graph } of graphsOf(proto)) {
-    for (const t of graph.initializer) if (isExternal(t)) out.add(normaliseLocation(externalRef(t).location));
-    for (const n of graph.node) {
-      for (const a of n.attribute) if (a.t && isExternal(a.t)) out.add(normaliseLocation(externalRef(a.t).location));
-    }
-  }
+  for (const t of dataTensors(proto)) if (isExternal(t)) out.add(normaliseLocation(externalRef(t).location));
   return [...out];
 }
 
@@ -103,20 +202,19 @@ function resolveExternal(proto: ModelProto, options: ReadOptions): Map<string, U
       missing,
     );
   }
-  // Every external range must lie inside its file.
-  for (const { graph } of graphsOf(proto)) {
-    for (const t of graph.initializer) {
-      if (!isExternal(t)) continue;
-      const ref = externalRef(t);
-      const file = external.get(normaliseLocation(ref.location))!;
-      const length = ref.length ?? tensorByteLength(t);
-      if (ref.offset + length > file.length) {
-        throw new ParetoError(
-          'missing-external-data',
-          `Tensor "${t.name}" needs bytes ${ref.offset}..${ref.offset + length} of "${ref.location}", which has only ` +
-            `${file.length} bytes: the data file is truncated or belongs to another model.`,
-        );
-      }
+  // Every external range must lie inside its file (Constant nodes' tensors included).
+  for (const t of dataTensors(proto)) {
+    if (!isExternal(t)) continue;
+    const ref = externalRef(t);
+    const file = external.get(normaliseLocation(ref.location))!;
+    const length = ref.length ?? tensorByteLength(t);
+    if (ref.offset + length > file.length) {
+      throw new ParetoError(
+        'missing-external-data',
+        `Tensor "${t.name}" needs bytes ${ref.offset}..${ref.offset + length} of "${ref.location}", which has only ` +
+          `${file.length} bytes: the data file is truncated or belongs to another model.`,
+        [ref.location],
+      );
     }
   }
   return external;

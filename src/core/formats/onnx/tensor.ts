@@ -93,6 +93,20 @@ function packTypedFields(t: TensorProto): Uint8Array {
   const info = dtypeInfo(t.dataType);
   if (!info) throw new ParetoError('invalid-model', `Tensor "${t.name}" has an unknown data type (${t.dataType}).`);
   const n = elementCount(t);
+  // Too few values would leave zeros in the output, too many would write past it: both are a broken tensor.
+  const have = typedFieldLength(t);
+  const complex = t.dataType === DataType.COMPLEX64 || t.dataType === DataType.COMPLEX128;
+  const want = info.bits < 8 ? Math.ceil((n * info.bits) / 8) : complex ? 2 * n : n;
+  if (have !== want && t.dataType !== DataType.STRING) {
+    const field = info.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    throw new ParetoError(
+      'invalid-model',
+      n > 0 && have === 0
+        ? `Tensor "${t.name}" declares ${n} elements but carries no data.`
+        : `Tensor "${t.name}" declares ${n} elements (dims [${dimsOf(t).join(', ')}]) but its ${field} holds ${have} ` +
+          `value${have === 1 ? '' : 's'} where ${want} ${want === 1 ? 'is' : 'are'} needed.`,
+    );
+  }
   const out = new Uint8Array(Math.ceil((n * info.bits) / 8));
   const dv = new DataView(out.buffer);
   switch (t.dataType) {
@@ -131,9 +145,6 @@ function packTypedFields(t: TensorProto): Uint8Array {
         // 4-bit and 2-bit types: int32_data already holds packed bytes per the ONNX spec.
         t.int32Data.forEach((v, i) => (out[i] = v & 0xff));
       }
-  }
-  if (n > 0 && typedFieldLength(t) === 0) {
-    throw new ParetoError('invalid-model', `Tensor "${t.name}" declares ${n} elements but carries no data.`);
   }
   return out;
 }

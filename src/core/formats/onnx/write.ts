@@ -19,7 +19,9 @@ type AnyMessage = Message & Record<string, unknown>;
 
 export function writeOnnxParts(model: ModelProto): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  encode(ModelProtoSchema, model as AnyMessage, parts);
+  // The cache lives for one write only: messages change between writes (a transform swaps a tensor's data),
+  // and a stale count would hoist the wrong fields and change the output's layout.
+  encode(ModelProtoSchema, model as AnyMessage, parts, new WeakMap());
   return parts;
 }
 
@@ -50,26 +52,27 @@ export function writeOnnx(model: ModelProto): Uint8Array {
   return out;
 }
 
-const heavyCache = new WeakMap<object, number>();
+/** Heavy byte counts of the messages seen during one write. */
+type HeavyCache = WeakMap<object, number>;
 
 /** Bytes held in bytes fields at or below this message (only counts fields over the threshold). */
-function heavyBytes(desc: DescMessage, msg: AnyMessage): number {
-  const cached = heavyCache.get(msg);
+function heavyBytes(desc: DescMessage, msg: AnyMessage, cache: HeavyCache): number {
+  const cached = cache.get(msg);
   if (cached !== undefined) return cached;
   let n = 0;
-  for (const f of desc.fields) n += fieldHeavyBytes(f, msg);
-  heavyCache.set(msg, n);
+  for (const f of desc.fields) n += fieldHeavyBytes(f, msg, cache);
+  cache.set(msg, n);
   return n;
 }
 
-function fieldHeavyBytes(f: DescField, msg: AnyMessage): number {
+function fieldHeavyBytes(f: DescField, msg: AnyMessage, cache: HeavyCache): number {
   const v = msg[f.localName];
   if (v === undefined || v === null) return 0;
   if (f.fieldKind === 'scalar' && v instanceof Uint8Array) return v.length >= HOIST_BYTES ? v.length : 0;
-  if (f.fieldKind === 'message') return heavyBytes(f.message, v as AnyMessage);
+  if (f.fieldKind === 'message') return heavyBytes(f.message, v as AnyMessage, cache);
   if (f.fieldKind === 'list' && f.listKind === 'message') {
     let n = 0;
-    for (const e of v as AnyMessage[]) n += heavyBytes(f.message, e);
+    for (const e of v as AnyMessage[]) n += heavyBytes(f.message, e, cache);
     return n;
   }
   if (f.fieldKind === 'list' && f.listKind === 'scalar') {
@@ -80,8 +83,8 @@ function fieldHeavyBytes(f: DescField, msg: AnyMessage): number {
   return 0;
 }
 
-function encode(desc: DescMessage, msg: AnyMessage, out: Uint8Array[]): void {
-  const heavy = desc.fields.filter((f) => !f.oneof && fieldHeavyBytes(f, msg) > 0);
+function encode(desc: DescMessage, msg: AnyMessage, out: Uint8Array[], cache: HeavyCache): void {
+  const heavy = desc.fields.filter((f) => !f.oneof && fieldHeavyBytes(f, msg, cache) > 0);
   if (heavy.length === 0) {
     out.push(toBinary(desc, msg, { writeUnknownFields: true }));
     return;
@@ -99,9 +102,9 @@ function encode(desc: DescMessage, msg: AnyMessage, out: Uint8Array[]): void {
     if (f.fieldKind === 'scalar') {
       pushBytesField(f.number, v as Uint8Array, out);
     } else if (f.fieldKind === 'message') {
-      pushMessageField(f.number, f.message, v as AnyMessage, out);
+      pushMessageField(f.number, f.message, v as AnyMessage, out, cache);
     } else if (f.fieldKind === 'list' && f.listKind === 'message') {
-      for (const e of v as AnyMessage[]) pushMessageField(f.number, f.message, e, out);
+      for (const e of v as AnyMessage[]) pushMessageField(f.number, f.message, e, out, cache);
     } else if (f.fieldKind === 'list') {
       for (const e of v as Uint8Array[]) pushBytesField(f.number, e, out);
     }
@@ -113,9 +116,9 @@ function pushBytesField(fieldNo: number, bytes: Uint8Array, out: Uint8Array[]): 
   out.push(bytes);
 }
 
-function pushMessageField(fieldNo: number, desc: DescMessage, msg: AnyMessage, out: Uint8Array[]): void {
+function pushMessageField(fieldNo: number, desc: DescMessage, msg: AnyMessage, out: Uint8Array[], cache: HeavyCache): void {
   const sub: Uint8Array[] = [];
-  encode(desc, msg, sub);
+  encode(desc, msg, sub, cache);
   out.push(header(fieldNo, partsLength(sub)));
   for (const p of sub) out.push(p);
 }
