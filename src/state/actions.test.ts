@@ -14,7 +14,7 @@ function loaded(id: string, name: string): LoadedModel {
     outputs: [valueInfo('y', DataType.FLOAT, [1])],
   });
   const summary = summarize(readOnnx(writeOnnx(model({ graph: g }))), name);
-  return { id, name, source: 'file', files: [], summary, readMs: 0, parseMs: 0, loadedAt: 0 };
+  return { id, name, source: 'file', origin: { kind: 'buffers', files: [] }, summary, readMs: 0, parseMs: 0, loadedAt: 0 };
 }
 
 describe('model actions (store without rendering)', () => {

@@ -8,7 +8,12 @@ import { studio } from './store';
 let current: AbortController | null = null;
 let seq = 0;
 
-async function open(source: OpenSource, label: string, files: Blob[], kind: LoadedModel['source']): Promise<boolean> {
+async function open(
+  source: OpenSource,
+  label: string,
+  kind: LoadedModel['source'],
+  dataset?: LoadedModel['dataset'],
+): Promise<boolean> {
   current?.abort();
   const ctrl = new AbortController();
   current = ctrl;
@@ -31,7 +36,8 @@ async function open(source: OpenSource, label: string, files: Blob[], kind: Load
     id: `m${++seq}`,
     name: result.summary.fileName,
     source: kind,
-    files,
+    origin: source,
+    dataset,
     summary: result.summary,
     readMs: result.readMs,
     parseMs: result.parseMs,
@@ -45,12 +51,12 @@ async function open(source: OpenSource, label: string, files: Blob[], kind: Load
 export function openFiles(files: File[]): Promise<boolean> {
   if (files.length === 0) return Promise.resolve(false);
   const label = files.length === 1 ? files[0].name : `${files.length} files`;
-  return open({ kind: 'files', files }, label, files, 'file');
+  return open({ kind: 'files', files }, label, 'file');
 }
 
 /** A sample shipped with the app (served from this origin). */
-export async function openSample(url: string, name: string): Promise<boolean> {
-  return open({ kind: 'url', url, name }, name, [], 'sample');
+export async function openSample(url: string, name: string, dataset?: LoadedModel['dataset']): Promise<boolean> {
+  return open({ kind: 'url', url, name }, name, 'sample', dataset);
 }
 
 export function cancelLoading(): void {

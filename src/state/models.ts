@@ -1,13 +1,16 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ErrorInfo } from '../core/errors';
 import type { ModelSummary } from '../core/inspect/summary';
+import type { OpenSource } from '../workers/protocol';
 
 export interface LoadedModel {
   id: string;
   name: string;
   source: 'sample' | 'file';
-  /** The model's files as Blob/File handles: their bytes stay off the JS heap until a worker reads them. */
-  files: Blob[];
+  /** Where a worker reads the model from: File handles (bytes stay off the page's heap) or a URL on this origin. */
+  origin: OpenSource;
+  /** Labelled test inputs that come with a sample (an .npy on this origin), used by default for checks. */
+  dataset?: { inputsUrl: string; labelsUrl?: string; name: string };
   summary: ModelSummary;
   readMs: number;
   parseMs: number;

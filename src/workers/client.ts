@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
-import type { ModelWorkerApi, OpenResult, OpenSource } from './protocol';
+import type { Progress } from '../core/transforms/types';
+import type { ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -62,5 +63,30 @@ function precheck(files: File[]): OpenResult | undefined {
   } catch (e) {
     const err = e as ParetoError;
     return { ok: false, error: { code: err.code ?? 'internal', message: err.message } };
+  }
+}
+
+/** Runs a recipe in its own worker; cancelling terminates it at once (nothing half-written survives). */
+export async function optimizeInWorker(
+  job: OptimizeJob,
+  onProgress: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<OptimizeResult> {
+  const worker = new Worker(new URL('./optimize.worker.ts', import.meta.url), { type: 'module', name: 'optimize' });
+  const remote = Comlink.wrap<OptimizeWorkerApi>(worker);
+  try {
+    return await Promise.race([
+      remote.run(job, Comlink.proxy(onProgress)),
+      new Promise<OptimizeResult>((resolve) => {
+        worker.addEventListener('error', (e) =>
+          resolve({ ok: false, error: { code: 'internal', message: `The optimize worker failed: ${e.message || 'unknown error'}` } }),
+        );
+        if (signal?.aborted) resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } });
+        signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
+      }),
+    ]);
+  } finally {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
   }
 }

@@ -17,3 +17,38 @@ export type OpenResult =
 export interface ModelWorkerApi {
   open(source: OpenSource): Promise<OpenResult>;
 }
+
+/** Inputs for fidelity checks and calibration: an .npy of inputs (a file or a URL on this origin), or synthetic. */
+export type DataSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File } | { kind: 'synthetic' };
+
+export interface OptimizeJob {
+  model: OpenSource;
+  recipe: import('../core/transforms/recipe').Recipe;
+  data: DataSource;
+}
+
+export interface SizeInfo {
+  bytes: number;
+  gzipBytes?: number;
+  gzipMethod: string;
+}
+
+export interface VariantMetrics {
+  name: string;
+  size: SizeInfo;
+  original: SizeInfo & { composition: import('../core/inspect/composition').WeightComposition };
+  composition: import('../core/inspect/composition').WeightComposition;
+  /** Output error against the original model, by output name; null if it could not be run. */
+  fidelity: Record<string, import('../core/bench/fidelity').Fidelity> | null;
+  fidelityNote: string;
+  durationMs: number;
+  reports: import('../core/transforms/types').TransformReport[];
+}
+
+export type OptimizeResult =
+  | { ok: true; buffer: ArrayBuffer; metrics: VariantMetrics }
+  | { ok: false; error: ErrorInfo };
+
+export interface OptimizeWorkerApi {
+  run(job: OptimizeJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<OptimizeResult>;
+}

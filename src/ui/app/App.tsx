@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { activeModel } from '../../state/actions';
+import { OptimizePanel } from '../optimize/OptimizePanel';
 import { useStudio } from '../../state/hooks';
 import { ModelSummaryView } from '../inspect/ModelSummaryView';
 import { DropZone } from './DropZone';
@@ -9,6 +11,7 @@ import { ModelTabs } from './ModelTabs';
 export function App() {
   const model = useStudio(activeModel);
   const loading = useStudio((s) => s.loading);
+  const [view, setView] = useState<'inspect' | 'optimize'>('inspect');
   return (
     <DropZone>
       <Header />
@@ -16,7 +19,16 @@ export function App() {
         <ErrorBanner />
         <ModelTabs />
         {model ? (
-          <ModelSummaryView key={model.id} model={model} />
+          <>
+            <nav className="views" aria-label="Views">
+              {(['inspect', 'optimize'] as const).map((v) => (
+                <button key={v} className={view === v ? 'on' : ''} onClick={() => setView(v)} aria-pressed={view === v}>
+                  {v === 'inspect' ? 'Inspect' : 'Optimize'}
+                </button>
+              ))}
+            </nav>
+            {view === 'inspect' ? <ModelSummaryView key={model.id} model={model} /> : <OptimizePanel key={model.id} model={model} />}
+          </>
         ) : (
           !loading && (
             <section className="empty" data-testid="empty-state">

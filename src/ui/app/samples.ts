@@ -11,6 +11,8 @@ export interface SampleEntry {
 export interface SampleManifest {
   default: string;
   models: SampleEntry[];
+  /** The labelled test split every sample was evaluated on. */
+  dataset?: { name: string; x: { file: string }; y: { file: string } };
 }
 
 let manifest: Promise<SampleManifest | null> | null = null;
@@ -27,7 +29,10 @@ export async function openSampleById(id: string): Promise<boolean> {
   const m = await loadManifest();
   const entry = m?.models.find((e) => e.id === id);
   if (!entry) return false;
-  return openSample(`/samples/${entry.file}`, entry.file);
+  const dataset = m?.dataset
+    ? { inputsUrl: `/samples/${m.dataset.x.file}`, labelsUrl: `/samples/${m.dataset.y.file}`, name: `MNIST test split (${m.dataset.x.file})` }
+    : undefined;
+  return openSample(`/samples/${entry.file}`, entry.file, dataset);
 }
 
 export async function openDefaultSample(): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { fromBinary, ScalarType } from '@bufbuild/protobuf';
 import { ParetoError } from '../../errors';
 import { ModelProtoSchema, type GraphProto, type ModelProto, type TensorProto } from './proto';
-import { externalRef, isExternal, normaliseLocation, tensorByteLength, type ExternalData } from './tensor';
+import { externalRef, inlineExternalTensor, isExternal, normaliseLocation, tensorByteLength, type ExternalData } from './tensor';
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
 
@@ -256,5 +256,13 @@ export function validateGraph(proto: ModelProto): void {
         problems.slice(0, 3).join('; ') + (problems.length > 3 ? '; …' : '.'),
       problems,
     );
+  }
+}
+
+/** Makes every tensor self-contained (see inlineExternalTensor). Mutates `model`. */
+export function inlineExternalData(model: OnnxModel): void {
+  for (const { graph } of graphsOf(model.proto)) {
+    for (const t of graph.initializer) inlineExternalTensor(t, model.external);
+    for (const n of graph.node) for (const a of n.attribute) if (a.t) inlineExternalTensor(a.t, model.external);
   }
 }

@@ -216,3 +216,14 @@ export function tensorToNumbers(t: TensorProto, external?: ExternalData): Float6
   }
   return out;
 }
+
+/**
+ * Moves external tensor data into raw_data (as views of the data files, no copy), so the model is
+ * self-contained when written. Mutates the tensors: use on a model read for this purpose.
+ */
+export function inlineExternalTensor(t: TensorProto, external: ExternalData): void {
+  if (!isExternal(t)) return;
+  t.rawData = tensorBytes(t, external) as Uint8Array<ArrayBuffer>;
+  t.dataLocation = DataLocation.DEFAULT;
+  t.externalData = [];
+}

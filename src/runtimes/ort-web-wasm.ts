@@ -1,0 +1,21 @@
+import * as ort from 'onnxruntime-web/wasm';
+import type { InferenceRuntime } from '../core/bench/session';
+import { wrapOrtSession } from './ort-common';
+// The plain (non-JSEP) wasm build: half the size of the WebGPU-capable one, so it starts faster. Served from
+// this origin; importing with ?url is what works under Vite dev and build alike.
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+
+/** onnxruntime-web's CPU (WASM, SIMD) backend, for work that needs no GPU: calibration, output comparisons. */
+export function ortWebWasm(): InferenceRuntime {
+  return {
+    info: () => ({ id: 'onnxruntime-web/wasm', version: ort.env.versions.web ?? ort.env.versions.common, backend: 'wasm', threads: ort.env.wasm.numThreads }),
+    async createSession(model, options = {}) {
+      ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
+      const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+      ort.env.wasm.numThreads = isolated ? (options.threads ?? 1) : 1;
+      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      return wrapOrtSession(session, ort.Tensor as never);
+    },
+  };
+}

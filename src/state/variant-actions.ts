@@ -1,0 +1,85 @@
+import type { Recipe } from '../core/transforms/recipe';
+import { recipeName, validateRecipe } from '../core/transforms/recipe';
+import { toErrorInfo } from '../core/errors';
+import { optimizeInWorker } from '../workers/client';
+import type { DataSource } from '../workers/protocol';
+import { studio } from './store';
+import type { Variant } from './variants';
+
+/** Running jobs, by variant id: cancelling aborts (and so terminates) that job's worker only. */
+const running = new Map<string, AbortController>();
+let seq = 0;
+
+const update = (id: string, patch: Partial<Variant>) =>
+  studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...patch } : v)) }));
+
+/**
+ * Makes a variant of a loaded model in a worker. Bad options are refused before a worker starts; a failure or
+ * a cancel marks only this variant, every other variant stays as it was.
+ */
+export async function createVariant(modelId: string, recipeIn: Recipe, data: DataSource): Promise<string | null> {
+  const model = studio.getState().models.find((m) => m.id === modelId);
+  if (!model) return null;
+  const id = `v${++seq}`;
+  let recipe: Recipe;
+  try {
+    recipe = validateRecipe(recipeIn);
+  } catch (e) {
+    studio.setState((s) => ({
+      variants: [...s.variants, { id, modelId, name: recipeName(recipeIn), recipe: recipeIn, data, status: 'failed', progress: { fraction: 0, stage: '' }, startedAt: Date.now(), error: toErrorInfo(e) }],
+    }));
+    return id;
+  }
+  const variant: Variant = {
+    id,
+    modelId,
+    name: recipeName(recipe),
+    recipe: recipeIn,
+    data,
+    status: 'running',
+    progress: { fraction: 0, stage: 'starting' },
+    startedAt: Date.now(),
+  };
+  studio.setState((s) => ({ variants: [...s.variants, variant] }));
+  const ctrl = new AbortController();
+  running.set(id, ctrl);
+  // Progress arrives often; the store only hears about whole percents or a new stage.
+  let last = { pct: -1, stage: '' };
+  const result = await optimizeInWorker(
+    { model: model.origin, recipe: recipeIn, data },
+    (p) => {
+      const pct = Math.floor(p.fraction * 100);
+      if (pct !== last.pct || p.stage !== last.stage) {
+        last = { pct, stage: p.stage };
+        update(id, { progress: p });
+      }
+    },
+    ctrl.signal,
+  );
+  running.delete(id);
+  if (result.ok) {
+    update(id, {
+      status: 'done',
+      metrics: result.metrics,
+      blob: new Blob([result.buffer], { type: 'application/octet-stream' }),
+      progress: { fraction: 1, stage: 'done' },
+    });
+  } else if (result.error.code === 'aborted') {
+    update(id, { status: 'cancelled', error: result.error });
+  } else {
+    update(id, { status: 'failed', error: result.error });
+  }
+  return id;
+}
+
+export function cancelVariant(id: string): void {
+  running.get(id)?.abort();
+}
+
+export function removeVariant(id: string): void {
+  cancelVariant(id);
+  studio.setState((s) => ({ variants: s.variants.filter((v) => v.id !== id) }));
+}
+
+export const variantsOf = (modelId: string | null) => (s: ReturnType<typeof studio.getState>) =>
+  s.variants.filter((v) => v.modelId === modelId);

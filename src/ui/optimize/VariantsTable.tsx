@@ -1,0 +1,147 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatBytes, formatPercent } from '../../core/format';
+import { useStudio } from '../../state/hooks';
+import type { LoadedModel } from '../../state/models';
+import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';
+import type { Variant } from '../../state/variants';
+
+const fileNameFor = (model: LoadedModel, v: Variant) =>
+  `${model.name.replace(/\.onnx$/i, '')}.${v.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.onnx`;
+
+function Download({ model, variant }: { model: LoadedModel; variant: Variant }) {
+  const url = useMemo(() => (variant.blob ? URL.createObjectURL(variant.blob) : null), [variant.blob]);
+  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+  if (!url) return null;
+  return (
+    <a className="button" href={url} download={fileNameFor(model, variant)} data-testid="download-variant">
+      Download .onnx
+    </a>
+  );
+}
+
+function firstFidelity(v: Variant) {
+  const f = v.metrics?.fidelity;
+  return f ? Object.values(f)[0] : undefined;
+}
+
+export function VariantsTable({ model }: { model: LoadedModel }) {
+  const variants = useStudio(useShallow(variantsOf(model.id)));
+  const [open, setOpen] = useState<string | null>(null);
+  if (variants.length === 0) return <p className="muted" data-testid="no-variants">No variants yet: pick a recipe above and make one.</p>;
+  const base = variants.find((v) => v.metrics)?.metrics?.original;
+  return (
+    <div data-testid="variants">
+      <table className="table">
+        <thead>
+          <tr>
+            <th>variant</th>
+            <th>status</th>
+            <th className="num">size</th>
+            <th className="num">gzip</th>
+            <th className="num">sparsity</th>
+            <th className="num">quantized</th>
+            <th className="num">time</th>
+            <th className="num">rel. error</th>
+            <th className="num">cosine</th>
+            <th className="num">top-1 agree</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {base && (
+            <tr className="baseline" data-testid="variant-original">
+              <td>original (float)</td>
+              <td />
+              <td className="num">{formatBytes(base.bytes)}</td>
+              <td className="num">{base.gzipBytes ? formatBytes(base.gzipBytes) : '–'}</td>
+              <td className="num">{formatPercent(base.composition.sparsity)}</td>
+              <td className="num">{formatPercent(base.composition.quantizedShare, 0)}</td>
+              <td colSpan={5} />
+            </tr>
+          )}
+          {variants.map((v) => {
+            const m = v.metrics;
+            const f = firstFidelity(v);
+            return [
+              <tr key={v.id} data-testid="variant-row" data-status={v.status} data-variant-name={v.name}>
+                <td>
+                  <button className="link plain" onClick={() => setOpen(open === v.id ? null : v.id)} aria-expanded={open === v.id}>
+                    {open === v.id ? '▾' : '▸'} {v.name}
+                  </button>
+                </td>
+                <td className="status">
+                  {v.status === 'running' ? (
+                    <span className="progress-cell">
+                      <progress max={1} value={v.progress.fraction} aria-label={`Progress of ${v.name}`} />
+                      <span className="small muted">{v.progress.stage}</span>
+                      <button className="link" onClick={() => cancelVariant(v.id)} data-testid="cancel-variant">Cancel</button>
+                    </span>
+                  ) : v.status === 'done' ? (
+                    <span className="ok">done</span>
+                  ) : (
+                    <span className={v.status === 'failed' ? 'bad' : 'muted'} title={v.error?.message}>
+                      {v.status}
+                    </span>
+                  )}
+                </td>
+                <td className="num">{m ? `${formatBytes(m.size.bytes)} (${(m.original.bytes / m.size.bytes).toFixed(1)}×)` : ''}</td>
+                <td className="num">{m?.size.gzipBytes ? formatBytes(m.size.gzipBytes) : ''}</td>
+                <td className="num">{m ? formatPercent(m.composition.sparsity) : ''}</td>
+                <td className="num">{m ? formatPercent(m.composition.quantizedShare, 0) : ''}</td>
+                <td className="num">{m ? `${(m.durationMs / 1000).toFixed(2)} s` : ''}</td>
+                <td className="num">{f ? f.relativeL2.toExponential(2) : ''}</td>
+                <td className="num">{f ? f.cosine.toFixed(5) : ''}</td>
+                <td className="num">{f && Number.isFinite(f.top1Agreement) ? formatPercent(f.top1Agreement) : ''}</td>
+                <td className="actions">
+                  {v.status === 'done' && <Download model={model} variant={v} />}
+                  {v.status !== 'running' && (
+                    <button className="link" onClick={() => removeVariant(v.id)} aria-label={`Remove ${v.name}`}>
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>,
+              (open === v.id || v.status === 'failed') && (
+                <tr key={`${v.id}-details`} className="details">
+                  <td colSpan={11}>
+                    {v.error && v.status === 'failed' && <p className="field-error" data-testid="variant-error">{v.error.message}</p>}
+                    {m && (
+                      <>
+                        <p className="small muted">
+                          Compared on {m.fidelityNote}. Sizes: {m.size.gzipMethod}.
+                        </p>
+                        {m.reports.map((r, i) => (
+                          <div key={i}>
+                            <strong>{r.transform}</strong>
+                            {r.notes.length > 0 && (
+                              <ul>
+                                {r.notes.map((n) => <li key={n}>{n}</li>)}
+                              </ul>
+                            )}
+                            {r.skipped.length > 0 && (
+                              <>
+                                <div className="small">Left in float / untouched:</div>
+                                <ul data-testid="skipped">
+                                  {r.skipped.map((s) => (
+                                    <li key={s.node}>
+                                      <code>{s.node}</code> ({s.opType}): {s.reason}
+                                    </li>
+                                  ))}
+                                </ul>
+                              </>
+                            )}
+                          </div>
+                        ))}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ),
+            ];
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
