@@ -82,3 +82,21 @@ export function truncated(file: FilePayload, fraction: number): FilePayload {
 }
 
 export const textFile = (): FilePayload => payload('notes.onnx', new TextEncoder().encode('this is not a model\n'));
+
+/** A float32 MLP of about `mb` megabytes of weights: big enough that a recipe takes a while (for Cancel). */
+export function bigMlp(mb: number, name = 'big-mlp.onnx'): FilePayload {
+  const width = 1024;
+  const layers = Math.max(1, Math.round((mb * 1e6) / (width * width * 4)));
+  const nodes = [];
+  const inits = [];
+  let x = 'x';
+  for (let i = 0; i < layers; i++) {
+    const w = new Float32Array(width * width);
+    for (let j = 0; j < w.length; j++) w[j] = Math.sin(j * 0.618 + i) * 0.03;
+    inits.push(floatTensor(`w${i}`, [width, width], w));
+    nodes.push(node('MatMul', [x, `w${i}`], [`h${i}`], {}, { name: `fc${i}` }));
+    x = `h${i}`;
+  }
+  const g = graph({ name: 'big', nodes, inputs: [valueInfo('x', DataType.FLOAT, ['batch', width])], outputs: [valueInfo(x, DataType.FLOAT, ['batch', width])], initializers: inits });
+  return payload(name, writeOnnx(model({ graph: g })));
+}

@@ -53,6 +53,8 @@ test('opens with the default sample loaded, cross-origin isolated', async ({ pag
 test('a picked ONNX file shows the same figures the core computes', async ({ page }) => {
   const file = sample('mnist-mlp.onnx');
   const expected = summarize(readOnnx(new Uint8Array(file.buffer)), file.name);
+  const manifest = sampleManifest();
+  await expect(summaryOf(page, manifest.models.find((m) => m.id === manifest.default)!.file)).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(file);
   const view = summaryOf(page, 'mnist-mlp.onnx');
   await expect(view).toBeVisible();

@@ -27,7 +27,8 @@ async function open(
       studio.setState({ loading: null });
     }
   }
-  if (ctrl.signal.aborted && !result.ok && result.error.code === 'aborted') return false;
+  // A load superseded by a newer one (or cancelled) leaves the state alone, even if it finished.
+  if (ctrl.signal.aborted) return false;
   if (!result.ok) {
     studio.setState({ error: { ...result.error, context: label } });
     return false;

@@ -10,7 +10,7 @@ import { writeOnnx } from '../core/formats/onnx/write';
 import { openModelFiles } from '../core/formats/open';
 import { weightComposition } from '../core/inspect/composition';
 import type { TensorSignature } from '../core/inspect/summary';
-import { describeMethod, measureSize, sizeMethod } from '../core/transforms/prune/sizes';
+import { describeMethod, measureSize } from '../core/transforms/prune/sizes';
 import { applyRecipe } from '../core/transforms/apply-recipe';
 import { recipeName } from '../core/transforms/recipe';
 import { ortWebWasm } from '../runtimes/ort-web-wasm';
@@ -84,9 +84,8 @@ const api: OptimizeWorkerApi = {
       }
 
       onProgress({ fraction: 0.85, stage: 'measuring size' });
-      const method = sizeMethod('auto', bytes.length);
-      const size = measureSize(result.model, new Map(), method);
-      const originalSize = measureSize(model.proto, new Map(), sizeMethod('auto', originalBytes.length));
+      const size = measureSize(result.model, new Map(), 'auto');
+      const originalSize = measureSize(model.proto, new Map(), 'auto');
 
       onProgress({ fraction: 0.9, stage: 'comparing outputs with the original' });
       let fidelity = null;
@@ -109,11 +108,11 @@ const api: OptimizeWorkerApi = {
           buffer: bytes.buffer,
           metrics: {
             name: recipeName(job.recipe),
-            size: { bytes: bytes.length, gzipBytes: size.gzipBytes, gzipMethod: describeMethod(method, bytes.length) },
+            size: { bytes: bytes.length, gzipBytes: size.gzipBytes, gzipMethod: describeMethod(size.method, bytes.length) },
             original: {
               bytes: originalBytes.length,
               gzipBytes: originalSize.gzipBytes,
-              gzipMethod: describeMethod(sizeMethod('auto', originalBytes.length), originalBytes.length),
+              gzipMethod: describeMethod(originalSize.method, originalBytes.length),
               composition: weightComposition(model.proto),
             },
             composition: weightComposition(result.model),

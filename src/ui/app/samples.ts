@@ -1,4 +1,5 @@
 import { openSample } from '../../state/actions';
+import { studio } from '../../state/store';
 
 export interface SampleEntry {
   id: string;
@@ -35,7 +36,10 @@ export async function openSampleById(id: string): Promise<boolean> {
   return openSample(`/samples/${entry.file}`, entry.file, dataset);
 }
 
+/** Opens the default sample at start-up, unless the user has already opened something (never overrides them). */
 export async function openDefaultSample(): Promise<boolean> {
   const m = await loadManifest();
-  return m ? openSampleById(m.default) : false;
+  const s = studio.getState();
+  if (!m || s.loading || s.models.length > 0) return false;
+  return openSampleById(m.default);
 }

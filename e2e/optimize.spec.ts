@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import * as ort from 'onnxruntime-node';
+import { bigMlp, sampleManifest } from './fixtures';
+
+const rows = (page: Page) => page.getByTestId('variant-row');
+const row = (page: Page, name: string) => page.locator(`[data-testid="variant-row"][data-variant-name="${name}"]`);
+
+async function openOptimize(page: Page) {
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+}
+
+test('quantize and prune the sample; each variant reports size, sparsity and fidelity, and downloads as a model that runs', async ({ page }) => {
+  await openOptimize(page);
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  await page.getByLabel('Quantization mode').selectOption('static');
+  await page.getByTestId('run-recipe').click();
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByLabel('Target sparsity').fill('0.5');
+  await page.getByTestId('run-recipe').click();
+
+  for (const name of ['int8 dynamic', 'int8 static', 'prune 50% global']) {
+    await expect(row(page, name)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  }
+  const dyn = await row(page, 'int8 dynamic').innerText();
+  expect(dyn).toMatch(/\((3\.[5-9]|4\.\d)×\)/); // about 4x smaller
+  expect(dyn).toContain('100%'); // all weights quantized
+  const pruned = await row(page, 'prune 50% global').innerText();
+  expect(pruned).toContain('50.0%'); // achieved sparsity
+  // fidelity: cosine similarity close to 1 for int8
+  const cos = Number((await row(page, 'int8 static').locator('td').nth(8).innerText()).trim());
+  expect(cos).toBeGreaterThan(0.99);
+
+  // download the static variant and run it in onnxruntime-node
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    row(page, 'int8 static').getByTestId('download-variant').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.int8-static\.onnx$/);
+  const bytes = readFileSync(await download.path());
+  const session = await ort.InferenceSession.create(bytes);
+  const input = session.inputNames[0];
+  const out = await session.run({ [input]: new ort.Tensor('float32', new Float32Array(2 * 784).fill(0.5), [2, 1, 28, 28]) });
+  expect(out[session.outputNames[0]].dims).toEqual([2, 10]);
+});
+
+test('impossible options are refused next to the field, before anything runs', async ({ page }) => {
+  await openOptimize(page);
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByLabel('Target sparsity').fill('1.5');
+  await expect(page.getByTestId('prune-error')).toContainText('1.5');
+  await expect(page.getByTestId('run-recipe')).toBeDisabled();
+  await page.getByText('Quantize', { exact: true }).click();
+  for (const op of ['MatMul', 'Gemm', 'Conv']) await page.getByLabel(op, { exact: true }).uncheck();
+  await expect(page.getByTestId('quantize-error')).toBeVisible();
+  await expect(page.getByTestId('run-recipe')).toBeDisabled();
+  await expect(rows(page)).toHaveCount(0);
+});
+
+test('cancelling a run half-way leaves the other variants intact', async ({ page }) => {
+  await page.goto('/');
+  // Playwright passes payloads over 50 MB as files on disk
+  const big = bigMlp(120);
+  const path = test.info().outputPath(big.name);
+  writeFileSync(path, big.buffer);
+  await page.getByTestId('file-input').setInputFiles(path);
+  await expect(page.locator('[data-testid="model-summary"][data-file-name="big-mlp.onnx"]')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('fp16');
+  await page.getByTestId('run-recipe').click();
+  await expect(row(page, 'fp16')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByTestId('run-recipe').click();
+  const running = row(page, 'prune 50% global');
+  await expect(running).toHaveAttribute('data-status', 'running');
+  await expect(running.locator('progress')).toBeVisible();
+  await running.getByTestId('cancel-variant').click();
+  await expect(running).toHaveAttribute('data-status', 'cancelled');
+  await expect(row(page, 'fp16')).toHaveAttribute('data-status', 'done');
+  await expect(row(page, 'fp16').getByTestId('download-variant')).toBeVisible();
+  // and the page still works: another run completes
+  await page.getByText('Quantize', { exact: true }).click();
+  await page.getByLabel('Quantization mode').selectOption('weight-only');
+  await page.getByTestId('run-recipe').click();
+  await expect(row(page, 'int8 weight-only')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+});
