@@ -4,6 +4,8 @@ import type { Recipe } from '../core/transforms/recipe';
 import type { Progress } from '../core/transforms/types';
 import type { DataSource, VariantMetrics } from '../workers/protocol';
 
+export type { DataSource, VariantMetrics };
+
 export interface Variant {
   id: string;
   /** The loaded model it was made from. */

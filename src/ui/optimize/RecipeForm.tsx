@@ -5,7 +5,7 @@ import { QUANTIZABLE_OPS, QUANTIZE_MODES, validateQuantizeOptions, type Quantize
 import { withPendingCalibration, type Recipe } from '../../core/transforms/recipe';
 import type { LoadedModel } from '../../state/models';
 import { createVariant } from '../../state/variant-actions';
-import type { DataSource } from '../../workers/protocol';
+import type { DataSource } from '../../state/variants';
 
 type Kind = 'quantize' | 'prune' | 'prune+quantize';
 

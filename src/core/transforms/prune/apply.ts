@@ -1,0 +1,405 @@
+import { ParetoError } from '../../errors';
+import { DataLocation, DataType, type TensorProto } from '../../formats/onnx/proto';
+import { dtypeName } from '../../formats/onnx/dtypes';
+import { dimsOf, elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
+import type { OnnxModel } from '../../formats/onnx/read';
+import { cloneModelSharingBytes } from '../common/clone-sharing-bytes';
+import { makeCheckpoint, type TransformContext, type TransformReport, type TransformResult } from '../types';
+import { applyNM, nmRowCount, nmShape } from './nm';
+import { parsePattern, validatePruneOptions, type NMPattern, type PruneOptions } from './options';
+import { describeMethod, measureSize, type SizeFigures } from './sizes';
+import { bitsView, CHUNK_ELEMENTS, keyToMagnitude, pruneCount, pruneSmallest } from './threshold';
+import { groupOf, indexConstants, roleOf, type ConstantTensor, type NodeRef, type Reader } from './weights';
+
+/**
+ * Magnitude pruning of a model's weights (see options.ts for the options, threshold.ts for the exact selection,
+ * nm.ts for N:M and its axis).
+ *
+ * What is pruned: float32 tensors of rank >= 2 that a node of `opTypes` reads as its weight (MatMul A/B, Gemm A/B,
+ * Conv/ConvTranspose W), wherever they live: initializers or Constant nodes, in the main graph or inside If/Loop/Scan
+ * subgraphs (names resolve through enclosing graphs). A tensor read by several nodes is pruned once; if any of its
+ * readers is skipped it stays dense. Biases only with includeBias. Other dtypes (float16, int8) are reported as
+ * skipped. External-data weights come back inline (raw_data) in the output; the input model is never modified (the
+ * output shares the untouched tensors' bytes with it).
+ *
+ * What the report says: per layer and overall the exact zeros before/after and the achieved sparsity, parameter
+ * counts, raw and gzip sizes before/after (exact or estimated, as stated), the global threshold, timings, and a
+ * note that dense runtimes do not run zeros faster.
+ */
+
+/** Achieved figures for one pruned weight tensor. */
+export interface PruneLayerStat {
+  /** Initializer name, or the output name of the Constant node holding it. */
+  tensor: string;
+  where: 'initializer' | 'constant';
+  /** "main" or the subgraph path where the tensor is defined. */
+  graph: string;
+  /** The prunable nodes that read it (several when shared). */
+  nodes: string[];
+  opTypes: string[];
+  shape: number[];
+  params: number;
+  /** Target sparsity; null when a global threshold decided (scope 'global', no override). */
+  target: number | null;
+  zerosBefore: number;
+  zerosAfter: number;
+  /** zerosAfter / params. */
+  sparsity: number;
+  /** N:M only: the axis the groups run along. */
+  axis?: number;
+}
+
+export interface PruneStats {
+  pattern: string;
+  scope: string;
+  /** Weight elements: in all constant tensors of the model (any dtype), and in the pruned tensors. */
+  params: { model: number; pruned: number };
+  /** Exact zeros in the pruned tensors. */
+  zeros: { before: number; after: number };
+  sparsity: {
+    /** The asked-for sparsity (1 - N/M for N:M). */
+    target: number;
+    /** zeros.after / params.pruned. */
+    achieved: number;
+    /** zeros.after / params.model (zeros outside the pruned tensors not counted). */
+    ofAllWeights: number;
+  };
+  /** Global scope: the exact |w| threshold (weights below it are zero; ties at it pruned in order). */
+  threshold?: number;
+  layers: PruneLayerStat[];
+  size: { before: SizeFigures; after: SizeFigures; compression: string };
+  timing: {
+    /** Finding the threshold and writing the zeros (copies of the weights included). */
+    pruneMs: number;
+    /** Measuring sizes (serialising, gzip). */
+    sizeMs: number;
+    /** Bytes of float32 weights pruned / pruneMs. */
+    mbPerSecond: number;
+  };
+}
+
+interface Layer {
+  entry: ConstantTensor;
+  uses: Reader[];
+  dims: number[];
+  n: number;
+  /** Unstructured: own target (layer scope or override); undefined = the global group. */
+  target?: number;
+  /** N:M: the group axis. */
+  axis?: number;
+}
+
+interface Plan {
+  layers: Layer[];
+  skipped: TransformReport['skipped'];
+  notes: string[];
+}
+
+const bad = (msg: string, details?: string[]): never => {
+  throw new ParetoError('bad-input', msg, details);
+};
+
+function plan(index: ReturnType<typeof indexConstants>, options: PruneOptions, nm: NMPattern | undefined): Plan {
+  const notes: string[] = [];
+  const skip = new Set(options.skip);
+  const opTypes = new Set<string>(options.opTypes);
+  const inSkip = (r: { nodeName: string; opType: string; node: { name: string } }) =>
+    skip.has(r.nodeName) || skip.has(r.node.name) || skip.has(r.opType);
+  const overrideOf = (r: { nodeName: string; node: { name: string } }): number | undefined =>
+    options.overrides[r.node.name] ?? options.overrides[r.nodeName];
+
+  // Why each prunable node was left alone (first reason wins); nodes that get a pruned tensor are removed.
+  const reasons = new Map<NodeRef['node'], string>();
+  const pruned = new Set<NodeRef['node']>();
+  const reason = (node: NodeRef['node'], why: string) => {
+    if (!reasons.has(node)) reasons.set(node, why);
+  };
+
+  const layers: Layer[] = [];
+  const nmErrors: string[] = [];
+  for (const entry of index.tensors) {
+    const t = entry.tensor;
+    const dims = dimsOf(t);
+    const uses: Reader[] = [];
+    const axes = new Set<number>();
+    for (const r of entry.readers) {
+      if (!opTypes.has(r.opType)) continue;
+      const { role, axis } = roleOf(r.node, r.inputIndex, dims.length);
+      if (role === 'weight' || (role === 'bias' && options.includeBias && !nm)) {
+        uses.push(r);
+        if (role === 'weight' && axis !== undefined) axes.add(axis);
+      }
+    }
+    if (uses.length === 0) continue;
+    const useNodes = uses.map((u) => u.node);
+    const skipAll = (why: string) => useNodes.forEach((n) => reason(n, why));
+    const n = elementCount(t);
+    if (t.dataType !== DataType.FLOAT) {
+      skipAll(`weight "${entry.name}" is ${dtypeName(t.dataType)}; pruning handles float32 weights (prune before quantizing)`);
+      continue;
+    }
+    if (n === 0) continue;
+    const isBiasOnly = uses.every((u) => roleOf(u.node, u.inputIndex, dims.length).role === 'bias');
+    if (dims.length < 2 && !isBiasOnly) {
+      skipAll(`weight "${entry.name}" is ${dims.length}-D; 1-D tensors are not pruned`);
+      continue;
+    }
+    const skipper = entry.readers.find(inSkip);
+    if (skipper) {
+      for (const u of uses) {
+        reason(u.node, u.node === skipper.node ? 'in the skip list' : `weight "${entry.name}" is shared with "${skipper.nodeName}", which is in the skip list`);
+      }
+      continue;
+    }
+    const overridden = uses.map(overrideOf).filter((v): v is number => v !== undefined);
+    const target = overridden.length > 0 ? Math.min(...overridden) : undefined;
+    if (overridden.length > 1 && new Set(overridden).size > 1) {
+      notes.push(`Weight "${entry.name}" is shared by nodes with different overrides (${overridden.join(', ')}); the lowest, ${target}, was used.`);
+    }
+    if (target === 0) {
+      skipAll(`override sparsity 0 for ${uses.find((u) => overrideOf(u) === 0)!.nodeName}`);
+      continue;
+    }
+    const others = entry.readers.filter((r) => !uses.includes(r));
+    if (others.length > 0) {
+      notes.push(
+        `Weight "${entry.name}" is also read by ${others.map((r) => `"${r.nodeName}" (${r.opType})`).join(', ')}; ` +
+          'those nodes see the pruned values too.',
+      );
+    }
+    const layer: Layer = { entry, uses, dims, n };
+    if (nm) {
+      if (axes.size !== 1) {
+        skipAll(
+          axes.size === 0
+            ? `weight "${entry.name}" has no reduction axis for N:M`
+            : `weight "${entry.name}" is read along different reduction axes (${[...axes].join(', ')}) by its nodes`,
+        );
+        continue;
+      }
+      const axis = [...axes][0];
+      let size = dims[axis];
+      const conv = uses.find((u) => u.opType === 'ConvTranspose');
+      if (conv) size = dims[axis] / groupOf(conv.node);
+      if (!Number.isInteger(size) || size % nm.m !== 0) {
+        nmErrors.push(
+          `${uses.map((u) => `"${u.nodeName}" (${u.opType})`).join(', ')}: weight "${entry.name}" [${dims.join(', ')}] has ` +
+            `${size} along its reduction axis ${axis}${conv ? ' per group' : ''}, not a multiple of ${nm.m}`,
+        );
+        continue;
+      }
+      layer.axis = axis;
+    } else if (options.scope === 'layer' || target !== undefined) {
+      layer.target = target ?? options.sparsity;
+    }
+    layers.push(layer);
+    useNodes.forEach((u) => pruned.add(u));
+  }
+  if (nmErrors.length > 0) {
+    bad(
+      `Pattern ${options.pattern} needs the reduction axis of every pruned weight to be a multiple of ${nm!.m}; ` +
+        `${nmErrors.length} ${nmErrors.length === 1 ? 'is' : 'are'} not: ${nmErrors.slice(0, 3).join('; ')}` +
+        `${nmErrors.length > 3 ? '; …' : ''}. Add ${nmErrors.length === 1 ? 'that node' : 'those nodes'} to skip.`,
+      nmErrors,
+    );
+  }
+
+  const skipped: TransformReport['skipped'] = [];
+  for (const r of index.nodes) {
+    if (!opTypes.has(r.opType) || pruned.has(r.node)) continue;
+    const why = reasons.get(r.node) ?? (inSkip(r) ? 'in the skip list' : 'no constant weight input (its inputs are computed at run time)');
+    skipped.push({ node: r.nodeName, opType: r.opType, reason: why });
+  }
+  const matched = options.skip.filter((s) => !index.nodeNames.has(s) && !index.nodes.some((r) => r.opType === s));
+  if (matched.length > 0) notes.push(`Skip entries that match no node name or op type: ${matched.join(', ')}.`);
+  return { layers, skipped, notes };
+}
+
+/** A float32 tensor's data as little-endian bytes (a view of raw_data or external data; packed from float_data). */
+function sourceBytes(t: TensorProto, external: ExternalData, n: number): Uint8Array {
+  const src = tensorBytes(t, external);
+  if (src.length < n * 4) {
+    throw new ParetoError('invalid-model', `Tensor "${t.name}" has ${src.length} bytes of data for ${n} float32 values.`);
+  }
+  return src.length === n * 4 ? src : src.subarray(0, n * 4);
+}
+
+/** Puts new float32 data into a tensor of the output model as raw_data (external and typed fields dropped).
+ * Returns whether the data was in an external file. */
+function setData(t: TensorProto, bits: Uint32Array): boolean {
+  t.rawData = new Uint8Array(bits.buffer as ArrayBuffer, bits.byteOffset, bits.byteLength);
+  t.floatData = [];
+  if (!isExternal(t)) return false;
+  t.dataLocation = DataLocation.DEFAULT;
+  t.externalData = [];
+  return true;
+}
+
+export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx: TransformContext = {}): Promise<TransformResult> {
+  const options = validatePruneOptions(optionsIn);
+  const nm = parsePattern(options.pattern);
+  const check = makeCheckpoint(ctx);
+  await check(0, 'finding weights');
+
+  const out = cloneModelSharingBytes(model.proto);
+  const index = indexConstants(out);
+  const missing = Object.keys(options.overrides).filter((name) => !index.nodeNames.has(name));
+  if (missing.length > 0) {
+    const some = [...index.nodeNames].slice(0, 8);
+    bad(
+      `Overrides name ${missing.length === 1 ? 'a node' : 'nodes'} the model does not have: ${missing.map((m) => `"${m}"`).join(', ')}. ` +
+        `Nodes are named as in the model${some.length ? `, e.g. ${some.map((s) => `"${s}"`).join(', ')}` : ''}.`,
+      missing,
+    );
+  }
+  const { layers, skipped, notes } = plan(index, options, nm);
+
+  // Sizes before (on the input model).
+  const sizeStart = performance.now();
+  await check(0.02, 'measuring size');
+  const before = measureSize(model.proto, model.external, options.compressedSize);
+  const method = before.method;
+  const bytesBefore = before.bytes;
+  let sizeMs = performance.now() - sizeStart;
+
+  // Prune.
+  const pruneStart = performance.now();
+  const totalElements = layers.reduce((s, l) => s + l.n, 0);
+  const work = Math.max(1, totalElements);
+  /** Elements of the layers finished so far. */
+  let done = 0;
+  let stage = 'pruning';
+  /** Progress within the current group of `size` elements. */
+  const tickFor = (size: number) => (fraction: number) => check(0.05 + (0.85 * (done + fraction * size)) / work, stage);
+  const results = new Map<Layer, { zerosBefore: number; zerosAfter: number }>();
+  let threshold: number | undefined;
+  let inlined = 0;
+  const finish = (l: Layer, bits: Uint32Array, zerosBefore: number, zerosAfter: number, changed: boolean) => {
+    if (changed && setData(l.entry.tensor, bits)) inlined++;
+    results.set(l, { zerosBefore, zerosAfter });
+  };
+
+  if (nm) {
+    const scratch: { buf?: Uint32Array } = {};
+    for (const l of layers) {
+      stage = `pruning ${l.entry.name} (${options.pattern})`;
+      await check(0.05 + 0.85 * (done / work), stage);
+      const src = sourceBytes(l.entry.tensor, model.external, l.n);
+      const dst = new Uint32Array(l.n);
+      const s = nmShape(l.dims, l.axis!);
+      const rows = nmRowCount(s, nm.m);
+      const per = nm.m * s.inner;
+      const rowsPerChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
+      let zb = 0;
+      let za = 0;
+      for (let r = 0; r < rows; r += rowsPerChunk) {
+        const e = Math.min(rows, r + rowsPerChunk);
+        const c = applyNM(bitsView(src, r * per, e * per, scratch), r * per, dst, s, nm.n, nm.m, r, e);
+        zb += c.zerosBefore;
+        za += c.zerosAfter;
+        await tickFor(l.n)(e / rows);
+      }
+      done += l.n;
+      finish(l, dst, zb, za, true);
+    }
+  } else {
+    const own = layers.filter((l) => l.target !== undefined);
+    const shared = layers.filter((l) => l.target === undefined);
+    const groups: { layers: Layer[]; target: number }[] = own.map((l) => ({ layers: [l], target: l.target! }));
+    if (shared.length > 0) groups.push({ layers: shared, target: options.sparsity });
+    for (const g of groups) {
+      stage = g.layers.length === 1 ? `pruning ${g.layers[0].entry.name}` : `pruning ${g.layers.length} weight tensors (global threshold)`;
+      await check(0.05 + 0.85 * (done / work), stage);
+      const sources = g.layers.map((l) => sourceBytes(l.entry.tensor, model.external, l.n));
+      const n = g.layers.reduce((s, l) => s + l.n, 0);
+      const r = await pruneSmallest(sources, pruneCount(g.target, n), { tick: tickFor(n) });
+      done += n;
+      if (g === groups[groups.length - 1] && shared.length > 0 && r.key >= 0) threshold = keyToMagnitude(r.key);
+      g.layers.forEach((l, i) => {
+        const out = r.outputs[i];
+        finish(l, out ?? new Uint32Array(0), r.zerosBefore[i], r.zerosAfter[i], out !== undefined && r.zeroed[i] > 0);
+      });
+    }
+  }
+  const pruneMs = performance.now() - pruneStart;
+
+  // Sizes after.
+  await check(0.92, 'measuring size');
+  const afterStart = performance.now();
+  const after = measureSize(out, model.external, method);
+  sizeMs += performance.now() - afterStart;
+  await check(1, 'done');
+
+  // Figures.
+  let modelParams = 0;
+  for (const e of index.tensors) modelParams += elementCount(e.tensor);
+  const layerStats: PruneLayerStat[] = layers.map((l) => {
+    const r = results.get(l)!;
+    return {
+      tensor: l.entry.name,
+      where: l.entry.where,
+      graph: l.entry.graph,
+      nodes: [...new Set(l.uses.map((u) => u.nodeName))],
+      opTypes: [...new Set(l.uses.map((u) => u.opType))],
+      shape: l.dims,
+      params: l.n,
+      target: nm ? 1 - nm.n / nm.m : (l.target ?? null),
+      zerosBefore: r.zerosBefore,
+      zerosAfter: r.zerosAfter,
+      sparsity: r.zerosAfter / l.n,
+      ...(nm ? { axis: l.axis } : {}),
+    };
+  });
+  const zerosBefore = layerStats.reduce((s, l) => s + l.zerosBefore, 0);
+  const zerosAfter = layerStats.reduce((s, l) => s + l.zerosAfter, 0);
+  const target = nm ? 1 - nm.n / nm.m : options.sparsity;
+  const stats: PruneStats = {
+    pattern: options.pattern,
+    scope: nm ? 'n/a (N:M)' : options.scope,
+    params: { model: modelParams, pruned: totalElements },
+    zeros: { before: zerosBefore, after: zerosAfter },
+    sparsity: {
+      target,
+      achieved: totalElements ? zerosAfter / totalElements : 0,
+      ofAllWeights: modelParams ? zerosAfter / modelParams : 0,
+    },
+    ...(threshold !== undefined ? { threshold } : {}),
+    layers: layerStats,
+    size: { before, after, compression: describeMethod(method, bytesBefore) },
+    timing: { pruneMs, sizeMs, mbPerSecond: pruneMs > 0 ? (totalElements * 4) / 1e6 / (pruneMs / 1000) : 0 },
+  };
+
+  notes.unshift(
+    'Zeros do not make dense runtimes faster: ONNX Runtime (CPU, wasm, WebGPU) runs pruned weights with the same dense ' +
+      'kernels, so latency and memory at run time stay the same. Pruning shrinks the compressed file; measure latency ' +
+      'with a benchmark.',
+  );
+  if (nm) {
+    notes.push(
+      `${options.pattern} weights are stored densely (with zeros) in ONNX; only runtimes with sparse kernels (e.g. TensorRT on ` +
+        'sparse tensor cores) run them faster.',
+    );
+    if (options.includeBias) notes.push('Biases are not pruned with an N:M pattern (they have no reduction axis).');
+  } else if (options.scope === 'global' && layers.some((l) => l.target !== undefined)) {
+    notes.push('Nodes with an override were pruned to their own sparsity; the global threshold applies to the other weights.');
+  }
+  if (layers.length === 0) notes.push('No prunable weights were found: the model is unchanged.');
+  if (inlined > 0) {
+    notes.push(
+      `${inlined} pruned weight tensor${inlined === 1 ? ' was' : 's were'} kept in external data and ${inlined === 1 ? 'is' : 'are'} ` +
+        'now stored inside the .onnx file; the other external tensors still refer to the original data files.',
+    );
+  }
+  if (method !== 'off') notes.push(`Compressed sizes: ${describeMethod(method, bytesBefore)}.`);
+
+  return {
+    model: out,
+    report: {
+      transform: 'prune',
+      options: { ...options },
+      notes,
+      skipped,
+      stats: stats as unknown as Record<string, unknown>,
+    },
+  };
+}

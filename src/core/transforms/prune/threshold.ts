@@ -1,0 +1,619 @@
+/**
+ * Exact magnitude selection in linear time, on float32 bit patterns.
+ *
+ * The magnitude key of a float32 weight is its bit pattern with the sign bit cleared: `bits & 0x7fffffff`.
+ * IEEE 754 bit patterns of non-negative floats sort like unsigned integers, so keys order |w| exactly:
+ * +0 and -0 share key 0, denormals come next, then normal numbers, +Infinity (0x7f800000), and NaNs above it
+ * (a NaN ranks as the largest magnitude and is never pruned before a finite weight). No float is ever compared.
+ *
+ * Exact route, selecting the k smallest of n keys with no sort (two passes):
+ *  1. Pass A: a histogram of the high 15 bits of every key (32768 bins; four interleaved copies so that runs of
+ *     equal bins do not serialise on one counter). The bin where the running count reaches k holds the threshold.
+ *  2. Pass B: writes the output (a fresh copy, or in place) with every key below that bin zeroed (branch-free:
+ *     `v & ~((key - lo) >> 31)`), and collects the positions of the keys inside the bin (a small fraction: ~0.3%
+ *     of a Gaussian-like tensor at 50%). Reading the input and writing the copy in one pass saves a copy pass.
+ *  3. A 65536-bin histogram of the candidates' low 16 bits gives the exact k-th smallest key T; the candidates
+ *     below T are zeroed, then the first (k - #keys < T) candidates equal to T, in position order.
+ * When the bin is crowded (many equal weights) collecting positions would cost memory; then a refining pass
+ * histograms the low 16 bits inside the bin first, and pass B writes zeros for keys < T and the first ties in order.
+ *
+ * Band route, used when copying 2^21 or more weights (one pass): a sample of 2^19 keys (evenly spaced blocks)
+ * brackets the k-th smallest in a band [lo, hi) (±7 standard errors of the sample quantile, ~1% of the
+ * weights); one pass writes the copy with keys < lo zeroed, counts them, and collects the band's positions and
+ * keys. The counts prove whether the k-th smallest lies in the band; if so it is selected exactly among the band
+ * (with the exact route on the band's keys), else (a rare miss) the exact route runs from the untouched input.
+ *
+ * All routes zero exactly the same elements. Ties: exactly k elements are selected. Among weights of equal
+ * magnitude at the threshold, the ones that come first are pruned: "first" means lower index within a tensor, and
+ * for a global selection over several tensors, earlier tensors (in the order given) first. The result equals a
+ * stable sort of (|w|, position) cut after k. (Uint32Array views assume a little-endian host, as every JS engine is.)
+ */
+
+/** Bins of the high-bits histogram: key >>> 16 (keys have 31 significant bits). */
+const HIGH_BINS = 1 << 15;
+const LOW_BINS = 1 << 16;
+/** Elements per kernel call between progress/cancellation checks. */
+export const CHUNK_ELEMENTS = 1 << 22;
+
+/** Magnitude key of a float32 bit pattern (see above). */
+export const magnitudeKey = (bits: number): number => (bits & 0x7fffffff) >>> 0;
+
+/** The float32 value |w| of a magnitude key. */
+export function keyToMagnitude(key: number): number {
+  const u = new Uint32Array([key >>> 0]);
+  return new Float32Array(u.buffer)[0];
+}
+
+/** How many of n weights a target sparsity prunes: floor(target * n), with products within 1e-6 of an integer
+ * rounded to it first (so 0.3 * 10 gives 3, not 2). */
+export function pruneCount(target: number, n: number): number {
+  const x = target * n;
+  const r = Math.round(x);
+  const k = Math.abs(x - r) < 1e-6 ? r : Math.floor(x);
+  return Math.max(0, Math.min(n, k));
+}
+
+/* ----------------------------------------------------------- sources ------------------------------------------------------------ */
+
+/**
+ * Float32 data as little-endian bytes at any alignment (raw_data views from a decoded protobuf are mostly not
+ * 4-byte aligned). Aligned sources are read through a Uint32Array view; unaligned ones a chunk at a time
+ * through a reusable aligned scratch buffer (a memcpy at ~10 GB/s), so no whole-tensor copy is made just to read.
+ */
+export type Float32Bytes = Uint8Array;
+
+/** Elements [start, end) of `src` as bit patterns: a view when aligned, else copied into `scratch`. */
+export function bitsView(src: Float32Bytes, start: number, end: number, scratch: { buf?: Uint32Array }): Uint32Array {
+  const byteStart = src.byteOffset + start * 4;
+  if (byteStart % 4 === 0) return new Uint32Array(src.buffer, byteStart, end - start);
+  if (!scratch.buf || scratch.buf.length < end - start) scratch.buf = new Uint32Array(end - start); // at most CHUNK_ELEMENTS
+  const out = scratch.buf.subarray(0, end - start);
+  new Uint8Array(out.buffer, 0, (end - start) * 4).set(src.subarray(start * 4, end * 4));
+  return out;
+}
+
+/** The bytes of a bit-pattern array (for in-place use). */
+const bytesOf = (u: Uint32Array): Float32Bytes => new Uint8Array(u.buffer, u.byteOffset, u.byteLength);
+
+/* ------------------------------------------------------------- kernels ------------------------------------------------------------- */
+
+/** Adds keys >>> 16 of u to four interleaved histograms (4 * HIGH_BINS). */
+function histHigh(u: Uint32Array, h: Uint32Array): void {
+  const end = u.length;
+  let i = 0;
+  for (; i + 4 <= end; i += 4) {
+    h[(u[i] << 1) >>> 17]++;
+    h[HIGH_BINS + ((u[i + 1] << 1) >>> 17)]++;
+    h[2 * HIGH_BINS + ((u[i + 2] << 1) >>> 17)]++;
+    h[3 * HIGH_BINS + ((u[i + 3] << 1) >>> 17)]++;
+  }
+  for (; i < end; i++) h[(u[i] << 1) >>> 17]++;
+}
+
+/** Exact zeros (+0 and -0) in u. */
+export function countZeros(u: Uint32Array): number {
+  let z = 0;
+  for (let i = 0; i < u.length; i++) if (u[i] << 1 === 0) z++;
+  return z;
+}
+
+/**
+ * dst[off + i] = s[i] with keys < lo zeroed (branch-free), collecting positions (off + i) whose key >>> 16 === bin.
+ * Unrolled by four (about 25% faster in V8 than the plain loop). Returns [zeroed, collected].
+ */
+function maskCollect(
+  s: Uint32Array,
+  dst: Uint32Array,
+  off: number,
+  lo: number,
+  bin: number,
+  cand: Uint32Array,
+  at: number,
+): [number, number] {
+  let below = 0; // minus the count of keys < lo
+  let c = at;
+  const n = s.length;
+  const d = dst.subarray(off, off + n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v0 = s[i], v1 = s[i + 1], v2 = s[i + 2], v3 = s[i + 3];
+    const k0 = v0 & 0x7fffffff, k1 = v1 & 0x7fffffff, k2 = v2 & 0x7fffffff, k3 = v3 & 0x7fffffff;
+    // -1 when k < lo (both < 2^31, so the difference cannot overflow)
+    const b0 = (k0 - lo) >> 31, b1 = (k1 - lo) >> 31, b2 = (k2 - lo) >> 31, b3 = (k3 - lo) >> 31;
+    d[i] = v0 & ~b0;
+    d[i + 1] = v1 & ~b1;
+    d[i + 2] = v2 & ~b2;
+    d[i + 3] = v3 & ~b3;
+    below += b0 + b1 + b2 + b3;
+    if ((((k0 >>> 16) ^ bin) && ((k1 >>> 16) ^ bin) && ((k2 >>> 16) ^ bin) && ((k3 >>> 16) ^ bin)) === 0) {
+      if (k0 >>> 16 === bin) cand[c++] = off + i;
+      if (k1 >>> 16 === bin) cand[c++] = off + i + 1;
+      if (k2 >>> 16 === bin) cand[c++] = off + i + 2;
+      if (k3 >>> 16 === bin) cand[c++] = off + i + 3;
+    }
+  }
+  for (; i < n; i++) {
+    const v = s[i];
+    const k = v & 0x7fffffff;
+    const b = (k - lo) >> 31;
+    d[i] = v & ~b;
+    below += b;
+    if (k >>> 16 === bin) cand[c++] = off + i;
+  }
+  return [-below, c - at];
+}
+
+/** Histogram of the low 16 bits of the keys whose high bits equal `bin`. */
+function histLowInBin(s: Uint32Array, bin: number, h: Uint32Array): void {
+  for (let i = 0; i < s.length; i++) {
+    const k = s[i] & 0x7fffffff;
+    if (k >>> 16 === bin) h[k & 0xffff]++;
+  }
+}
+
+/** dst[off + i] = s[i] with keys < t zeroed (branch-free) and the first `ties` keys === t. Returns [zeroed, ties left]. */
+function maskTies(s: Uint32Array, dst: Uint32Array, off: number, t: number, ties: number): [number, number] {
+  let zeroed = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    const k = v & 0x7fffffff;
+    const below = (k - t) >> 31;
+    let w = v & ~below;
+    zeroed -= below;
+    if (k === t && ties > 0) {
+      w = 0;
+      ties--;
+      zeroed++;
+    }
+    dst[off + i] = w;
+  }
+  return [zeroed, ties];
+}
+
+/**
+ * Band route (copies only): dst[off + i] = s[i] with keys < lo zeroed, collecting the positions and keys of the
+ * elements whose key is in [lo, lo + width) while there is room (returns -1 for `collected` when `cand` ran out).
+ * Keeping the keys saves reading them back from scattered positions later. The last value is negative when the
+ * chunk holds an exact zero (counting them here would cost ~20% of the pass; the caller counts such chunks).
+ * Returns [zeroed, collected, anyZero].
+ */
+function maskBand(
+  s: Uint32Array,
+  dst: Uint32Array,
+  off: number,
+  lo: number,
+  width: number,
+  cand: Uint32Array,
+  candKeys: Uint32Array,
+  at: number,
+): [number, number, number] {
+  let below = 0; // minus the count of keys < lo
+  let anyZero = 0; // sign bit set when some key is 0 (k - 1 < 0)
+  let c = at;
+  const cap = cand.length;
+  const n = s.length;
+  const d = dst.subarray(off, off + n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v0 = s[i], v1 = s[i + 1], v2 = s[i + 2], v3 = s[i + 3];
+    const k0 = v0 & 0x7fffffff, k1 = v1 & 0x7fffffff, k2 = v2 & 0x7fffffff, k3 = v3 & 0x7fffffff;
+    const e0 = k0 - lo, e1 = k1 - lo, e2 = k2 - lo, e3 = k3 - lo;
+    // -1 when k < lo (both < 2^31, so the difference cannot overflow)
+    const b0 = e0 >> 31, b1 = e1 >> 31, b2 = e2 >> 31, b3 = e3 >> 31;
+    d[i] = v0 & ~b0;
+    d[i + 1] = v1 & ~b1;
+    d[i + 2] = v2 & ~b2;
+    d[i + 3] = v3 & ~b3;
+    below += b0 + b1 + b2 + b3;
+    anyZero |= (k0 - 1) | (k1 - 1) | (k2 - 1) | (k3 - 1);
+    const u0 = e0 >>> 0 < width, u1 = e1 >>> 0 < width, u2 = e2 >>> 0 < width, u3 = e3 >>> 0 < width;
+    if (u0 || u1 || u2 || u3) {
+      if (c + 4 > cap) return [-below, -1, anyZero];
+      if (u0) {
+        candKeys[c] = k0;
+        cand[c++] = off + i;
+      }
+      if (u1) {
+        candKeys[c] = k1;
+        cand[c++] = off + i + 1;
+      }
+      if (u2) {
+        candKeys[c] = k2;
+        cand[c++] = off + i + 2;
+      }
+      if (u3) {
+        candKeys[c] = k3;
+        cand[c++] = off + i + 3;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const v = s[i];
+    const k = v & 0x7fffffff;
+    const b = (k - lo) >> 31;
+    d[i] = v & ~b;
+    below += b;
+    anyZero |= k - 1;
+    if ((k - lo) >>> 0 < width) {
+      if (c >= cap) return [-below, -1, anyZero];
+      candKeys[c] = k;
+      cand[c++] = off + i;
+    }
+  }
+  return [-below, c - at, anyZero];
+}
+
+/* ----------------------------------------------------------- selection ----------------------------------------------------------- */
+
+export interface ZeroSmallestOptions {
+  /** Called after each chunk with the fraction (0..1) of this selection's work done (progress and cancellation). */
+  tick?: (fraction: number) => void | Promise<void>;
+  /** Most candidate positions to collect in the exact route before it refines instead (default: max(2^20, n/16)). */
+  maxCandidates?: number;
+  /**
+   * Copies only: keys sampled to guess the threshold's band, for the one-pass route (default 2^19 when n >= 2^21,
+   * else the exact two-pass route). 0 turns the band route off.
+   */
+  sampleSize?: number;
+  /** Band route: half-width of the band in sample ranks (default: 6 standard errors of the quantile + 8). For tests. */
+  bandRanks?: number;
+  /** Band route: most positions collected in the band before it gives up (default: twice the expected + 64). For tests. */
+  bandCapacity?: number;
+}
+
+export interface ZeroSmallestResult {
+  /** How many elements were selected (k). */
+  k: number;
+  /** Magnitude key of the k-th smallest element (the exact threshold), or -1 when k = 0. */
+  key: number;
+  /** Elements with a key below `key` (all selected); the rest of the k are ties at `key`, earliest first. */
+  below: number;
+  /** Per array: elements the selection zeroed (already-zero ones included). */
+  zeroed: number[];
+  /** Per array: exact zeros before. */
+  zerosBefore: number[];
+  /** Per array: exact zeros after. */
+  zerosAfter: number[];
+  /** Which route found the threshold ('band' fell back to an exact route when the sample missed: see `bandMissed`). */
+  route: 'none' | 'band' | 'candidates' | 'refine';
+  /** The band route was tried and its band did not hold the threshold (the exact route then ran). */
+  bandMissed?: boolean;
+}
+
+export interface PruneSmallestResult extends ZeroSmallestResult {
+  /** Per source: its bit patterns with the selected elements zeroed (new arrays; undefined when k = 0). */
+  outputs: (Uint32Array | undefined)[];
+}
+
+const noop = () => {};
+
+/**
+ * Zero, in place, the k smallest magnitudes across `arrays` (float32 bit patterns), exactly k of them with
+ * ties broken by position (see the top of this file). Exact two-pass route.
+ */
+export async function zeroSmallest(
+  arrays: readonly Uint32Array[],
+  k: number,
+  options: ZeroSmallestOptions = {},
+): Promise<ZeroSmallestResult> {
+  return new Selection(arrays.map(bytesOf), arrays.slice(), options).exact(k, 0, 1);
+}
+
+/**
+ * Copies of `sources` (float32 little-endian bytes, any alignment) with the k smallest magnitudes across all of
+ * them zeroed: exactly k, ties broken by position. Linear time, no sort: usually one pass (band route), else
+ * two (three when the threshold's bin is crowded); the copies are written by the last pass.
+ */
+export async function pruneSmallest(
+  sources: readonly Float32Bytes[],
+  k: number,
+  options: ZeroSmallestOptions = {},
+): Promise<PruneSmallestResult> {
+  const sel = new Selection(sources, sources.map(() => undefined), options);
+  const n = sel.n;
+  const sampleSize = options.sampleSize ?? (n >= 1 << 21 ? 1 << 19 : 0);
+  let r: ZeroSmallestResult | undefined;
+  if (k > 0 && k < n && sampleSize > 0) {
+    r = await sel.band(k, sampleSize);
+    if (!r) {
+      r = await sel.exact(k, 0.5, 1);
+      r.bandMissed = true;
+    }
+  }
+  r ??= await sel.exact(k, 0, 1);
+  // Empty sources never reach a kernel: give them (empty) outputs too.
+  const outputs = k === 0 ? sel.dsts : sel.dsts.map((d, i) => d ?? new Uint32Array(sel.lengths[i]));
+  return { ...r, outputs };
+}
+
+class Selection {
+  readonly lengths: number[];
+  readonly n: number;
+  private readonly scratch: { buf?: Uint32Array } = {};
+  private readonly tickFn: (fraction: number) => void | Promise<void>;
+  private progress = 0;
+
+  constructor(
+    readonly sources: readonly Float32Bytes[],
+    readonly dsts: (Uint32Array | undefined)[],
+    private readonly options: ZeroSmallestOptions,
+  ) {
+    this.tickFn = options.tick ?? noop;
+    this.lengths = sources.map((s) => Math.floor(s.length / 4));
+    this.n = this.lengths.reduce((a, b) => a + b, 0);
+  }
+
+  private checkK(k: number) {
+    if (!Number.isInteger(k) || k < 0 || k > this.n) throw new RangeError(`k must be an integer in [0, ${this.n}], got ${k}`);
+  }
+
+  private async tick(fraction: number) {
+    this.progress = Math.max(this.progress, Math.min(1, fraction));
+    await this.tickFn(this.progress);
+  }
+
+  /** Runs fn over every chunk of source ai; progress goes from `from` to `to` over the whole pass (all arrays). */
+  private async pass(fn: (ai: number, s: Uint32Array, start: number) => void, from: number, to: number) {
+    let done = 0;
+    for (let ai = 0; ai < this.sources.length; ai++) {
+      const len = this.lengths[ai];
+      for (let s = 0; s < len; s += CHUNK_ELEMENTS) {
+        const e = Math.min(len, s + CHUNK_ELEMENTS);
+        fn(ai, bitsView(this.sources[ai], s, e, this.scratch), s);
+        done += e - s;
+        await this.tick(from + ((to - from) * done) / Math.max(1, this.n));
+      }
+    }
+  }
+
+  private dstOf(ai: number): Uint32Array {
+    let d = this.dsts[ai];
+    if (!d) this.dsts[ai] = d = new Uint32Array(this.lengths[ai]);
+    return d;
+  }
+
+  /**
+   * Zeroes, among the candidate positions (per array: cand[starts[ai]..starts[ai+1]), keys in `keys`), the `need`
+   * smallest keys, ties by position. Returns the threshold key and how many candidates are below it.
+   */
+  private async resolve(cand: Uint32Array, keys: Uint32Array, starts: number[], need: number, zeroed: number[]): Promise<[number, number]> {
+    // Exact selection among the candidates' keys (in position order, so positions order the ties).
+    const inner = await new Selection([bytesOf(keys)], [keys.slice()], {}).exact(need, 0, 1);
+    const t = inner.key;
+    let ties = need - inner.below;
+    for (let ai = 0; ai < this.sources.length; ai++) {
+      const d = this.dstOf(ai);
+      for (let j = starts[ai]; j < starts[ai + 1]; j++) {
+        const kk = keys[j];
+        if (kk < t || (kk === t && ties > 0)) {
+          if (kk === t) ties--;
+          d[cand[j]] = 0;
+          zeroed[ai]++;
+        }
+      }
+    }
+    return [t, inner.below];
+  }
+
+  /**
+   * One pass: a sample of the keys (evenly spaced blocks of consecutive elements: cheap to read) brackets the k-th
+   * smallest in a band [lo, hi) of ±8 standard errors of the sample quantile; the pass writes the outputs with keys
+   * < lo zeroed, counts them, and collects the band's positions and keys. If the counts show the k-th smallest
+   * inside the band it is resolved exactly among the band; otherwise (a rare miss) undefined is returned and the
+   * caller runs the exact route.
+   */
+  async band(k: number, sampleSize: number): Promise<ZeroSmallestResult | undefined> {
+    this.checkK(k);
+    const n = this.n;
+    const block = Math.max(1, Math.min(128, Math.floor(sampleSize / 256)));
+    const blocks = Math.max(1, Math.min(Math.floor(sampleSize / block), Math.floor(n / block)));
+    const m = blocks * block;
+    const sample = new Uint32Array(m);
+    const step = n / blocks;
+    let ai = 0;
+    let base = 0;
+    for (let b = 0; b < blocks; b++) {
+      let g = Math.min(n - block, Math.floor(b * step + (step - block) / 2));
+      for (let j = 0; j < block; ) {
+        while (g >= base + this.lengths[ai]) base += this.lengths[ai++];
+        const take = Math.min(block - j, base + this.lengths[ai] - g);
+        sample.set(bitsView(this.sources[ai], g - base, g - base + take, this.scratch), b * block + j);
+        j += take;
+        g += take;
+      }
+    }
+    for (let j = 0; j < m; j++) sample[j] &= 0x7fffffff;
+    const p = k / n;
+    const delta = this.options.bandRanks ?? Math.ceil(7 * Math.sqrt(m * p * (1 - p))) + 16;
+    const r = Math.floor(p * m);
+    const lo = r - delta <= 0 ? 0 : kthKey(sample, r - delta);
+    const hi = r + delta >= m - 1 ? 0x80000000 : kthKey(sample, r + delta) + 1;
+    const width = hi - lo;
+    const expected = ((Math.min(m - 1, r + delta) - Math.max(0, r - delta) + 1) / m) * n;
+    const capacity = this.options.bandCapacity ?? Math.min(n, Math.max(1 << 16, Math.ceil(2 * expected + 64)));
+    const cand = new Uint32Array(capacity);
+    const candKeys = new Uint32Array(capacity);
+
+    const zeroed = this.sources.map(() => 0);
+    const zerosBefore = this.sources.map(() => 0);
+    const starts: number[] = [];
+    let c = 0;
+    let overflow = false;
+    await this.pass(
+      (a, s, off) => {
+        while (starts.length <= a) starts.push(c);
+        if (overflow) return;
+        const [z, got, anyZero] = maskBand(s, this.dstOf(a), off, lo, width, cand, candKeys, c);
+        if (got < 0) overflow = true;
+        else {
+          zeroed[a] += z;
+          if (anyZero < 0) zerosBefore[a] += countZeros(s);
+          c += got;
+        }
+      },
+      0,
+      0.5,
+    );
+    while (starts.length < this.sources.length) starts.push(c);
+    starts.push(c);
+    const below = zeroed.reduce((x, y) => x + y, 0);
+    if (overflow || below >= k || below + c < k) return undefined;
+    await this.tick(0.5);
+    const [key, candBelow] = await this.resolve(cand, candKeys.subarray(0, c), starts, k - below, zeroed);
+    await this.tick(1);
+    const zerosAfter = key === 0 ? zerosBefore.slice() : zeroed.slice();
+    return { k, key, below: below + candBelow, zeroed, zerosBefore, zerosAfter, route: 'band' };
+  }
+
+  /** The exact two-pass route (three passes when the threshold's bin is crowded). Progress from..to. */
+  async exact(k: number, from: number, to: number): Promise<ZeroSmallestResult> {
+    this.checkK(k);
+    const mid = (from + to) / 2;
+    // Pass A: histogram; exact zeros counted only where bin 0 (|w| < 2^-133) is populated.
+    const h4 = new Uint32Array(4 * HIGH_BINS);
+    const bin0 = () => h4[0] + h4[HIGH_BINS] + h4[2 * HIGH_BINS] + h4[3 * HIGH_BINS];
+    const bin0Before = this.sources.map(() => 0);
+    const bin0After = this.sources.map(() => 0);
+    let lastA = -1;
+    await this.pass(
+      (a, s) => {
+        if (a !== lastA) {
+          bin0Before[a] = bin0();
+          lastA = a;
+        }
+        histHigh(s, h4);
+        bin0After[a] = bin0();
+      },
+      from,
+      mid,
+    );
+    const zerosBefore = this.sources.map((_, a) => {
+      if (bin0After[a] === bin0Before[a]) return 0;
+      let z = 0;
+      for (let s = 0; s < this.lengths[a]; s += CHUNK_ELEMENTS) {
+        z += countZeros(bitsView(this.sources[a], s, Math.min(this.lengths[a], s + CHUNK_ELEMENTS), this.scratch));
+      }
+      return z;
+    });
+    if (k === 0) {
+      return { k, key: -1, below: 0, zeroed: this.sources.map(() => 0), zerosBefore, zerosAfter: zerosBefore.slice(), route: 'none' };
+    }
+
+    // The bin that holds the k-th smallest key.
+    let bin = 0;
+    let belowBin = 0;
+    for (; bin < HIGH_BINS; bin++) {
+      const c = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
+      if (belowBin + c >= k) break;
+      belowBin += c;
+    }
+    const inBin = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
+    const maxCandidates = this.options.maxCandidates ?? Math.max(1 << 20, Math.ceil(this.n / 16));
+    const lo = bin << 16;
+    const zeroed = this.sources.map(() => 0);
+
+    let key: number;
+    let below: number;
+    let route: ZeroSmallestResult['route'];
+    if (inBin <= maxCandidates) {
+      route = 'candidates';
+      // Pass B: write the output with keys below the bin zeroed; collect the bin's positions (array, then index order).
+      const cand = new Uint32Array(inBin);
+      const starts: number[] = [];
+      let c = 0;
+      await this.pass(
+        (a, s, off) => {
+          while (starts.length <= a) starts.push(c);
+          const [z, got] = maskCollect(s, this.dstOf(a), off, lo, bin, cand, c);
+          zeroed[a] += z;
+          c += got;
+        },
+        mid,
+        to,
+      );
+      while (starts.length < this.sources.length) starts.push(c);
+      starts.push(c);
+      // All candidates share the high bits: their low 16 bits give the exact threshold.
+      const low = new Uint32Array(LOW_BINS);
+      for (let a = 0; a < this.sources.length; a++) {
+        const d = this.dstOf(a);
+        for (let j = starts[a]; j < starts[a + 1]; j++) low[d[cand[j]] & 0xffff]++;
+      }
+      const [t, cumBelow] = findLow(low, lo, k - belowBin);
+      key = t;
+      below = belowBin + cumBelow;
+      let ties = k - below;
+      for (let a = 0; a < this.sources.length; a++) {
+        const d = this.dstOf(a);
+        for (let j = starts[a]; j < starts[a + 1]; j++) {
+          const i = cand[j];
+          const kk = d[i] & 0x7fffffff;
+          if (kk < t || (kk === t && ties > 0)) {
+            if (kk === t) ties--;
+            d[i] = 0;
+            zeroed[a]++;
+          }
+        }
+      }
+    } else {
+      route = 'refine';
+      // Refining pass: the low 16 bits inside the bin give the exact threshold; then write zeros below it and the first ties.
+      const low = new Uint32Array(LOW_BINS);
+      await this.pass((_, s) => histLowInBin(s, bin, low), mid, (mid + to) / 2);
+      const [t, cumBelow] = findLow(low, lo, k - belowBin);
+      key = t;
+      below = belowBin + cumBelow;
+      let ties = k - below;
+      await this.pass(
+        (a, s, off) => {
+          const [z, left] = maskTies(s, this.dstOf(a), off, t, ties);
+          zeroed[a] += z;
+          ties = left;
+        },
+        (mid + to) / 2,
+        to,
+      );
+    }
+    // With a threshold above 0 every zero (key 0) was selected, so the zeros after are exactly the selected ones.
+    // With threshold 0 (more zeros than k), only zeros were selected and the zeros are unchanged.
+    const zerosAfter = key === 0 ? zerosBefore.slice() : zeroed.slice();
+    return { k, key, below, zeroed, zerosBefore, zerosAfter, route };
+  }
+}
+
+/** The key of rank r (0-based) among `keys` (magnitude keys), by a two-level 16-bit histogram; keys unchanged. */
+function kthKey(keys: Uint32Array, r: number): number {
+  const h = new Uint32Array(HIGH_BINS);
+  for (let i = 0; i < keys.length; i++) h[keys[i] >>> 16]++;
+  let bin = 0;
+  let cum = 0;
+  for (; bin < HIGH_BINS; bin++) {
+    if (cum + h[bin] > r) break;
+    cum += h[bin];
+  }
+  const low = new Uint32Array(LOW_BINS);
+  for (let i = 0; i < keys.length; i++) if (keys[i] >>> 16 === bin) low[keys[i] & 0xffff]++;
+  return findLow(low, bin << 16, r - cum + 1)[0];
+}
+
+/** The smallest key lo|j whose running count in `low` reaches need (>= 1), and the count below it. */
+function findLow(low: Uint32Array, lo: number, need: number): [number, number] {
+  let cum = 0;
+  for (let j = 0; j < LOW_BINS; j++) {
+    if (cum + low[j] >= need) return [lo | j, cum];
+    cum += low[j];
+  }
+  throw new Error('unreachable: histogram total below k');
+}
+
+/** Bit-pattern view of a float32 array (no copy). */
+export const bitsOf = (f: Float32Array): Uint32Array => new Uint32Array(f.buffer, f.byteOffset, f.length);
+
+/**
+ * The exact magnitude threshold of `values`: the k-th smallest |w| (k >= 1), without modifying them.
+ */
+export async function kthSmallestMagnitude(values: Float32Array, k: number): Promise<number> {
+  if (k < 1 || k > values.length) throw new RangeError(`k must be in [1, ${values.length}], got ${k}`);
+  const r = await pruneSmallest([new Uint8Array(values.buffer, values.byteOffset, values.byteLength)], k);
+  return keyToMagnitude(r.key);
+}
