@@ -1,0 +1,349 @@
+import { ParetoError } from '../../errors';
+import { node as makeNode, tensor as makeTensor, valueInfo } from '../../formats/onnx/builder';
+import { dtypeName } from '../../formats/onnx/dtypes';
+import { DataType, type GraphProto, type ModelProto } from '../../formats/onnx/proto';
+import type { OnnxModel } from '../../formats/onnx/read';
+import type { ExternalData } from '../../formats/onnx/tensor';
+import { writeOnnx } from '../../formats/onnx/write';
+import { makeCheckpoint, type TransformContext } from '../types';
+import { editableCopy, Names, scopesOf, type Scope } from './graph';
+import { validateQuantizeOptions, type ActivationRanges, type CalibrationMethod, type QuantizeOptions } from './options';
+import { planQuantization } from './plan';
+
+/**
+ * Calibration for static quantization. The core cannot run models, so it is split in three:
+ * 1. `calibrationTensors` says which activations need ranges (inputs and outputs of the nodes static mode quantizes);
+ * 2. `buildCalibrationModel` writes a copy of the model that returns those tensors as extra graph outputs (tensors
+ *    inside If/Loop bodies are routed out through extra outputs of the If/Loop node);
+ * 3. the caller runs that model on sample batches with its runtime, and a `Calibrator` turns what it saw into ranges.
+ * `calibrate()` does all three with an injected runner (onnxruntime-node in the CLI and tests, onnxruntime-web in the app).
+ */
+
+/** Activation tensors whose [min, max] static quantization needs, for the given options. */
+export function calibrationTensors(model: ModelProto, options: Partial<QuantizeOptions> = {}): string[] {
+  const o = validateQuantizeOptions({ ...options, mode: 'dynamic', activationRanges: undefined });
+  const { plans } = planQuantization(model, o, false);
+  const out = new Set<string>();
+  for (const p of plans) {
+    out.add(p.activation);
+    out.add(p.output);
+  }
+  return [...out];
+}
+
+export interface CalibrationModel {
+  model: ModelProto;
+  /** Tensor name -> name of the graph output that carries it. */
+  outputs: Record<string, string>;
+  /** Tensors that are inputs of the main graph: read their values from the feeds. */
+  fromInputs: string[];
+  /** Tensors that cannot be exposed (inside a Scan or another op's body, or not found). */
+  unavailable: string[];
+}
+
+/**
+ * A copy of the model that also outputs the given tensors (the input model is not changed). A tensor inside an If
+ * branch is added to that branch's outputs, and the other branch outputs an empty tensor in its place, so the If
+ * output holds the values when the branch ran and nothing otherwise. Inside a Loop body it becomes a scan output
+ * (values of every iteration, stacked).
+ */
+export function buildCalibrationModel(model: ModelProto, tensors: readonly string[]): CalibrationModel {
+  const m = editableCopy(model);
+  const scopes = scopesOf(m);
+  const names = new Names(m);
+  const main = scopes[0];
+  const outputs: Record<string, string> = {};
+  const fromInputs: string[] = [];
+  const unavailable: string[] = [];
+  if (!main) return { model: m, outputs, fromInputs, unavailable: [...tensors] };
+  const mainOutputs = new Set(main.graph.output.map((o) => o.name));
+  const addOutput = (g: GraphProto, name: string) => g.output.push(valueInfo(name, DataType.FLOAT));
+
+  for (const t of tensors) {
+    const scope = scopes.find((s) => s.defs.has(t));
+    if (!scope) {
+      unavailable.push(t);
+      continue;
+    }
+    if (scope === main) {
+      const def = scope.defs.get(t)!;
+      if (def.kind === 'input') fromInputs.push(t);
+      else {
+        if (!mainOutputs.has(t)) {
+          addOutput(main.graph, t);
+          mainOutputs.add(t);
+        }
+        outputs[t] = t;
+      }
+      continue;
+    }
+    const routed = route(scope, t, names);
+    if (!routed) {
+      unavailable.push(t);
+      continue;
+    }
+    addOutput(main.graph, routed);
+    outputs[t] = routed;
+  }
+  return { model: m, outputs, fromInputs, unavailable };
+}
+
+/** Exposes `t` (defined in `scope`) through the owners up to the main graph; returns the main graph's name for it. */
+function route(scope: Scope, t: string, names: Names): string | undefined {
+  // Check the whole path first, so that nothing is half-added for a tensor that cannot get out.
+  for (let s: Scope | undefined = scope; s?.parent; s = s.parent) {
+    if (s.owner!.opType !== 'If' && s.owner!.opType !== 'Loop') return undefined;
+    if (s.owner!.opType === 'Loop' && s.owner!.attribute.find((a) => a.name === 'body')?.g !== s.graph) return undefined;
+  }
+  let name = t;
+  for (let s: Scope = scope; s.parent; s = s.parent) {
+    const owner = s.owner!;
+    let inside = name;
+    if (s.defs.get(name)?.kind === 'input' || s.defs.get(name)?.kind === 'initializer') {
+      // A graph output that is directly an input or initializer: go through an Identity.
+      inside = names.fresh(`${name}_calib`);
+      s.graph.node.push(makeNode('Identity', [name], [inside], {}, { name: names.fresh(`${inside}_node`) }));
+    }
+    s.graph.output.push(valueInfo(inside, DataType.FLOAT));
+    if (owner.opType === 'If') {
+      for (const a of owner.attribute) {
+        if (!a.g || a.g === s.graph) continue;
+        const empty = names.fresh(`${t}_calib_empty`);
+        a.g.node.push(
+          makeNode('Constant', [], [empty], { value: { t: makeTensor(`${empty}_value`, DataType.FLOAT, [0], new Float32Array(0)) } }, { name: names.fresh(`${empty}_node`) }),
+        );
+        a.g.output.push(valueInfo(empty, DataType.FLOAT));
+      }
+    }
+    const next = names.fresh(`${t}_calib`);
+    owner.output.push(next);
+    name = next;
+  }
+  return name;
+}
+
+/* ------------------------------------------------------------------ calibrators ------------------------------------------------------------------ */
+
+/** Collects activation values batch by batch and turns them into [min, max] ranges (tensors that never held a value have none). */
+export interface Calibrator {
+  readonly method: CalibrationMethod;
+  collect(tensor: string, values: ArrayLike<number>): void;
+  ranges(): Record<string, [number, number]>;
+}
+
+/** Smallest and largest value seen (NaN ignored). */
+export class MinMaxCalibrator implements Calibrator {
+  readonly method = 'minmax' as const;
+  private readonly seen = new Map<string, [number, number]>();
+  collect(tensor: string, values: ArrayLike<number>): void {
+    let [lo, hi] = this.seen.get(tensor) ?? [Infinity, -Infinity];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.seen.set(tensor, [lo, hi]);
+  }
+  ranges(): Record<string, [number, number]> {
+    const out: Record<string, [number, number]> = {};
+    for (const [k, [lo, hi]] of this.seen) if (lo <= hi) out[k] = [lo, hi];
+    return out;
+  }
+}
+
+/**
+ * Drops the extreme tails: the range is [quantile((100 - p) / 100), quantile(p / 100)] of all values seen. Values go
+ * into a histogram over [-R, R] whose range doubles (merging bin pairs) when a batch exceeds it, so memory stays
+ * `bins` numbers per tensor; quantiles interpolate within a bin and stay inside the observed min and max.
+ */
+export class PercentileCalibrator implements Calibrator {
+  readonly method = 'percentile' as const;
+  private readonly hist = new Map<string, { bins: Float64Array; R: number; min: number; max: number; count: number }>();
+  constructor(
+    readonly percentile = 99.99,
+    private readonly nbins = 8192,
+  ) {
+    if (!(percentile > 50 && percentile <= 100)) throw new ParetoError('bad-input', `Percentile must be in (50, 100]; got ${percentile}.`);
+    if (nbins % 4 !== 0) throw new ParetoError('bad-input', 'The number of histogram bins must be a multiple of 4.');
+  }
+  collect(tensor: string, values: ArrayLike<number>): void {
+    let h = this.hist.get(tensor);
+    if (!h) this.hist.set(tensor, (h = { bins: new Float64Array(this.nbins), R: 0, min: Infinity, max: -Infinity, count: 0 }));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(lo <= hi)) return;
+    h.min = Math.min(h.min, lo);
+    h.max = Math.max(h.max, hi);
+    const need = Math.max(-lo, hi);
+    if (h.R === 0) h.R = need > 0 ? need : 1e-30;
+    while (need > h.R) {
+      const old = h.bins;
+      const bins = new Float64Array(this.nbins);
+      for (let i = 0; i < old.length; i++) bins[this.nbins / 4 + (i >> 1)] += old[i];
+      h.bins = bins;
+      h.R *= 2;
+    }
+    const B = this.nbins;
+    const k = B / (2 * h.R);
+    const bins = h.bins;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) continue;
+      let b = ((v + h.R) * k) | 0;
+      if (b >= B) b = B - 1;
+      else if (b < 0) b = 0;
+      bins[b]++;
+      h.count++;
+    }
+  }
+  ranges(): Record<string, [number, number]> {
+    const out: Record<string, [number, number]> = {};
+    for (const [k, h] of this.hist) {
+      if (h.count === 0) continue;
+      const q = this.percentile / 100;
+      const lo = Math.max(h.min, quantile(h, 1 - q));
+      const hi = Math.min(h.max, quantile(h, q));
+      out[k] = lo <= hi ? [lo, hi] : [h.min, h.max];
+    }
+    return out;
+  }
+}
+
+function quantile(h: { bins: Float64Array; R: number; count: number }, q: number): number {
+  const target = q * h.count;
+  const w = (2 * h.R) / h.bins.length;
+  let cum = 0;
+  for (let i = 0; i < h.bins.length; i++) {
+    const c = h.bins[i];
+    if (cum + c >= target && c > 0) return -h.R + (i + (target - cum) / c) * w;
+    cum += c;
+  }
+  return h.R;
+}
+
+export function createCalibrator(method: CalibrationMethod = 'minmax', percentile = 99.99): Calibrator {
+  return method === 'percentile' ? new PercentileCalibrator(percentile) : new MinMaxCalibrator();
+}
+
+/* ------------------------------------------------------------------ calibrate() ------------------------------------------------------------------ */
+
+type TypedData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
+
+/** A runtime-neutral input tensor. `type` is the ONNX dtype name ("float32", "int64", "bool"). */
+export interface FeedTensor {
+  type: string;
+  data: TypedData;
+  dims: number[];
+}
+
+/** One calibration batch: the data of the only input, or inputs by name (typed arrays, or with explicit dims). */
+export type CalibrationBatch = Float32Array | Record<string, TypedData | { data: TypedData; dims?: readonly number[]; type?: string }>;
+
+export interface CalibrationSession {
+  run(feeds: Record<string, FeedTensor>): Promise<Record<string, ArrayLike<number>>>;
+  release?(): Promise<void> | void;
+}
+
+/** Opens the calibration model with a runtime; `outputNames` are the outputs calibrate() will read. */
+export type CalibrationRunner = (model: Uint8Array, outputNames: string[], external: ExternalData) => Promise<CalibrationSession>;
+
+export interface CalibrationResult {
+  /** What apply() takes as options.activationRanges. */
+  ranges: ActivationRanges;
+  /** Tensors that needed ranges. */
+  tensors: string[];
+  /** Tensors that could not be observed, or held no value in any batch (their nodes stay float in static mode). */
+  unavailable: string[];
+  batches: number;
+}
+
+/**
+ * Runs the model on the batches with the injected runtime and returns activation ranges for static quantization.
+ * Options: the same selection options as apply() (opTypes, exclusions...), calibrationMethod and percentile.
+ */
+export async function calibrate(
+  model: OnnxModel,
+  batches: Iterable<CalibrationBatch> | AsyncIterable<CalibrationBatch>,
+  runner: CalibrationRunner,
+  options: Partial<QuantizeOptions> = {},
+  ctx: TransformContext = {},
+): Promise<CalibrationResult> {
+  const o = validateQuantizeOptions({ ...options, mode: 'dynamic', activationRanges: undefined });
+  const checkpoint = makeCheckpoint(ctx);
+  const tensors = calibrationTensors(model.proto, o);
+  const cal = buildCalibrationModel(model.proto, tensors);
+  const outputNames = [...new Set(Object.values(cal.outputs))];
+  const calibrator = createCalibrator(o.calibrationMethod, o.percentile);
+  const session = await runner(writeOnnx(cal.model), outputNames, model.external);
+  const total = Array.isArray(batches) ? batches.length : 0;
+  let count = 0;
+  try {
+    for await (const batch of batches as AsyncIterable<CalibrationBatch>) {
+      await checkpoint(total ? count / total : 0, `calibrating: batch ${count + 1}${total ? ` of ${total}` : ''}`);
+      const feeds = normalizeFeeds(model.proto, batch);
+      const result = await session.run(feeds);
+      for (const [t, out] of Object.entries(cal.outputs)) {
+        const v = result[out];
+        if (!v) throw new ParetoError('bad-input', `The runtime did not return output "${out}" (tensor "${t}").`);
+        calibrator.collect(t, v);
+      }
+      for (const t of cal.fromInputs) calibrator.collect(t, feeds[t].data as ArrayLike<number>);
+      count++;
+    }
+  } finally {
+    await session.release?.();
+  }
+  if (count === 0) throw new ParetoError('bad-input', 'Calibration needs at least one batch of sample inputs.');
+  await checkpoint(1, 'calibrated');
+  const ranges = calibrator.ranges();
+  // Never observed: in a branch no batch took, or empty every time.
+  const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !cal.unavailable.includes(t))];
+  return { ranges, tensors, unavailable, batches: count };
+}
+
+/** Feeds for the model's inputs from a batch: dims from the declared shape (one unknown dim is inferred), types from the model. */
+export function normalizeFeeds(model: ModelProto, batch: CalibrationBatch): Record<string, FeedTensor> {
+  const g = model.graph!;
+  const inits = new Set(g.initializer.map((t) => t.name));
+  const inputs = g.input.filter((i) => !inits.has(i.name));
+  const entries: [string, { data: TypedData; dims?: readonly number[]; type?: string }][] = [];
+  if (ArrayBuffer.isView(batch)) {
+    if (inputs.length !== 1) {
+      throw new ParetoError('bad-input', `The model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}): give each batch as {name: data}.`);
+    }
+    entries.push([inputs[0].name, { data: batch }]);
+  } else {
+    for (const [k, v] of Object.entries(batch)) entries.push([k, ArrayBuffer.isView(v) ? { data: v as TypedData } : v]);
+  }
+  const feeds: Record<string, FeedTensor> = {};
+  for (const i of inputs) {
+    const e = entries.find(([k]) => k === i.name);
+    if (!e) throw new ParetoError('bad-input', `Calibration batch has no value for input "${i.name}".`);
+    const [, v] = e;
+    const tt = i.type?.value.case === 'tensorType' ? i.type.value.value : undefined;
+    const type = v.type ?? dtypeName(tt?.elemType ?? DataType.FLOAT);
+    let dims = v.dims ? [...v.dims] : undefined;
+    if (!dims) {
+      const shape = tt?.shape?.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : null));
+      if (!shape) dims = [v.data.length];
+      else {
+        const unknown = shape.filter((d) => d === null).length;
+        const known = shape.reduce<number>((p, d) => p * (d ?? 1), 1);
+        if (unknown > 1) {
+          throw new ParetoError('bad-input', `Input "${i.name}" has ${unknown} unknown dimensions: give its batches as {data, dims}.`);
+        }
+        if (v.data.length % known !== 0 || (unknown === 0 && v.data.length !== known)) {
+          throw new ParetoError('bad-input', `Input "${i.name}" expects shape [${shape.map((d) => d ?? '?').join(', ')}]; a batch has ${v.data.length} values.`);
+        }
+        dims = shape.map((d) => d ?? v.data.length / known);
+      }
+    }
+    feeds[i.name] = { type, data: v.data, dims };
+  }
+  return feeds;
+}
