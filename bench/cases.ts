@@ -2,7 +2,9 @@ import { browserDrop } from './browser';
 import { cliInspect } from './cli-inspect';
 import { writeMemory } from './memory';
 import { onnxRead, onnxWrite } from './onnx-io';
+import { pruneBench } from './prune';
+import { quantizeBench } from './quantize';
 import type { BenchCase } from './registry';
 
 /** Every bench case, in the order of the table. Add new cases here (one file each). */
-export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop];
+export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench];

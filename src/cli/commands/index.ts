@@ -1,8 +1,10 @@
 import type { CliCommand } from '../command';
 import { inspect } from './inspect';
+import { prune } from './prune';
+import { quantize } from './quantize';
 
 /**
  * Every `pareto` command, in the order `pareto --help` lists them. To add one (quantize, prune, bench, tco):
  * write src/cli/commands/<name>.ts exporting a CliCommand and add it here.
  */
-export const commands: readonly CliCommand[] = [inspect];
+export const commands: readonly CliCommand[] = [inspect, quantize, prune];

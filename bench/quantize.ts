@@ -1,0 +1,185 @@
+/**
+ * Bench cases for the transforms, on the shared ~300 MB float32 MLP (ctx.bigModel()):
+ * - throughput: applyRecipe (the transform plus serialising the result into parts, as the CLI and the app run it)
+ *   in this process, on one core, model read with readOnnx from the file's bytes (weights are views, as when a user
+ *   opens a file); GB/s of float32 weights, median of 3 runs after a warm-up;
+ * - peak memory: the same in a fresh `node --expose-gc` process (this file run as a script, like write-memory.ts):
+ *   node --expose-gc --import tsx bench/quantize.ts --child quantize|prune <model.onnx>
+ *   prints one JSON line. Peak RSS comes from a worker sampling every millisecond and from getrusage's maxRSS.
+ * The browser runs the same code in a Web Worker (src/workers); it is not timed separately.
+ * bench/prune.ts holds the prune case; both share the helpers here.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { formatBytes } from '../src/core/format';
+import { readOnnx } from '../src/core/formats/onnx/read';
+import { applyRecipe } from '../src/core/transforms/apply-recipe';
+import { recipeName, type Recipe } from '../src/core/transforms/recipe';
+import { median, row, type BenchCase, type BenchContext, type BenchRow } from './registry';
+
+export type TransformKind = 'quantize' | 'prune';
+
+export const RECIPES: Record<TransformKind, Recipe> = {
+  quantize: { steps: [{ transform: 'quantize', options: { mode: 'dynamic', perChannel: true } }] },
+  // The compressed size is what the CLI measures separately; the transform itself is timed here.
+  prune: { steps: [{ transform: 'prune', options: { sparsity: 0.5, scope: 'global', pattern: 'unstructured', compressedSize: 'off' } }] },
+};
+
+const RUNS = 3;
+
+export interface TransformMemoryResult {
+  kind: TransformKind;
+  modelBytes: number;
+  ms: number;
+  /** RSS before the model file was read. */
+  rssStart: number;
+  /** RSS with the model read and decoded. */
+  rssLoaded: number;
+  peakRss: number;
+  outputBytes: number;
+  peakSource: 'maxrss' | 'sampler';
+}
+
+/* ------------------------------------------------------------------ child process ------------------------------------------------------------------ */
+
+const SAMPLER = `
+const { workerData } = require('node:worker_threads');
+const shared = new Float64Array(workerData);
+const stop = new Int32Array(workerData, 16, 1);
+let n = 0;
+(function tick() {
+  const rss = process.memoryUsage.rss();
+  if (rss > shared[0]) shared[0] = rss;
+  shared[1] = ++n;
+  if (Atomics.load(stop, 0) === 0) setTimeout(tick, 1);
+})();
+`;
+
+async function child(kind: TransformKind, path: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  const sab = new SharedArrayBuffer(24);
+  const shared = new Float64Array(sab, 0, 2);
+  const worker = new Worker(SAMPLER, { eval: true, workerData: sab });
+  await new Promise((r) => setTimeout(r, 100));
+  gc();
+  const rssStart = process.memoryUsage.rss();
+  const bytes = readFileSync(path);
+  const model = readOnnx(bytes, { fileName: path });
+  gc();
+  const rssLoaded = process.memoryUsage.rss();
+  const maxBefore = process.resourceUsage().maxRSS * 1024;
+  shared[0] = rssLoaded;
+  const t0 = performance.now();
+  const result = await applyRecipe(model, RECIPES[kind]);
+  const ms = performance.now() - t0;
+  const after = process.memoryUsage.rss();
+  await new Promise((r) => setTimeout(r, 20));
+  Atomics.store(new Int32Array(sab, 16, 1), 0, 1);
+  await worker.terminate();
+  const maxAfter = process.resourceUsage().maxRSS * 1024;
+  const sampled = Math.max(shared[0], after);
+  const newHigh = maxAfter > maxBefore;
+  const out: TransformMemoryResult = {
+    kind,
+    modelBytes: bytes.length,
+    ms,
+    rssStart,
+    rssLoaded,
+    peakRss: newHigh ? Math.max(maxAfter, sampled) : sampled,
+    outputBytes: result.bytes,
+    peakSource: newHigh && maxAfter >= sampled ? 'maxrss' : 'sampler',
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+/** Runs this file as a child process and returns its measurement. */
+export function measureTransformMemory(ctx: BenchContext, kind: TransformKind, modelPath: string): Promise<TransformMemoryResult> {
+  return new Promise((res, rej) => {
+    const c = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/quantize.ts', '--child', kind, modelPath], {
+      cwd: ctx.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('error', rej);
+    c.on('close', (code) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) rej(new Error(`${kind} memory child exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else res(JSON.parse(line) as TransformMemoryResult);
+    });
+  });
+}
+
+/* ------------------------------------------------------------------ the case ------------------------------------------------------------------ */
+
+/** Throughput (in process) and peak memory (child) of one recipe on the shared big model. */
+export async function transformRows(ctx: BenchContext, kind: TransformKind, label: string): Promise<BenchRow[]> {
+  const m = await ctx.bigModel();
+  const recipe = RECIPES[kind];
+  const name = recipeName(recipe);
+  const model = readOnnx(m.bytes, { fileName: m.fileName });
+  ctx.log(`${kind}: ${name} ×${RUNS + 1} on ${formatBytes(m.bytes.length)}`);
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let outBytes = 0;
+  for (let i = 0; i < RUNS + 1; i++) {
+    ctx.gc();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await applyRecipe(model, recipe);
+    const dt = performance.now() - t0;
+    const dc = process.cpuUsage(c0);
+    outBytes = r.bytes;
+    if (i > 0) {
+      times.push(dt);
+      cpu.push((dc.user + dc.system) / 1000);
+    }
+  }
+  // On a shared machine wall time includes waiting for a core; CPU time (this process, all threads) says what the
+  // code itself costs.
+  const cpuMs = median(cpu);
+  const ms = median(times);
+  const gbps = m.weightBytes / 1e9 / (ms / 1000);
+  ctx.log(`${kind}: peak memory in a fresh process`);
+  const mem = await measureTransformMemory(ctx, kind, m.path);
+  const total = (mem.peakRss - mem.rssStart) / mem.modelBytes;
+  const extra = (mem.peakRss - mem.rssLoaded) / mem.modelBytes;
+  const range = `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms`;
+  return [
+    row(
+      `${label}: throughput`,
+      gbps,
+      'GB/s',
+      `${formatBytes(m.weightBytes)} float32 weights, ${formatBytes(m.bytes.length)} model → ${formatBytes(outBytes)}; ` +
+        `median ${ms.toFixed(0)} ms of ${RUNS} runs (${range}), one thread, in process; CPU time ${cpuMs.toFixed(0)} ms (${(m.weightBytes / 1e9 / (cpuMs / 1000)).toFixed(2)} GB/s); load avg ${loadavg()[0].toFixed(1)}; aim ≥ 1 GB/s`,
+    ),
+    row(
+      `${label}: peak memory`,
+      total,
+      '× model',
+      `fresh process: peak RSS ${formatBytes(mem.peakRss - mem.rssStart)} over the start (model file + decoded model + work + result), ` +
+        `${extra.toFixed(2)}× over the loaded model (${mem.peakSource}); run took ${mem.ms.toFixed(0)} ms; aim ≤ 2×`,
+    ),
+  ];
+}
+
+export const quantizeBench: BenchCase = {
+  id: 'quantize',
+  title: 'quantize (int8 dynamic, per-channel)',
+  run: (ctx) => transformRows(ctx, 'quantize', 'quantize int8 dynamic per-channel'),
+};
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain && process.argv[2] === '--child') {
+  const kind = process.argv[3] === 'prune' ? 'prune' : 'quantize';
+  const path = process.argv[4];
+  if (!path) throw new Error('usage: bench/quantize.ts --child quantize|prune <model.onnx>');
+  await child(kind, path);
+}

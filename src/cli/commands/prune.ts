@@ -1,0 +1,85 @@
+import type { CliCommand } from '../command';
+import { UsageError } from '../errors';
+import { parseLayers } from './inspect';
+
+const DEFAULT_LAYERS = 10;
+
+export const prune: CliCommand = {
+  signature: 'prune <model>',
+  description: 'Magnitude-prune the weights of an ONNX model and compare it with the original',
+  options: [
+    { flags: '-o, --output <out.onnx>', description: 'Where to write the pruned model (required; never the input)' },
+    { flags: '--sparsity <s>', description: 'Fraction of weights set to zero, in [0, 1), e.g. 0.5 (required for the unstructured pattern)' },
+    { flags: '--scope <scope>', description: 'global (one threshold for all weights) | layer (each weight on its own) (default: global)' },
+    { flags: '--pattern <pattern>', description: 'unstructured | N:M such as 2:4 (keep N of every M weights) (default: unstructured)' },
+    { flags: '--skip <name-or-op>', description: 'Leave a node (by name) or an op type dense; repeat or comma-separate' },
+    { flags: '--op-types <list>', description: 'Op types whose weights are pruned, comma-separated (default: MatMul,Gemm,Conv)' },
+    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (float32 .npy, first 64 rows; default: synthetic)' },
+    { flags: '--layers <n>', description: `Weights to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
+    { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
+  ],
+  examples: [
+    'pareto prune model.onnx -o model.p50.onnx --sparsity 0.5',
+    'pareto prune model.onnx -o model.24.onnx --pattern 2:4 --skip Conv',
+    'pareto prune model.onnx -o model.p70.onnx --sparsity 0.7 --scope layer --json > report.json',
+  ],
+  async run([input], options, io) {
+    const [opt, { makeStyle }, { renderOptimize }] = await Promise.all([
+      import('../optimize'),
+      import('../render/text'),
+      import('../optimize-render'),
+    ]);
+    const { resolve } = await import('node:path');
+    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+
+    const pattern = opt.stringOption(options.pattern, '--pattern') ?? 'unstructured';
+    const sparsity = opt.numberOption(options.sparsity, '--sparsity', 'a fraction in [0, 1) such as 0.5');
+    const nm = pattern !== 'unstructured';
+    if (!nm && sparsity === undefined) throw new UsageError('give the target sparsity with --sparsity <0..1>, e.g. --sparsity 0.5.');
+    const opTypes = opt.listOption(options.opTypes);
+    const skips = opt.listOption(options.skip);
+    const pruneOptions = {
+      pattern,
+      ...(sparsity !== undefined ? { sparsity } : {}),
+      ...(options.scope !== undefined ? { scope: opt.stringOption(options.scope, '--scope') } : {}),
+      ...(opTypes.length ? { opTypes } : {}),
+      // The CLI measures sizes itself (the same way for quantize and prune).
+      compressedSize: 'off',
+    };
+    const checked = opt.checkRecipe({ steps: [{ transform: 'prune', options: pruneOptions as never }] });
+    const dataPath = opt.stringOption(options.data, '--data');
+    const outputArg = opt.stringOption(options.output, '-o');
+    const output = opt.checkOutputPath(input, outputArg, io.cwd);
+
+    const { openModelPath } = await import('../load');
+    const opened = openModelPath(input, io.cwd);
+    const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    const sk = opt.resolveNamesOrOps(opened.model, skips, '--skip');
+    const step = checked.steps[0];
+    const recipe = { steps: [{ ...step, options: { ...step.options, skip: [...sk.nodes, ...sk.opTypes] } }] } as typeof checked;
+    const notes: string[] = [];
+    if (nm && sparsity !== undefined) notes.push(`--sparsity does not apply to pattern ${pattern}, whose sparsity is fixed by N:M.`);
+    if (nm && options.scope !== undefined) notes.push(`--scope does not apply to pattern ${pattern}: every weight gets N:M groups.`);
+
+    const bar = opt.makeProgress('prune');
+    let result;
+    try {
+      result = await opt.runOptimize({
+        command: 'prune',
+        input,
+        inputPath: resolve(io.cwd, input),
+        output,
+        outputArg: outputArg!,
+        opened,
+        recipe,
+        fidelityInputs: data ? { inputs: data, source: 'data' } : undefined,
+        notes,
+        progress: bar.update,
+      });
+    } finally {
+      bar.done();
+    }
+    if (options.json) io.out(JSON.stringify(result, null, 2) + '\n');
+    else io.out(renderOptimize(result, { layers, style: makeStyle(io.color) }));
+  },
+};

@@ -1,0 +1,110 @@
+import type { CliCommand } from '../command';
+import { UsageError, CliError } from '../errors';
+import { parseLayers } from './inspect';
+
+const DEFAULT_SAMPLES = 256;
+const CALIBRATION_BATCH = 32;
+const DEFAULT_LAYERS = 10;
+
+export const quantize: CliCommand = {
+  signature: 'quantize <model>',
+  description: 'Quantize an ONNX model (int8 dynamic/static/weight-only, or float16) and compare it with the original',
+  options: [
+    { flags: '-o, --output <out.onnx>', description: 'Where to write the quantized model (required; never the input)' },
+    { flags: '--mode <mode>', description: 'dynamic | static | weight-only | fp16 (default: dynamic)' },
+    { flags: '--per-tensor', description: 'One scale per weight tensor instead of one per output channel' },
+    { flags: '--asymmetric', description: 'Asymmetric int8 weights (zero point per channel/tensor) instead of symmetric' },
+    { flags: '--calibration <inputs.npy>', description: 'Sample inputs (float32 .npy, samples first) for static mode; also used for the fidelity check' },
+    { flags: '--calibration-samples <n>', description: `Samples of --calibration to calibrate on, in batches of ${CALIBRATION_BATCH} (default: ${DEFAULT_SAMPLES})` },
+    { flags: '--calibration-method <method>', description: 'minmax | percentile (default: minmax)' },
+    { flags: '--percentile <p>', description: 'Percentile kept by --calibration-method percentile, in (50, 100] (default: 99.99)' },
+    { flags: '--activation-type <type>', description: 'Static mode activations: uint8 | int8 (default: uint8)' },
+    { flags: '--op-types <list>', description: 'Op types to quantize, comma-separated (default: MatMul,Gemm,Conv)' },
+    { flags: '--exclude <name-or-op>', description: 'Leave a node (by name) or an op type float; repeat or comma-separate' },
+    { flags: '--keep-first', description: 'Leave the first quantizable layer float' },
+    { flags: '--keep-last', description: 'Leave the last quantizable layer float' },
+    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (first 64 rows; default: --calibration, else synthetic)' },
+    { flags: '--layers <n>', description: `Layers to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
+    { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
+  ],
+  examples: [
+    'pareto quantize model.onnx -o model.int8.onnx',
+    'pareto quantize model.onnx -o model.static.onnx --mode static --calibration inputs.npy',
+    'pareto quantize model.onnx -o model.fp16.onnx --mode fp16 --json > report.json',
+  ],
+  async run([input], options, io) {
+    const [opt, { makeStyle }, { renderOptimize }] = await Promise.all([
+      import('../optimize'),
+      import('../render/text'),
+      import('../optimize-render'),
+    ]);
+    const { resolve } = await import('node:path');
+    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+
+    // Options first (usage errors, exit 2), before touching any file.
+    const mode = opt.stringOption(options.mode, '--mode') ?? 'dynamic';
+    const samples = opt.numberOption(options.calibrationSamples, '--calibration-samples', 'a positive whole number') ?? DEFAULT_SAMPLES;
+    if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--calibration-samples takes a positive whole number, not ${samples}.`);
+    const opTypes = opt.listOption(options.opTypes);
+    const excludes = opt.listOption(options.exclude);
+    const quantizeOptions = {
+      mode,
+      perChannel: !options.perTensor,
+      symmetric: !options.asymmetric,
+      ...(options.activationType !== undefined ? { activationType: opt.stringOption(options.activationType, '--activation-type') } : {}),
+      ...(opTypes.length ? { opTypes } : {}),
+      keepFirstLayerFloat: Boolean(options.keepFirst),
+      keepLastLayerFloat: Boolean(options.keepLast),
+      ...(options.calibrationMethod !== undefined ? { calibrationMethod: opt.stringOption(options.calibrationMethod, '--calibration-method') } : {}),
+      ...(options.percentile !== undefined ? { percentile: opt.numberOption(options.percentile, '--percentile') } : {}),
+    };
+    const checked = opt.checkRecipe({ steps: [{ transform: 'quantize', options: quantizeOptions as never }] });
+    const calibrationPath = opt.stringOption(options.calibration, '--calibration');
+    const dataPath = opt.stringOption(options.data, '--data');
+    if (mode === 'static' && !calibrationPath) {
+      throw new CliError(
+        'static mode needs calibration data: pass --calibration <inputs.npy> (float32 sample inputs, samples first, ' +
+          `e.g. a few hundred rows shaped like the model's input), or use --mode dynamic, which needs none.`,
+      );
+    }
+    const output = opt.checkOutputPath(input, opt.stringOption(options.output, '-o'), io.cwd);
+
+    // The model and the sample inputs, checked before any work.
+    const { openModelPath } = await import('../load');
+    const opened = openModelPath(input, io.cwd);
+    const calibration = calibrationPath ? opt.readSampleInputs(calibrationPath, opened, 'calibration data', io.cwd) : undefined;
+    const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    const ex = opt.resolveNamesOrOps(opened.model, excludes, '--exclude');
+    const step = checked.steps[0];
+    const recipe = {
+      steps: [{ ...step, options: { ...step.options, excludeNodes: ex.nodes, excludeOpTypes: ex.opTypes } }],
+    } as typeof checked;
+    const notes: string[] = [];
+    if (calibration && mode !== 'static') notes.push(`--calibration is used for static mode only; with --mode ${mode} it only feeds the fidelity check.`);
+
+    const bar = opt.makeProgress('quantize');
+    let result;
+    try {
+      result = await opt.runOptimize({
+        command: 'quantize',
+        input,
+        inputPath: resolve(io.cwd, input),
+        output,
+        outputArg: opt.stringOption(options.output, '-o')!,
+        opened,
+        recipe,
+        calibration:
+          mode === 'static' && calibration
+            ? { inputs: calibration, samples, batch: CALIBRATION_BATCH, method: String(quantizeOptions.calibrationMethod ?? 'minmax') }
+            : undefined,
+        fidelityInputs: data ? { inputs: data, source: 'data' } : calibration ? { inputs: calibration, source: 'calibration' } : undefined,
+        notes,
+        progress: bar.update,
+      });
+    } finally {
+      bar.done();
+    }
+    if (options.json) io.out(JSON.stringify(result, null, 2) + '\n');
+    else io.out(renderOptimize(result, { layers, style: makeStyle(io.color) }));
+  },
+};
