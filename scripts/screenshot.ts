@@ -14,7 +14,7 @@ const server = process.argv[2]
   : spawn('npx', ['vite', 'preview', '--port', '4178', '--strictPort'], { stdio: 'ignore', detached: true });
 try {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
-  const page = await browser.newPage({ viewport: { width: 1360, height: 1500 } });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 1180 } });
   for (let i = 0; i < 50; i++) {
     try {
       await page.goto(url);
