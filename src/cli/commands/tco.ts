@@ -1,0 +1,257 @@
+import type { CliCommand } from '../command';
+// Only types from the core here: the core modules (and valibot) load when the command runs, not for `pareto --help`.
+// ../render/text is a small module without dependencies.
+import { fields, table, type Style } from '../render/text';
+import type { CellResult, FeasibleCell, TcoResult, TraceLine } from '../../core/cost/tco';
+import type { FieldError } from '../../core/cost/scenario';
+
+/**
+ * `pareto tco <scenario.json>`: evaluate a TCO scenario (docs/tco.md) with the same core code as the app and print
+ * a table per variant (one row per target), or the result as JSON. A scenario that does not validate is reported
+ * field by field on stderr (exit 1).
+ */
+export const tco: CliCommand = {
+  signature: 'tco <scenario>',
+  description: 'Total cost of ownership of model variants on cloud, owned or edge hardware, from a scenario file (docs/tco.md)',
+  options: [
+    { flags: '--json', description: 'Print the result as JSON (the TcoResult of src/core/cost/tco.ts, documented in docs/tco.md)' },
+    { flags: '--explain', description: 'Also print every formula with its numbers, per variant and target' },
+  ],
+  examples: ['pareto tco examples/scenario.json', 'pareto tco examples/scenario.json --explain', 'pareto tco scenario.json --json > tco.json'],
+  async run([path], options, io) {
+    const [{ readFileOrFail }, { CliError, EXIT_FAILURE }, { evaluate }, { makeStyle }, { resolve }] = await Promise.all([
+      import('../load'),
+      import('../errors'),
+      import('../../core/cost/tco'),
+      import('../render/text'),
+      import('node:path'),
+    ]);
+    const bytes = readFileOrFail(resolve(io.cwd, path), 'scenario');
+    let input: unknown;
+    try {
+      input = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new CliError(`cannot read the scenario "${path}" as JSON: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+    const r = evaluate(input);
+    if (!r.ok) {
+      if (options.json) io.out(JSON.stringify({ errors: r.errors }, null, 2) + '\n');
+      io.err(renderErrors(path, r.errors));
+      return EXIT_FAILURE;
+    }
+    if (options.json) io.out(JSON.stringify(r.result, null, 2) + '\n');
+    else io.out(renderTco(r.result, { style: makeStyle(io.color), explain: Boolean(options.explain) }));
+  },
+};
+
+export function renderErrors(path: string, errors: readonly FieldError[]): string {
+  const n = errors.length;
+  return [
+    `pareto: error: the scenario "${path}" is not valid (${n} ${n === 1 ? 'problem' : 'problems'}):`,
+    ...errors.map((e) => `  ${e.path || '(scenario)'}: ${e.message}`),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting.
+
+function group(intPart: string): string {
+  return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** $1,234 / $12.35 / $0.0421: whole dollars from 1,000, cents from 1, three significant digits below. */
+export function money(x: number): string {
+  const a = Math.abs(x);
+  const sign = x < 0 ? '−' : '';
+  if (a >= 1000) return `${sign}$${group(Math.round(a).toString())}`;
+  if (a >= 1 || a === 0) return `${sign}$${a.toFixed(2)}`;
+  return `${sign}$${Number(a.toPrecision(3))}`;
+}
+
+/** 1,234 / 12.3 / 0.123. */
+export function quantity(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1000) return group(Math.round(x).toString());
+  if (a >= 10) return String(Number(x.toFixed(1)));
+  if (a === 0) return '0';
+  return String(Number(x.toPrecision(3)));
+}
+
+function count(x: number): string {
+  if (x >= 1e9) return `${quantity(x / 1e9)}G`;
+  if (x >= 1e6) return `${quantity(x / 1e6)}M`;
+  if (x >= 1e4) return `${quantity(x / 1e3)}k`;
+  return quantity(x);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+interface RenderOptions {
+  style: Style;
+  explain?: boolean;
+}
+
+export function renderTco(result: TcoResult, { style, explain = false }: RenderOptions): string {
+  return lines(result, style, explain).join('\n') + '\n';
+}
+
+function lines(r: TcoResult, style: Style, explain: boolean): string[] {
+  const out: string[] = [];
+  const t = r.traffic;
+  out.push(style.bold(`TCO: ${r.name ?? 'scenario'}`));
+  out.push(
+    ...fields(
+      [
+        ['traffic', `${quantity(t.averageRps)} req/s average, ${quantity(t.peakRps)} req/s peak, ${quantity(t.activeHoursPerDay)} h/day → ${count(t.monthlyInferences)} inferences/month`],
+        ['service', `p99 ≤ ${quantity(r.sloP99Ms)} ms, target utilisation ${pct(r.targetUtilization)}, redundancy +${r.redundancy}, ${r.schedule === 'always-on' ? 'always on' : 'active hours only'}`],
+        ['baseline', r.variants.find((v) => v.isBaseline)?.name ?? r.baselineId],
+        ['month', `${r.hoursPerMonth} h; storage ${money(r.storage.pricePerGBMonth)}/GB-month; egress ${money(r.network.pricePerGB)}/GB; maintenance ${money(r.maintenance.monthly)}/month`],
+      ],
+      style,
+    ),
+  );
+
+  out.push('', style.bold('Targets'));
+  out.push(
+    ...table(
+      [{ header: 'target' }, { header: 'kind' }, { header: 'price' }, { header: 'power idle/max' }, { header: 'PUE', align: 'right' }, { header: '$/kWh', align: 'right' }, { header: 'gCO2e/kWh', align: 'right' }],
+      r.targets.map((x) => [
+        `${x.name}${x.name === x.id ? '' : ` [${x.id}]`}`,
+        x.kind,
+        x.hourlyPrice
+          ? `${x.hourlyPrice.basis} (${x.hourlyPrice.date})`
+          : x.ownedMonthly
+            ? `${money(x.ownedMonthly.total)}/month each (depreciation ${money(x.ownedMonthly.depreciation)} + colo ${money(x.ownedMonthly.colocation)} + opex ${money(x.ownedMonthly.opex)})`
+            : 'no compute bill (users’ devices)',
+        `${quantity(x.power.idleW)}/${quantity(x.power.maxW)} W${x.power.estimate ? ' (est.)' : ''}`,
+        String(x.pue),
+        String(x.pricePerKWh),
+        String(x.gramsCO2ePerKWh),
+      ]),
+      style,
+    ),
+  );
+
+  for (const v of r.variants) {
+    const head = `Variant ${v.name}${v.name === v.id ? '' : ` [${v.id}]`}`;
+    const tags = [v.isBaseline ? 'baseline' : '', v.accuracy !== null ? `accuracy ${v.accuracy}%` : '', `${quantity(v.modelSizeMB)} MB`].filter(Boolean);
+    out.push('', `${style.bold(head)} ${style.dim(`(${tags.join(', ')})`)}`);
+    const rows = v.cells.map((c) => row(r, c));
+    out.push(
+      ...table(
+        [
+          { header: 'target' },
+          { header: 'items/s', align: 'right' },
+          { header: 'batch', align: 'right' },
+          { header: 'inst.', align: 'right' },
+          { header: 'compute', align: 'right' },
+          { header: 'storage', align: 'right' },
+          { header: 'network', align: 'right' },
+          { header: 'energy', align: 'right' },
+          { header: 'maint.', align: 'right' },
+          { header: 'total/mo', align: 'right' },
+          { header: 'per 1M', align: 'right' },
+          { header: 'kWh/mo', align: 'right' },
+          { header: 'kgCO2e/mo', align: 'right' },
+          { header: 'vs baseline' },
+        ],
+        rows,
+        style,
+      ),
+    );
+    const notes: string[] = [];
+    for (const c of v.cells) {
+      const name = targetName(r, c.targetId);
+      if (!c.feasible) notes.push(`${name}: INFEASIBLE: ${c.reason}`);
+      else {
+        if (c.throughput.estimate) notes.push(`${name}: throughput ${quantity(c.throughput.itemsPerSecond)} items/s is an ESTIMATE: ${c.throughput.label}`);
+        if (c.energy.paidBy === 'in-price') notes.push(`${name}: energy is in the instance price (${quantity(c.energy.kWhPerMonth)} kWh reported, not billed)`);
+        if (c.energy.paidBy === 'users') notes.push(`${name}: energy cost is paid by the users`);
+        const use = c.utilization ? `; utilisation ${pct(c.utilization.average)} average, ${pct(c.utilization.peak)} at peak` : '';
+        notes.push(`${name}: ${money(c.yearly.total)}/year${use}`);
+      }
+      for (const w of c.warnings) if (!(c.feasible && c.throughput.estimate && w.startsWith('Throughput of'))) notes.push(`${name}: ${w}`);
+    }
+    for (const b of v.breakEven) notes.push(`break-even: ${b.verdict}`);
+    if (notes.length) out.push(...[...new Set(notes)].map((n) => `  ${style.dim('·')} ${n}`));
+    if (explain) {
+      for (const c of v.cells) {
+        if (!c.feasible) continue;
+        out.push('', `  ${style.bold(`${v.name} on ${targetName(r, c.targetId)}`)}`);
+        for (const l of c.trace) out.push(traceLine(l));
+      }
+      for (const b of v.breakEven) {
+        out.push('', `  ${style.bold(`${v.name}: ${targetName(r, b.ownedTargetId)} against ${targetName(r, b.cloudTargetId)}`)}`);
+        for (const l of b.trace) out.push(traceLine(l));
+      }
+    }
+  }
+
+  const anyAccuracy = r.frontiers.some((f) => f.frontier.length > 0 || f.cheapestMeetingFloor);
+  if (anyAccuracy) {
+    out.push('', style.bold('Cost per 1M against accuracy'));
+    const name = (id: string) => r.variants.find((v) => v.id === id)?.name ?? id;
+    out.push(
+      ...fields(
+        r.frontiers.map((f): [string, string] => [
+          targetName(r, f.targetId),
+          `frontier: ${f.frontier.map(name).join(' → ') || '–'}` +
+            (f.cheapestMeetingFloor
+              ? `; cheapest at ≥ ${f.cheapestMeetingFloor.floor}%: ${f.cheapestMeetingFloor.variantId ? name(f.cheapestMeetingFloor.variantId) : 'none'}`
+              : ''),
+        ]),
+        style,
+      ),
+    );
+  }
+
+  if (r.warnings.length) out.push('', style.bold('Warnings'), ...r.warnings.map((w) => `  ${w}`));
+
+  out.push('', style.bold('Default figures used'));
+  for (const d of r.defaultsUsed) {
+    const f = d.figure;
+    out.push(`  ${d.key} = ${Number(f.value.toPrecision(6))} ${f.unit}${f.estimate ? ' (estimate)' : ''}: ${f.source}, ${f.date}`);
+  }
+  if (!r.defaultsUsed.length) out.push('  none: every figure was typed in the scenario');
+  return out;
+}
+
+/** "label: formula = value unit", the value to 6 significant digits (as in the formulas) so that the arithmetic can be redone. */
+function traceLine(l: TraceLine): string {
+  return `    ${l.label}: ${l.formula} = ${String(Number(l.value.toPrecision(6)))}${l.unit ? ` ${l.unit}` : ''}`;
+}
+
+function targetName(r: TcoResult, id: string): string {
+  return r.targets.find((t) => t.id === id)?.name ?? id;
+}
+
+function row(r: TcoResult, c: CellResult): string[] {
+  const name = targetName(r, c.targetId);
+  if (!c.feasible) return [name, 'infeasible', '', '', '', '', '', '', '', '', '', '', '', ''];
+  const f: FeasibleCell = c;
+  const m = f.monthly;
+  const vs = f.savings
+    ? f.savings.fraction !== null
+      ? `${f.savings.monthly >= 0 ? '−' : '+'}${pct(Math.abs(f.savings.fraction))} (${money(-f.savings.monthly)}/mo)`
+      : money(-f.savings.monthly)
+    : r.variants.find((v) => v.id === f.variantId)?.isBaseline
+      ? 'baseline'
+      : 'baseline infeasible';
+  return [
+    name,
+    `${quantity(f.throughput.itemsPerSecond)}${f.throughput.estimate ? '*' : ''}`,
+    f.throughput.batchSize === null ? '–' : String(f.throughput.batchSize),
+    f.instances ? String(f.instances.total) : '–',
+    money(m.compute),
+    money(m.storage),
+    money(m.network),
+    money(m.energy),
+    money(m.maintenance),
+    money(m.total),
+    money(f.costPer1M),
+    quantity(f.energy.kWhPerMonth),
+    quantity(f.energy.kgCO2ePerMonth),
+    vs,
+  ];
+}
