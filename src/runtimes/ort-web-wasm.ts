@@ -8,13 +8,15 @@ import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 
 /** onnxruntime-web's CPU (WASM, SIMD) backend, for work that needs no GPU: calibration, output comparisons. */
 export function ortWebWasm(): InferenceRuntime {
+  let threadsUsed: number | undefined;
   return {
-    info: () => ({ id: 'onnxruntime-web/wasm', version: ort.env.versions.web ?? ort.env.versions.common, backend: 'wasm', threads: ort.env.wasm.numThreads }),
+    info: () => ({ id: 'onnxruntime-web/wasm', version: ort.env.versions.web ?? ort.env.versions.common, backend: 'wasm', threads: threadsUsed }),
     async createSession(model, options = {}) {
       ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
       const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
       ort.env.wasm.numThreads = isolated ? (options.threads ?? 1) : 1;
       const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      threadsUsed = ort.env.wasm.numThreads ?? 1;
       return wrapOrtSession(session, ort.Tensor as never);
     },
   };

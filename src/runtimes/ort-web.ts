@@ -14,14 +14,19 @@ function configure(threads: number) {
   ort.env.wasm.numThreads = threads;
 }
 
-/** onnxruntime-web in the browser or a worker: 'wasm' (SIMD, threads when cross-origin isolated) or 'webgpu'. */
+/**
+ * onnxruntime-web's JSEP build in the browser or a worker: 'webgpu' (nodes without a WebGPU kernel fall back to the
+ * CPU EP) or 'wasm'. For CPU-only work prefer ortWebWasm (a smaller wasm that starts faster).
+ */
 export function ortWeb(backend: 'wasm' | 'webgpu' = 'wasm'): InferenceRuntime {
+  let threadsUsed: number | undefined;
   return {
-    info: () => ({ id: `onnxruntime-web/${backend}`, version: ort.env.versions.web ?? ort.env.versions.common, backend }),
+    info: () => ({ id: `onnxruntime-web/${backend}`, version: ort.env.versions.web ?? ort.env.versions.common, backend, threads: threadsUsed }),
     async createSession(model, options = {}) {
       const canThread = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
       configure(canThread ? (options.threads ?? 1) : 1);
       const session = await ort.InferenceSession.create(model, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      threadsUsed = ort.env.wasm.numThreads ?? 1;
       return wrapOrtSession(session, ort.Tensor as never);
     },
   };

@@ -1,14 +1,16 @@
 import { createStore } from 'zustand/vanilla';
 import { createModelsSlice, type ModelsSlice } from './models';
 import { createVariantsSlice, type VariantsSlice } from './variants';
+import { createBenchSlice, type BenchSlice } from './bench';
 
 /** The app's one store, built from slices; later features add theirs here. */
-export type StudioState = ModelsSlice & VariantsSlice;
+export type StudioState = ModelsSlice & VariantsSlice & BenchSlice;
 
 export const createStudioStore = () =>
   createStore<StudioState>()((...a) => ({
     ...createModelsSlice(...a),
     ...createVariantsSlice(...a),
+    ...createBenchSlice(...a),
   }));
 
 export const studio = createStudioStore();

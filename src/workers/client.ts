@@ -3,7 +3,7 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -82,6 +82,31 @@ export async function optimizeInWorker(
           resolve({ ok: false, error: { code: 'internal', message: `The optimize worker failed: ${e.message || 'unknown error'}` } }),
         );
         if (signal?.aborted) resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } });
+        signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
+      }),
+    ]);
+  } finally {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+/** One benchmark cell in a fresh worker: a clean runtime, a real cold start; cancel terminates it. */
+export async function benchInWorker(
+  job: BenchCellJob,
+  onProgress: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<BenchCellResult> {
+  if (signal?.aborted) return { ok: false, error: { code: 'aborted', message: 'Cancelled.' } };
+  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: `bench-${job.backend}` });
+  const remote = Comlink.wrap<BenchWorkerApi>(worker);
+  try {
+    return await Promise.race([
+      remote.run(job, Comlink.proxy(onProgress)),
+      new Promise<BenchCellResult>((resolve) => {
+        worker.addEventListener('error', (e) =>
+          resolve({ ok: false, error: { code: 'internal', message: `The benchmark worker failed: ${e.message || 'unknown error'}` } }),
+        );
         signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
       }),
     ]);

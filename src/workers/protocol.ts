@@ -52,3 +52,33 @@ export type OptimizeResult =
 export interface OptimizeWorkerApi {
   run(job: OptimizeJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<OptimizeResult>;
 }
+
+/* ------------------------------------------------------------ benchmarks ------------------------------------------------------------ */
+
+export type BenchBackend = 'wasm' | 'webgpu' | 'webgl';
+
+/** One cell of the results table: a model (original or variant) on one backend with one thread count. */
+export interface BenchCellJob {
+  model: OpenSource;
+  backend: BenchBackend;
+  threads: number;
+  latency: import('../core/bench/harness').LatencyOptions;
+  /** Inputs for latency runs and accuracy; labels turn fidelity into accuracy. */
+  data: DataSource;
+  labels: DataSource | null;
+  /** The original model, for fidelity when there are no labels (null when this cell is the original). */
+  baseline: OpenSource | null;
+  /** Evaluate quality on at most this many items (software GPU adapters are slow). */
+  maxItems?: number;
+}
+
+export interface BenchCellOutcome {
+  benchmark: import('../core/bench/harness').BenchmarkResult<import('../core/bench/accuracy').AccuracyResult | null>;
+  environment: import('../runtimes/environment').BrowserEnvironment;
+}
+
+export type BenchCellResult = { ok: true; outcome: BenchCellOutcome } | { ok: false; error: ErrorInfo };
+
+export interface BenchWorkerApi {
+  run(job: BenchCellJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<BenchCellResult>;
+}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { activeModel } from '../../state/actions';
 import { OptimizePanel } from '../optimize/OptimizePanel';
+import { BenchPanel } from '../bench/BenchPanel';
 import { useStudio } from '../../state/hooks';
 import { ModelSummaryView } from '../inspect/ModelSummaryView';
 import { DropZone } from './DropZone';
@@ -11,7 +12,7 @@ import { ModelTabs } from './ModelTabs';
 export function App() {
   const model = useStudio(activeModel);
   const loading = useStudio((s) => s.loading);
-  const [view, setView] = useState<'inspect' | 'optimize'>('inspect');
+  const [view, setView] = useState<'inspect' | 'optimize' | 'benchmark'>('inspect');
   return (
     <DropZone>
       <Header />
@@ -21,13 +22,15 @@ export function App() {
         {model ? (
           <>
             <nav className="views" aria-label="Views">
-              {(['inspect', 'optimize'] as const).map((v) => (
+              {(['inspect', 'optimize', 'benchmark'] as const).map((v) => (
                 <button key={v} className={view === v ? 'on' : ''} onClick={() => setView(v)} aria-pressed={view === v}>
-                  {v === 'inspect' ? 'Inspect' : 'Optimize'}
+                  {v === 'inspect' ? 'Inspect' : v === 'optimize' ? 'Optimize' : 'Benchmark'}
                 </button>
               ))}
             </nav>
-            {view === 'inspect' ? <ModelSummaryView key={model.id} model={model} /> : <OptimizePanel key={model.id} model={model} />}
+            {view === 'inspect' && <ModelSummaryView key={model.id} model={model} />}
+            {view === 'optimize' && <OptimizePanel key={model.id} model={model} />}
+            {view === 'benchmark' && <BenchPanel key={model.id} model={model} />}
           </>
         ) : (
           !loading && (

@@ -1,0 +1,96 @@
+import type { LatencyOptions } from '../core/bench/harness';
+import { benchInWorker } from '../workers/client';
+import type { BenchBackend, DataSource, OpenSource } from '../workers/protocol';
+import type { BenchCell, BenchRun } from './bench';
+import { studio } from './store';
+
+export interface BenchRequest {
+  modelId: string;
+  /** 'original' and/or variant ids */
+  targets: string[];
+  backends: { backend: BenchBackend; threads: number }[];
+  latency: Required<Pick<LatencyOptions, 'batchSizes' | 'warmupRuns' | 'timeBudgetMs'>> & { runs: number | 'adaptive' };
+  data: DataSource;
+  dataName: string;
+  labels: DataSource | null;
+  maxItems?: number;
+}
+
+let seq = 0;
+let current: AbortController | null = null;
+
+const patchCell = (runId: string, index: number, patch: Partial<BenchCell>) =>
+  studio.setState((s) => ({
+    benchRuns: s.benchRuns.map((r) => (r.id === runId ? { ...r, cells: r.cells.map((c, i) => (i === index ? { ...c, ...patch } : c)) } : r)),
+  }));
+
+/**
+ * Runs every (target × backend) cell one after another, each in a fresh worker, so cells do not disturb each other's
+ * timings and every cold start is really cold. Cancel stops the running cell and skips the rest.
+ */
+export async function runBenchmark(req: BenchRequest): Promise<string | null> {
+  const state = studio.getState();
+  const model = state.models.find((m) => m.id === req.modelId);
+  if (!model || req.targets.length === 0 || req.backends.length === 0) return null;
+  const sourceOf = (targetId: string): { source: OpenSource; name: string } | null => {
+    if (targetId === 'original') return { source: model.origin, name: 'original' };
+    const v = state.variants.find((x) => x.id === targetId && x.blob);
+    return v?.blob ? { source: { kind: 'files', files: [new File([v.blob], `${v.name}.onnx`)] }, name: v.name } : null;
+  };
+  const targets = req.targets.map((t) => ({ id: t, ...sourceOf(t)! })).filter((t) => t.source);
+  const cells: BenchCell[] = targets.flatMap((t) =>
+    req.backends.map((b) => ({ targetId: t.id, targetName: t.name, backend: b.backend, threads: b.threads, status: 'queued' as const, progress: { fraction: 0, stage: 'queued' } })),
+  );
+  const run: BenchRun = {
+    id: `b${++seq}`,
+    modelId: req.modelId,
+    startedAt: Date.now(),
+    cells,
+    settings: { ...req.latency, batchSizes: [...req.latency.batchSizes], dataName: req.dataName, labelled: req.labels !== null },
+  };
+  studio.setState((s) => ({ benchRuns: [...s.benchRuns, run] }));
+  current?.abort();
+  const ctrl = new AbortController();
+  current = ctrl;
+  for (let i = 0; i < cells.length; i++) {
+    if (ctrl.signal.aborted) {
+      patchCell(run.id, i, { status: 'cancelled' });
+      continue;
+    }
+    const cell = cells[i];
+    const target = targets.find((t) => t.id === cell.targetId)!;
+    patchCell(run.id, i, { status: 'running', progress: { fraction: 0, stage: 'starting' } });
+    let lastPct = -1;
+    const result = await benchInWorker(
+      {
+        model: target.source,
+        backend: cell.backend,
+        threads: cell.threads,
+        latency: req.latency,
+        data: req.data,
+        labels: req.labels,
+        baseline: cell.targetId === 'original' ? null : model.origin,
+        maxItems: req.maxItems,
+      },
+      (p) => {
+        const pct = Math.floor(p.fraction * 100);
+        if (pct !== lastPct) {
+          lastPct = pct;
+          patchCell(run.id, i, { progress: p });
+        }
+      },
+      ctrl.signal,
+    );
+    if (result.ok) patchCell(run.id, i, { status: 'done', outcome: result.outcome, progress: { fraction: 1, stage: 'done' } });
+    else patchCell(run.id, i, { status: result.error.code === 'aborted' ? 'cancelled' : 'failed', error: result.error });
+  }
+  if (current === ctrl) current = null;
+  return run.id;
+}
+
+export function cancelBenchmark(): void {
+  current?.abort();
+}
+
+export const benchRunsOf = (modelId: string | null) => (s: ReturnType<typeof studio.getState>) =>
+  s.benchRuns.filter((r) => r.modelId === modelId);

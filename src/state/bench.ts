@@ -1,0 +1,33 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ErrorInfo } from '../core/errors';
+import type { Progress } from '../core/transforms/types';
+import type { BenchBackend, BenchCellOutcome } from '../workers/protocol';
+
+export type { BenchBackend, BenchCellOutcome };
+
+export interface BenchCell {
+  /** 'original' or a variant id */
+  targetId: string;
+  targetName: string;
+  backend: BenchBackend;
+  threads: number;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  progress: Progress;
+  outcome?: BenchCellOutcome;
+  error?: ErrorInfo;
+}
+
+export interface BenchRun {
+  id: string;
+  modelId: string;
+  startedAt: number;
+  cells: BenchCell[];
+  /** What the run measured with, shown above the results. */
+  settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
+}
+
+export interface BenchSlice {
+  benchRuns: BenchRun[];
+}
+
+export const createBenchSlice: StateCreator<BenchSlice, [], [], BenchSlice> = () => ({ benchRuns: [] });

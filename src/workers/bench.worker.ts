@@ -1,0 +1,106 @@
+import * as Comlink from 'comlink';
+import { collectOutputs, evaluateAccuracy, type ReferenceOutputs } from '../core/bench/accuracy';
+import { datasetFromArrays, datasetFromNpy, type Dataset, type ModelIO } from '../core/bench/datasets';
+import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
+import { syntheticFeeds } from '../core/bench/inputs';
+import type { InferenceRuntime } from '../core/bench/session';
+import type { NpyArray } from '../core/data/npy';
+import { ParetoError, toErrorInfo } from '../core/errors';
+import { inlineExternalData } from '../core/formats/onnx/read';
+import { writeOnnx } from '../core/formats/onnx/write';
+import { openModelFiles } from '../core/formats/open';
+import { readEnvironment } from '../runtimes/environment';
+import type { BenchBackend, BenchCellJob, BenchCellResult, BenchWorkerApi, DataSource, OpenSource } from './protocol';
+import { fetchBytes, readSource } from './read-source';
+
+async function runtimeFor(backend: BenchBackend): Promise<InferenceRuntime> {
+  // Each backend's runtime is loaded only when a cell needs it.
+  if (backend === 'wasm') return (await import('../runtimes/ort-web-wasm')).ortWebWasm();
+  if (backend === 'webgpu') return (await import('../runtimes/ort-web')).ortWeb('webgpu');
+  return (await import('../runtimes/ort-web-webgl')).ortWebWebgl();
+}
+
+async function modelBytes(source: OpenSource): Promise<{ bytes: Uint8Array; io: ModelIO }> {
+  const files = await readSource(source);
+  const opened = openModelFiles(files);
+  const io = { inputs: opened.summary.inputs, outputs: opened.summary.outputs };
+  if (opened.summary.externalDataFiles.length === 0 && files.length === 1) return { bytes: files[0].bytes, io };
+  inlineExternalData(opened.model);
+  return { bytes: writeOnnx(opened.model.proto), io };
+}
+
+async function dataBytes(d: DataSource): Promise<{ bytes: Uint8Array; fileName: string } | null> {
+  if (d.kind === 'synthetic') return null;
+  if (d.kind === 'url') return { bytes: await fetchBytes(d.url, d.name), fileName: d.name };
+  return { bytes: new Uint8Array(await d.file.arrayBuffer()), fileName: d.file.name };
+}
+
+async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset> {
+  const inputs = await dataBytes(job.data);
+  if (!inputs) {
+    const feeds = syntheticFeeds(io.inputs, { batch: 64, seed: 7 });
+    const arrays: Record<string, NpyArray> = {};
+    for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
+    return datasetFromArrays(io, { inputs: arrays }, { source: '64 synthetic inputs (uniform [0, 1), seeded)' });
+  }
+  const labels = job.labels ? await dataBytes(job.labels) : null;
+  return datasetFromNpy(io, inputs, labels ?? undefined);
+}
+
+const api: BenchWorkerApi = {
+  async run(job: BenchCellJob, onProgress): Promise<BenchCellResult> {
+    try {
+      onProgress({ fraction: 0, stage: 'reading the model and data' });
+      const environment = await readEnvironment();
+      if (job.backend === 'webgpu' && !environment.webgpu) {
+        throw new ParetoError('bad-input', `WebGPU cannot run here: ${environment.webgpuUnavailableReason}.`);
+      }
+      const { bytes, io } = await modelBytes(job.model);
+      const dataset = await loadDataset(job, io);
+      const runtime = await runtimeFor(job.backend);
+
+      // Without labels, quality is fidelity to the original model's outputs on the same backend and data.
+      let reference: ReferenceOutputs | undefined;
+      if (!dataset.labels && job.baseline) {
+        onProgress({ fraction: 0.02, stage: 'running the original for reference outputs' });
+        const base = await modelBytes(job.baseline);
+        const session = await runtime.createSession(base.bytes, { threads: job.threads });
+        try {
+          reference = await collectOutputs(session, dataset, { model: base.io, maxItems: job.maxItems });
+        } finally {
+          await session.release();
+        }
+      }
+      const { sizes } = resolveBatchSizes(io.inputs, job.latency.batchSizes);
+      const perf = (globalThis as { performance: Performance & { memory?: { usedJSHeapSize: number } } }).performance;
+      const benchmark = await benchmarkModel(
+        runtime,
+        bytes,
+        {
+          ...job.latency,
+          batchSizes: sizes,
+          threads: job.threads,
+          inputs: io.inputs,
+          makeFeeds: feedsFromTensors(dataset.inputs),
+          memory: () => ({ jsHeapBytes: perf.memory?.usedJSHeapSize }),
+          after: async (session) =>
+            dataset.labels || reference
+              ? evaluateAccuracy(session, dataset, { model: io, reference, maxItems: job.maxItems }, {
+                  onProgress: (p) => onProgress({ fraction: 0.9 + p.fraction * 0.1, stage: `quality: ${p.stage}` }),
+                })
+              : null,
+        },
+        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.85, stage: p.stage }) },
+      );
+      onProgress({ fraction: 1, stage: 'done' });
+      return { ok: true, outcome: { benchmark, environment } };
+    } catch (e) {
+      const info = toErrorInfo(e);
+      // A backend that cannot run a model says why (an op it lacks, no adapter...).
+      if (info.code === 'internal') info.message = `${job.backend} could not run this model: ${info.message}`;
+      return { ok: false, error: info };
+    }
+  },
+};
+
+Comlink.expose(api);
