@@ -1,5 +1,5 @@
 import type { LatencyOptions } from '../core/bench/harness';
-import { benchInWorker } from '../workers/client';
+import { benchInWorker, checkBenchData } from '../workers/client';
 import type { BenchBackend, DataSource, OpenSource } from '../workers/protocol';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
@@ -49,6 +49,17 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     settings: { ...req.latency, batchSizes: [...req.latency.batchSizes], dataName: req.dataName, labelled: req.labels !== null },
   };
   studio.setState((s) => ({ benchRuns: [...s.benchRuns, run] }));
+  const patchRun = (patch: Partial<BenchRun>) =>
+    studio.setState((s) => ({ benchRuns: s.benchRuns.map((r) => (r.id === run.id ? { ...r, ...patch } : r)) }));
+  // The dataset is checked once against the model before anything runs: a bad one stops the whole run.
+  const check = await checkBenchData({
+    model: model.origin, backend: 'wasm', threads: 1, latency: req.latency, data: req.data, labels: req.labels, baseline: null, maxItems: req.maxItems,
+  });
+  if (!check.ok) {
+    patchRun({ error: check.error, cells: cells.map((c) => ({ ...c, status: 'cancelled' as const })) });
+    return run.id;
+  }
+  patchRun({ data: { items: check.items, task: check.task, source: check.source, notes: check.notes } });
   current?.abort();
   const ctrl = new AbortController();
   current = ctrl;

@@ -22,6 +22,10 @@ export interface BenchRun {
   modelId: string;
   startedAt: number;
   cells: BenchCell[];
+  /** Set when the run was refused before any cell ran (a bad dataset). */
+  error?: ErrorInfo;
+  /** What the dataset check found (items, task, notes). */
+  data?: { items: number; task: string | null; source: string; notes: string[] };
   /** What the run measured with, shown above the results. */
   settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
 }

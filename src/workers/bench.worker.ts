@@ -48,6 +48,15 @@ async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset> {
 }
 
 const api: BenchWorkerApi = {
+  async check(job) {
+    try {
+      const { io } = await modelBytes(job.model);
+      const d = await loadDataset(job, io);
+      return { ok: true, items: d.count, task: d.task, labelled: Boolean(d.labels), source: d.source, notes: d.notes };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
   async run(job: BenchCellJob, onProgress): Promise<BenchCellResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model and data' });

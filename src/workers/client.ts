@@ -3,7 +3,7 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -110,6 +110,18 @@ export async function benchInWorker(
         signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
       }),
     ]);
+  } finally {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+/** Validates a benchmark's dataset against the model in a worker (no page work), before any cell runs. */
+export async function checkBenchData(job: BenchCellJob): Promise<DatasetCheck> {
+  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench-check' });
+  const remote = Comlink.wrap<BenchWorkerApi>(worker);
+  try {
+    return await remote.check(job);
   } finally {
     remote[Comlink.releaseProxy]();
     worker.terminate();

@@ -79,6 +79,12 @@ export interface BenchCellOutcome {
 
 export type BenchCellResult = { ok: true; outcome: BenchCellOutcome } | { ok: false; error: ErrorInfo };
 
+export type DatasetCheck =
+  | { ok: true; items: number; task: string | null; labelled: boolean; source: string; notes: string[] }
+  | { ok: false; error: ErrorInfo };
+
 export interface BenchWorkerApi {
+  /** Loads and validates the dataset against the model once, before any cell runs. */
+  check(job: BenchCellJob): Promise<DatasetCheck>;
   run(job: BenchCellJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<BenchCellResult>;
 }

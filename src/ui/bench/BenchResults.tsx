@@ -55,6 +55,11 @@ export function BenchResults({ model }: { model: LoadedModel }) {
         const env = run.cells.find((c) => c.outcome)?.outcome?.environment;
         return (
           <div key={run.id} className="bench-run">
+            {run.error && (
+              <div className="error-banner" role="alert" data-testid="bench-run-error" data-error-code={run.error.code}>
+                <div><strong>Nothing ran: the data does not fit the model.</strong> {run.error.message}</div>
+              </div>
+            )}
             <p className="small muted">
               {new Date(run.startedAt).toLocaleTimeString()} · batch {run.settings.batchSizes.join(', ')} ·{' '}
               {run.settings.runs === 'adaptive' ? 'adaptive runs' : `${run.settings.runs} runs`}, {run.settings.warmupRuns} warm-up ·{' '}

@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { writeNpy } from '../src/core/data/npy';
+import { sampleManifest } from './fixtures';
+
+async function openWithVariants(page: Page) {
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByTestId('run-recipe').click();
+  for (const name of ['int8 dynamic', 'prune 50% global']) {
+    await expect(page.locator(`[data-testid="variant-row"][data-variant-name="${name}"]`)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  }
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+}
+
+async function quickSettings(page: Page) {
+  await page.getByLabel('Batch sizes').fill('1, 4');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('10');
+  await page.getByLabel('Warm-up runs').fill('2');
+  await page.getByLabel('Max items').fill('64');
+}
+
+test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openWithVariants(page);
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByText('WebGPU', { exact: true }).click();
+  await quickSettings(page);
+  await page.getByTestId('run-bench').click();
+
+  const rows = page.getByTestId('bench-row');
+  await expect(async () => {
+    const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+  }).toPass({ timeout: 150_000 });
+
+  for (const target of ['original', 'int8 dynamic', 'prune 50% global']) {
+    for (const backend of ['wasm', 'webgpu']) {
+      const cell = page.locator(`[data-testid="bench-row"][data-target="${target}"][data-backend="${backend}"]`);
+      await expect(cell).toHaveCount(2); // batch 1 and 4
+      const first = (await cell.first().innerText()).replace(/\s+/g, ' ');
+      expect(first).toMatch(/ms \+/); // cold start shown
+      expect(first).toMatch(/top-1 \d+\.\d\d%/); // accuracy with labels
+    }
+  }
+  // WebGPU in this Chromium is SwiftShader: it runs, and it says so
+  await expect(page.locator('[data-testid="bench-row"][data-backend="webgpu"]').getByTestId('fallback-adapter').first()).toBeVisible();
+  await expect(page.getByTestId('bench-results')).toContainText('software (fallback) adapter');
+  await expect(page.getByTestId('bench-results')).toContainText('cross-origin isolated');
+});
+
+test('a dataset that does not fit the model is refused before anything runs', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('model-summary')).toBeVisible();
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await quickSettings(page);
+  await page.getByText('.npy inputs (+ labels)').click();
+
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['wrong-shape.npy', writeNpy('float32', [4, 3, 32, 32], new Float32Array(4 * 3 * 32 * 32)), /shape \[4, 3, 32, 32\]/],
+    ['wrong-dtype.npy', writeNpy('float64', [4, 1, 28, 28], new Float64Array(4 * 784)), /float64/],
+    ['nan.npy', writeNpy('float32', [2, 1, 28, 28], new Float32Array(2 * 784).fill(NaN)), /NaN/],
+  ];
+  for (const [name, bytes, message] of cases) {
+    const path = test.info().outputPath(name);
+    writeFileSync(path, bytes);
+    await page.getByLabel('Inputs file').setInputFiles(path);
+    await page.getByTestId('run-bench').click();
+    const error = page.getByTestId('bench-run-error').first();
+    await expect(error).toContainText(message);
+    await expect(page.locator('[data-testid="bench-row"][data-status="done"]')).toHaveCount(0);
+  }
+  // labels that do not match the inputs
+  const x = test.info().outputPath('x.npy');
+  const y = test.info().outputPath('y.npy');
+  writeFileSync(x, writeNpy('float32', [4, 1, 28, 28], new Float32Array(4 * 784)));
+  writeFileSync(y, writeNpy('int64', [3], new BigInt64Array(3)));
+  await page.getByLabel('Inputs file').setInputFiles(x);
+  await page.getByLabel('Labels file').setInputFiles(y);
+  await page.getByTestId('run-bench').click();
+  await expect(page.getByTestId('bench-run-error').first()).toContainText(/3 labels.*4 items/);
+});
