@@ -134,6 +134,7 @@ export const ORT_EXPANDED_FUNCTIONS: Readonly<Record<string, OpRange>> = {
  * run on the CPU EP (same build), with MemcpyToHost/MemcpyFromHost copies at each boundary.
  * `onnxruntime-web/webgpu` and `/jspi` load the native C++ WebGPU EP instead (asyncify build): its list differs and is
  * not modelled; for the int8 layouts this project writes it places nodes the same way (checked in Chromium).
+ * Neither has a QuantizeLinear kernel in 1.30 (only DequantizeLinear): static QDQ models run their Q nodes on the CPU.
  */
 export const WEBGPU_TABLE: OpTable = {
   backend: 'webgpu',
@@ -183,7 +184,6 @@ export const WEBGPU_TABLE: OpTable = {
     Resize: 'align_corners with downsampling not supported',
     Shape: 'no GPU kernel needed (metadata only)',
     Transpose: 'needs perf work',
-    QuantizeLinear: 'no WebGPU kernel in 1.30 (JSEP or native EP): runs on the CPU EP',
   },
 };
 

@@ -118,25 +118,35 @@ const noKernel = (what: string, op: string, domain: string, opset: number, k: Ke
 interface Scope {
   path: string;
   graph: GraphProto;
-  /** Tensor names that are constant here: initializers (not overridable graph inputs), outer constants. */
+  /** Tensor names constant in this graph: initializers that are not (overridable) graph inputs, folded outputs. */
   constants: Set<string>;
+  /** This graph's inputs, which hide outer names. */
+  inputs: Set<string>;
+  /** The scope of the node that owns this subgraph: its constants are visible here. */
+  parent?: Scope;
 }
 
-/** Every graph with the tensors that are constant inside it (outer scopes' constants are visible to subgraphs). */
+function isConstant(scope: Scope | undefined, name: string): boolean {
+  for (let s = scope; s; s = s.parent) {
+    if (s.constants.has(name)) return true;
+    if (s.inputs.has(name)) return false;
+  }
+  return false;
+}
+
+/** Every graph with the tensors that are constant inside it. */
 function scopesOf(model: ModelProto): Scope[] {
   const scopes: Scope[] = [];
   const scopeOfNode = new Map<NodeProto, Scope>();
   for (const s of graphsOf(model)) {
-    const outer = s.owner ? scopeOfNode.get(s.owner)?.constants : undefined;
-    const constants = new Set(outer);
-    for (const i of s.graph.input) constants.delete(i.name);
     const inputs = new Set(s.graph.input.map((i) => i.name));
+    const constants = new Set<string>();
     for (const t of s.graph.initializer) if (!inputs.has(t.name)) constants.add(t.name);
     for (const t of s.graph.sparseInitializer) {
       const name = t.values?.name;
       if (name && !inputs.has(name)) constants.add(name);
     }
-    const scope = { path: s.path, graph: s.graph, constants };
+    const scope: Scope = { path: s.path, graph: s.graph, constants, inputs, parent: s.owner ? scopeOfNode.get(s.owner) : undefined };
     for (const n of s.graph.node) scopeOfNode.set(n, scope);
     scopes.push(scope);
   }
@@ -176,24 +186,24 @@ function decideOrt(backend: 'wasm' | 'webgpu', c: NodeCtx): Decision {
 
   const cpu = kernel(SUPPORT_TABLES.wasm, domain, op, opset);
   const cpuRuns = cpu.ok || expanded(domain, op, opset);
-  if (!cpuRuns) {
+  const gpu = backend === 'webgpu' ? kernel(SUPPORT_TABLES.webgpu, domain, op, opset) : undefined;
+  if (!cpuRuns && !gpu?.ok) {
     const why = noKernel('CPU (wasm)', op, domain, opset, cpu);
     return {
       status: 'unsupported',
-      reason: `${why}${backend === 'webgpu' ? ' and no WebGPU kernel either' : ''}: session creation fails`,
+      reason: `${why}${gpu ? ' and no WebGPU kernel either' : ''}: session creation fails`,
     };
   }
   if (domain === DEFAULT_DOMAIN && (op === 'Identity' || op === 'Dropout') && !node.output.some((o) => c.graphOutputs.has(o))) {
     return { status: 'native', note: 'removed by ORT graph optimizations', inert: true };
   }
   const inputs = node.input.filter((i) => i !== '');
-  if (inputs.length > 0 && !NOT_FOLDED.has(op) && inputs.every((i) => c.scope.constants.has(i))) {
+  if (cpuRuns && inputs.length > 0 && !NOT_FOLDED.has(op) && inputs.every((i) => isConstant(c.scope, i))) {
     return { status: 'native', note: 'all inputs constant: ORT folds it at load (runs once, on the CPU)', inert: true };
   }
-  if (backend === 'wasm') {
+  if (!gpu) {
     return cpu.ok ? { status: 'native' } : { status: 'native', note: 'ONNX function without a kernel: ORT expands it into primitive ops' };
   }
-  const gpu = kernel(SUPPORT_TABLES.webgpu, domain, op, opset);
   if (gpu.ok) {
     const note = SUPPORT_TABLES.webgpu.notes[op];
     return note ? { status: 'native', note } : { status: 'native' };
