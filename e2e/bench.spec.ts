@@ -32,7 +32,7 @@ test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is 
   await openWithVariants(page);
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
-  await page.getByText('WebGPU', { exact: true }).click();
+  await page.getByLabel('WebGPU', { exact: true }).check();
   await quickSettings(page);
   await page.getByTestId('run-bench').click();
 
@@ -56,6 +56,19 @@ test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is 
   await expect(page.locator('[data-testid="bench-row"][data-backend="webgpu"]').getByTestId('fallback-adapter').first()).toBeVisible();
   await expect(page.getByTestId('bench-results')).toContainText('software (fallback) adapter');
   await expect(page.getByTestId('bench-results')).toContainText('cross-origin isolated');
+});
+
+test('before running, the studio shows which nodes each backend runs natively and which fall back to the CPU', async ({ page }) => {
+  await openWithVariants(page);
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  const row = (t: string, b: string) => page.locator(`[data-testid="support-row"][data-target="${t}"] td[data-backend="${b}"]`);
+  await expect(row('original', 'wasm')).toContainText('native');
+  await expect(row('original', 'webgpu')).toContainText('native');
+  // dynamic int8: WebGPU has no kernels for DynamicQuantizeLinear / ConvInteger / MatMulInteger
+  await expect(row('int8 dynamic', 'webgpu')).toContainText('on CPU');
+  await expect(row('int8 dynamic', 'webgpu')).toContainText('DynamicQuantizeLinear');
+  await expect(row('int8 dynamic', 'wasm')).toContainText('native');
 });
 
 test('a dataset that does not fit the model is refused before anything runs', async ({ page }) => {

@@ -1,5 +1,5 @@
 import type { LatencyOptions } from '../core/bench/harness';
-import { benchInWorker, checkBenchData } from '../workers/client';
+import { benchInWorker, checkBenchData, supportInWorker } from '../workers/client';
 import type { BenchBackend, DataSource, OpenSource } from '../workers/protocol';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
@@ -105,3 +105,22 @@ export function cancelBenchmark(): void {
 
 export const benchRunsOf = (modelId: string | null) => (s: ReturnType<typeof studio.getState>) =>
   s.benchRuns.filter((r) => r.modelId === modelId);
+
+/** Computes (once) which nodes each backend runs natively for the original model or a variant. */
+export async function loadSupport(modelId: string, targetId: string): Promise<void> {
+  const key = targetId === 'original' ? `${modelId}:original` : targetId;
+  const state = studio.getState();
+  if (state.support[key]) return;
+  const model = state.models.find((m) => m.id === modelId);
+  const variant = state.variants.find((v) => v.id === targetId);
+  const source: OpenSource | null =
+    targetId === 'original' ? (model?.origin ?? null) : variant?.blob ? { kind: 'files', files: [new File([variant.blob], `${variant.name}.onnx`)] } : null;
+  if (!source) return;
+  studio.setState((s) => ({ support: { ...s.support, [key]: { status: 'loading' } } }));
+  const r = await supportInWorker(source);
+  studio.setState((s) => ({
+    support: { ...s.support, [key]: r.ok ? { status: 'done', backends: r.support } : { status: 'failed', error: r.error } },
+  }));
+}
+
+export const supportKey = (modelId: string, targetId: string) => (targetId === 'original' ? `${modelId}:original` : targetId);

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ErrorInfo } from '../core/errors';
 import type { Progress } from '../core/transforms/types';
+import type { BackendSupport } from '../core/bench/support';
 import type { BenchBackend, BenchCellOutcome } from '../workers/protocol';
 
 export type { BenchBackend, BenchCellOutcome };
@@ -30,8 +31,12 @@ export interface BenchRun {
   settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
 }
 
+export type { BackendSupport };
+
 export interface BenchSlice {
   benchRuns: BenchRun[];
+  /** Backend support per model or variant id ('<modelId>:original' or a variant id), computed once. */
+  support: Record<string, { status: 'loading' } | { status: 'done'; backends: BackendSupport[] } | { status: 'failed'; error: ErrorInfo }>;
 }
 
-export const createBenchSlice: StateCreator<BenchSlice, [], [], BenchSlice> = () => ({ benchRuns: [] });
+export const createBenchSlice: StateCreator<BenchSlice, [], [], BenchSlice> = () => ({ benchRuns: [], support: {} });

@@ -3,7 +3,7 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -122,6 +122,18 @@ export async function checkBenchData(job: BenchCellJob): Promise<DatasetCheck> {
   const remote = Comlink.wrap<BenchWorkerApi>(worker);
   try {
     return await remote.check(job);
+  } finally {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+/** Backend support for a model (parsed in a worker). */
+export async function supportInWorker(source: OpenSource): Promise<SupportResult> {
+  const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'support' });
+  const remote = Comlink.wrap<ModelWorkerApi>(worker);
+  try {
+    return await remote.support(source);
   } finally {
     remote[Comlink.releaseProxy]();
     worker.terminate();

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { toErrorInfo } from '../core/errors';
 import { openModelFiles } from '../core/formats/open';
+import { backendSupport } from '../core/bench/support';
 import type { ModelWorkerApi, OpenResult } from './protocol';
 import { readSource } from './read-source';
 
@@ -16,6 +17,16 @@ const api: ModelWorkerApi = {
       return { ok: false, error: toErrorInfo(e) };
     }
   },
+  async support(source) {
+    try {
+      const { model } = openModelFiles(await readSource(source));
+      return { ok: true, support: BACKENDS.map((b) => backendSupport(model.proto, b)) };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
 };
+
+const BACKENDS = ['wasm', 'webgpu', 'webgl'] as const;
 
 Comlink.expose(api);

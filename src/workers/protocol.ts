@@ -14,8 +14,14 @@ export type OpenResult =
   | { ok: true; summary: ModelSummary; parseMs: number; readMs: number }
   | { ok: false; error: ErrorInfo };
 
+export type SupportResult =
+  | { ok: true; support: import('../core/bench/support').BackendSupport[] }
+  | { ok: false; error: ErrorInfo };
+
 export interface ModelWorkerApi {
   open(source: OpenSource): Promise<OpenResult>;
+  /** Which nodes each backend runs natively, falls back on, or cannot run. */
+  support(source: OpenSource): Promise<SupportResult>;
 }
 
 /** Inputs for fidelity checks and calibration: an .npy of inputs (a file or a URL on this origin), or synthetic. */

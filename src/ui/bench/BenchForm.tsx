@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { SupportTable } from './SupportTable';
 import { useShallow } from 'zustand/react/shallow';
 import { runBenchmark, cancelBenchmark, type BenchRequest } from '../../state/bench-actions';
 import type { BenchBackend } from '../../state/bench';
@@ -77,6 +78,11 @@ export function BenchForm({ model }: { model: LoadedModel }) {
     void runBenchmark(req);
   };
 
+  const supportTargets = useMemo(
+    () => [{ id: 'original', name: 'original' }, ...variants.map((v) => ({ id: v.id, name: v.name }))].filter((t) => targets.includes(t.id)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [targets.join(','), variants.map((v) => v.id).join(',')],
+  );
   const err = (k: string) => errors[k] && <p className="field-error" role="alert" data-testid={`bench-error-${k}`}>{errors[k]}</p>;
   return (
     <div className="recipe" data-testid="bench-form">
@@ -137,6 +143,7 @@ export function BenchForm({ model }: { model: LoadedModel }) {
           {err('maxItems')}
         </fieldset>
       </div>
+      <SupportTable modelId={model.id} targets={supportTargets} />
       <div className="row">
         <button className="primary run" disabled={Object.keys(errors).length > 0 || running} onClick={run} data-testid="run-bench">Run benchmark</button>
         {running && <button className="run" onClick={cancelBenchmark} data-testid="cancel-bench">Cancel</button>}
