@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { writeNpy } from '../src/core/data/npy';
+import { readNpy, writeNpy } from '../src/core/data/npy';
 import { sampleManifest } from './fixtures';
 
 async function openWithVariants(page: Page) {
@@ -101,4 +102,52 @@ test('a dataset that does not fit the model is refused before anything runs', as
   await page.getByLabel('Labels file').setInputFiles(y);
   await page.getByTestId('run-bench').click();
   await expect(page.getByTestId('bench-run-error').first()).toContainText(/3 labels.*4 items/);
+});
+
+test('a folder of images, one sub-folder per class, is a labelled dataset; an unreadable image is named', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/');
+  await expect(page.getByTestId('model-summary')).toBeVisible();
+  // 30 digits of the committed test split, rendered to PNG by the browser, written as <label>/<i>.png
+  const x = readNpy(readFileSync('public/samples/mnist-test-x.npy'));
+  const y = readNpy(readFileSync('public/samples/mnist-test-y.npy'));
+  const n = 30;
+  const pixels = Array.from({ length: n }, (_, i) => Array.from((x.data as Float32Array).subarray(i * 784, (i + 1) * 784)));
+  const pngs: string[] = await page.evaluate(async (digits) => {
+    const out: string[] = [];
+    for (const d of digits) {
+      const c = new OffscreenCanvas(28, 28);
+      const ctx = c.getContext('2d')!;
+      const img = ctx.createImageData(28, 28);
+      d.forEach((v, i) => img.data.set([Math.round(v * 255), Math.round(v * 255), Math.round(v * 255), 255], i * 4));
+      ctx.putImageData(img, 0, 0);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      out.push(btoa(String.fromCharCode(...bytes)));
+    }
+    return out;
+  }, pixels);
+  const root = test.info().outputPath('digits');
+  pngs.forEach((b64, i) => {
+    const dir = join(root, String((y.data as BigInt64Array)[i]));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${i}.png`), Buffer.from(b64, 'base64'));
+  });
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await quickSettings(page);
+  await page.getByText('a folder of images (one sub-folder per class)').click();
+  await page.getByLabel('Image folder').setInputFiles(root);
+  await page.getByTestId('run-bench').click();
+  const cell = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]').first();
+  await expect(cell).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const text = (await cell.innerText()).replace(/\s+/g, ' ');
+  const top1 = Number(text.match(/top-1 (\d+\.\d\d)%/)![1]);
+  expect(top1).toBeGreaterThanOrEqual(90); // the CNN reads its own test digits back from PNG files
+  await expect(page.getByTestId('bench-results')).toContainText(`${n} images`);
+
+  // a file that is not an image, inside a class folder
+  writeFileSync(join(root, '3', 'broken.png'), 'not a png');
+  await page.getByLabel('Image folder').setInputFiles(root);
+  await page.getByTestId('run-bench').click();
+  await expect(page.getByTestId('bench-run-error').first()).toContainText('broken.png');
 });

@@ -13,6 +13,8 @@ export interface BenchRequest {
   data: DataSource;
   dataName: string;
   labels: DataSource | null;
+  /** Whether the data carries labels (npy labels, image folders, CSV label columns). */
+  labelled: boolean;
   maxItems?: number;
 }
 
@@ -46,7 +48,7 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     modelId: req.modelId,
     startedAt: Date.now(),
     cells,
-    settings: { ...req.latency, batchSizes: [...req.latency.batchSizes], dataName: req.dataName, labelled: req.labels !== null },
+    settings: { ...req.latency, batchSizes: [...req.latency.batchSizes], dataName: req.dataName, labelled: req.labelled },
   };
   studio.setState((s) => ({ benchRuns: [...s.benchRuns, run] }));
   const patchRun = (patch: Partial<BenchRun>) =>

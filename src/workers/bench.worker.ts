@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { collectOutputs, evaluateAccuracy, type ReferenceOutputs } from '../core/bench/accuracy';
-import { datasetFromArrays, datasetFromNpy, type Dataset, type ModelIO } from '../core/bench/datasets';
+import { datasetFromArrays, datasetFromCsv, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, type Dataset, type ImageFile, type ModelIO } from '../core/bench/datasets';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { syntheticFeeds } from '../core/bench/inputs';
 import type { InferenceRuntime } from '../core/bench/session';
@@ -30,13 +30,41 @@ async function modelBytes(source: OpenSource): Promise<{ bytes: Uint8Array; io: 
 }
 
 async function dataBytes(d: DataSource): Promise<{ bytes: Uint8Array; fileName: string } | null> {
-  if (d.kind === 'synthetic') return null;
   if (d.kind === 'url') return { bytes: await fetchBytes(d.url, d.name), fileName: d.name };
-  return { bytes: new Uint8Array(await d.file.arrayBuffer()), fileName: d.file.name };
+  if (d.kind === 'file' || d.kind === 'csv') return { bytes: new Uint8Array(await d.file.arrayBuffer()), fileName: d.file.name };
+  return null;
+}
+
+/** Decodes an image file to RGBA here in the worker; a file that is not an image is reported, not skipped. */
+async function decodeImage(file: File): Promise<ImageFile> {
+  const path = file.webkitRelativePath || file.name;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return { path, image: { width, height, data } };
+  } catch (e) {
+    return { path, error: `cannot be read as an image (${e instanceof Error ? e.message : String(e)})` };
+  }
 }
 
 async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset> {
+  if (job.data.kind === 'images') {
+    const d = job.data;
+    const images = await Promise.all(d.files.filter((f) => !f.name.startsWith('.')).map(decodeImage));
+    return datasetFromImageFolder(io, images, { layout: d.layout, normalization: d.normalization, size: d.size });
+  }
   const inputs = await dataBytes(job.data);
+  if (job.data.kind === 'csv' && inputs) {
+    return datasetFromCsv(io, new TextDecoder().decode(inputs.bytes), { fileName: inputs.fileName, labelColumn: job.data.labelColumn });
+  }
+  if (inputs && /\.npz$/i.test(inputs.fileName)) {
+    const labels = job.labels ? await dataBytes(job.labels) : null;
+    return datasetFromNpz(io, inputs, labels ? { labels } : {});
+  }
   if (!inputs) {
     const feeds = syntheticFeeds(io.inputs, { batch: 64, seed: 7 });
     const arrays: Record<string, NpyArray> = {};

@@ -27,6 +27,9 @@ async function loadInputs(data: DataSource, inputs: TensorSignature[]): Promise<
     const feeds = [0, 1, 2, 3].map((seed) => syntheticFeeds(inputs, { batch: BATCH, seed: seed + 1 }));
     return { feeds, calibration: [], note: `${4 * BATCH} synthetic inputs (uniform [0, 1)): no dataset given` };
   }
+  if (data.kind !== 'url' && data.kind !== 'file') {
+    throw new ParetoError('bad-input', 'Calibration and comparisons take an .npy file of inputs.');
+  }
   if (inputs.length !== 1) {
     throw new ParetoError('bad-input', `An .npy file feeds one input; this model has ${inputs.length}.`);
   }

@@ -25,7 +25,21 @@ export interface ModelWorkerApi {
 }
 
 /** Inputs for fidelity checks and calibration: an .npy of inputs (a file or a URL on this origin), or synthetic. */
-export type DataSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File } | { kind: 'synthetic' };
+export type DataSource =
+  | { kind: 'url'; url: string; name: string }
+  /** .npy inputs, or an .npz holding inputs (and labels) */
+  | { kind: 'file'; file: File }
+  | { kind: 'synthetic' }
+  /** a folder of images, one sub-folder per class (labels from the folder names) */
+  | {
+      kind: 'images';
+      files: File[];
+      layout?: 'NCHW' | 'NHWC';
+      normalization: import('../core/data/images').NormalizationPreset;
+      size?: { width: number; height: number };
+    }
+  /** a CSV of features with a label column */
+  | { kind: 'csv'; file: File; labelColumn?: string };
 
 export interface OptimizeJob {
   model: OpenSource;

@@ -7,6 +7,7 @@ import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { variantsOf } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
+import type { NormalizationPreset } from '../../core/data/images';
 
 const parseBatches = (s: string): number[] | string => {
   const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -29,9 +30,14 @@ export function BenchForm({ model }: { model: LoadedModel }) {
   const [warmup, setWarmup] = useState('5');
   const [budget, setBudget] = useState('5');
   const [maxItems, setMaxItems] = useState('');
-  const [dataChoice, setDataChoice] = useState<'sample' | 'files' | 'synthetic'>(model.dataset ? 'sample' : 'synthetic');
+  const [dataChoice, setDataChoice] = useState<'sample' | 'files' | 'images' | 'csv' | 'synthetic'>(model.dataset ? 'sample' : 'synthetic');
   const [inputsFile, setInputsFile] = useState<File | null>(null);
   const [labelsFile, setLabelsFile] = useState<File | null>(null);
+  const [imageFiles, setImageFiles] = useState<File[]>([]);
+  const [layout, setLayout] = useState<'auto' | 'NCHW' | 'NHWC'>('auto');
+  const [normalization, setNormalization] = useState<NormalizationPreset>('0-1');
+  const [csvFile, setCsvFile] = useState<File | null>(null);
+  const [labelColumn, setLabelColumn] = useState('label');
 
   const toggle = (list: string[], set: (v: string[]) => void, key: string, on: boolean) => set(on ? [...list, key] : list.filter((k) => k !== key));
   const backendOptions: { key: string; label: string; note?: string }[] = [
@@ -51,12 +57,16 @@ export function BenchForm({ model }: { model: LoadedModel }) {
   if (nMax !== undefined && (!Number.isInteger(nMax) || nMax < 1)) errors.maxItems = 'Items: a whole number of at least 1, or empty for all.';
   if (targets.length === 0) errors.targets = 'Pick at least one model.';
   if (backends.length === 0) errors.backends = 'Pick at least one backend.';
-  if (dataChoice === 'files' && !inputsFile) errors.data = 'Choose an .npy file of inputs (labels are optional).';
+  if (dataChoice === 'files' && !inputsFile) errors.data = 'Choose an .npy (or .npz) file of inputs; labels are optional.';
+  if (dataChoice === 'images' && imageFiles.length === 0) errors.data = 'Choose a folder of images with one sub-folder per class.';
+  if (dataChoice === 'csv' && !csvFile) errors.data = 'Choose a CSV file.';
 
   const run = () => {
     const data: DataSource =
       dataChoice === 'sample' && model.dataset ? { kind: 'url', url: model.dataset.inputsUrl, name: model.dataset.name }
       : dataChoice === 'files' && inputsFile ? { kind: 'file', file: inputsFile }
+      : dataChoice === 'images' ? { kind: 'images', files: imageFiles, layout: layout === 'auto' ? undefined : layout, normalization }
+      : dataChoice === 'csv' && csvFile ? { kind: 'csv', file: csvFile, labelColumn: labelColumn.trim() || undefined }
       : { kind: 'synthetic' };
     const labels: DataSource | null =
       dataChoice === 'sample' && model.dataset?.labelsUrl ? { kind: 'url', url: model.dataset.labelsUrl, name: 'labels' }
@@ -71,8 +81,14 @@ export function BenchForm({ model }: { model: LoadedModel }) {
       }),
       latency: { batchSizes: b as number[], runs: mode === 'fixed' ? nRuns : 'adaptive', warmupRuns: nWarm, timeBudgetMs: nBudget * 1000 },
       data,
-      dataName: dataChoice === 'sample' ? (model.dataset?.name ?? 'sample data') : dataChoice === 'files' ? (inputsFile?.name ?? '') : 'synthetic inputs',
-      labels,
+      dataName:
+        dataChoice === 'sample' ? (model.dataset?.name ?? 'sample data')
+        : dataChoice === 'files' ? (inputsFile?.name ?? '')
+        : dataChoice === 'images' ? `${imageFiles.length} images (${imageFiles[0]?.webkitRelativePath.split('/')[0] ?? 'folder'})`
+        : dataChoice === 'csv' ? (csvFile?.name ?? '')
+        : 'synthetic inputs',
+      labels: dataChoice === 'images' || dataChoice === 'csv' ? null : labels,
+      labelled: dataChoice === 'images' || dataChoice === 'csv' || labels !== null,
       maxItems: nMax,
     };
     void runBenchmark(req);
@@ -130,11 +146,42 @@ export function BenchForm({ model }: { model: LoadedModel }) {
         <fieldset>
           <legend>Accuracy data</legend>
           {model.dataset && <label><input type="radio" name="bench-data" checked={dataChoice === 'sample'} onChange={() => setDataChoice('sample')} /> {model.dataset.name}, with labels</label>}
-          <label><input type="radio" name="bench-data" checked={dataChoice === 'files'} onChange={() => setDataChoice('files')} /> .npy inputs (+ labels)</label>
+          <label><input type="radio" name="bench-data" checked={dataChoice === 'files'} onChange={() => setDataChoice('files')} /> .npy inputs (+ labels), or an .npz</label>
           {dataChoice === 'files' && (
             <>
-              <label>Inputs<input type="file" accept=".npy" onChange={(e) => setInputsFile(e.target.files?.[0] ?? null)} aria-label="Inputs file" /></label>
+              <label>Inputs<input type="file" accept=".npy,.npz" onChange={(e) => setInputsFile(e.target.files?.[0] ?? null)} aria-label="Inputs file" /></label>
               <label>Labels (optional: without them, fidelity to the original)<input type="file" accept=".npy" onChange={(e) => setLabelsFile(e.target.files?.[0] ?? null)} aria-label="Labels file" /></label>
+            </>
+          )}
+          <label><input type="radio" name="bench-data" checked={dataChoice === 'images'} onChange={() => setDataChoice('images')} /> a folder of images (one sub-folder per class)</label>
+          {dataChoice === 'images' && (
+            <>
+              <input type="file" multiple aria-label="Image folder" {...{ webkitdirectory: '' }} onChange={(e) => setImageFiles([...(e.target.files ?? [])])} />
+              <div className="row">
+                <label>Layout
+                  <select value={layout} onChange={(e) => setLayout(e.target.value as 'auto' | 'NCHW' | 'NHWC')} aria-label="Image layout">
+                    <option value="auto">from the model's input</option>
+                    <option value="NCHW">NCHW</option>
+                    <option value="NHWC">NHWC</option>
+                  </select>
+                </label>
+                <label>Normalisation
+                  <select value={normalization} onChange={(e) => setNormalization(e.target.value as NormalizationPreset)} aria-label="Normalisation">
+                    <option value="0-1">0..1 (x / 255)</option>
+                    <option value="-1-1">-1..1</option>
+                    <option value="0-255">0..255</option>
+                    <option value="imagenet">ImageNet mean/std</option>
+                  </select>
+                </label>
+              </div>
+              <p className="hint">Images are resized to the model's input size; grey models get the luminance.</p>
+            </>
+          )}
+          <label><input type="radio" name="bench-data" checked={dataChoice === 'csv'} onChange={() => setDataChoice('csv')} /> a CSV (tabular models)</label>
+          {dataChoice === 'csv' && (
+            <>
+              <input type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => setCsvFile(e.target.files?.[0] ?? null)} />
+              <label>Label column<input value={labelColumn} onChange={(e) => setLabelColumn(e.target.value)} aria-label="Label column" /></label>
             </>
           )}
           <label><input type="radio" name="bench-data" checked={dataChoice === 'synthetic'} onChange={() => setDataChoice('synthetic')} /> synthetic inputs (latency and fidelity only)</label>
