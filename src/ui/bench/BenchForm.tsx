@@ -17,6 +17,16 @@ const parseBatches = (s: string): number[] | string => {
   return [...new Set(n)];
 };
 
+/** 2..cores, at most 6 options (powers of two and the core count on big machines). */
+function threadCounts(cores: number): number[] {
+  if (cores <= 1) return [];
+  if (cores <= 6) return Array.from({ length: cores - 1 }, (_, i) => i + 2);
+  const out = new Set<number>();
+  for (let t = 2; t < cores; t *= 2) out.add(t);
+  out.add(cores);
+  return [...out].slice(-6);
+}
+
 export function BenchForm({ model }: { model: LoadedModel }) {
   const variants = useStudio(useShallow(variantsOf(model.id))).filter((v) => v.status === 'done');
   const running = useStudio((s) => s.benchRuns.some((r) => r.modelId === model.id && r.cells.some((c) => c.status === 'running' || c.status === 'queued')));
@@ -42,7 +52,8 @@ export function BenchForm({ model }: { model: LoadedModel }) {
   const toggle = (list: string[], set: (v: string[]) => void, key: string, on: boolean) => set(on ? [...list, key] : list.filter((k) => k !== key));
   const backendOptions: { key: string; label: string; note?: string }[] = [
     { key: 'wasm:1', label: 'WASM, 1 thread (SIMD)' },
-    ...(cores > 1 ? [{ key: `wasm:${cores}`, label: `WASM, ${cores} threads`, note: isolated ? undefined : 'not cross-origin isolated: runs 1 thread' }] : []),
+    // every thread count up to the cores the browser reports (a few steps on big machines)
+    ...threadCounts(cores).map((t) => ({ key: `wasm:${t}`, label: `WASM, ${t} threads`, note: isolated ? undefined : 'not cross-origin isolated: runs 1 thread' })),
     { key: 'webgpu:1', label: 'WebGPU' },
     { key: 'webgl:1', label: 'WebGL', note: 'older backend; fails on ops it lacks' },
   ];
