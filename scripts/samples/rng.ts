@@ -2,18 +2,10 @@
  * Seeded pseudo-random numbers for the sample-training script. Nothing in the pipeline may use
  * Math.random: every draw comes from one of these generators so that a run is reproducible.
  */
+import { seededRandom } from '../../src/core/random';
 
-/** mulberry32: a small, fast 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the project's seeded PRNG in src/core/random.ts). Returns floats in [0, 1). */
+export const mulberry32 = seededRandom;
 
 /** A uint32 drawn from a float generator (for seeding other generators). */
 export const nextSeed = (rand: () => number): number => Math.floor(rand() * 4294967296) >>> 0;

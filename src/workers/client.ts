@@ -8,37 +8,71 @@ import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, Suppo
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
 
+type Failure = { ok: false; error: { code: 'aborted' | 'internal'; message: string } };
+
 /**
- * Opens a model in a fresh module worker, which is terminated afterwards (or on cancel: terminating is the
- * only way to stop work already running). Checks what can be checked before any byte is read.
+ * Runs one call in a fresh module worker and terminates it afterwards: a clean runtime every time, and
+ * cancelling terminates the worker (the only way to stop wasm mid-run). A worker that crashes, or a cancel,
+ * resolves to { ok: false } rather than hanging.
  */
+async function inWorker<Api, R>(
+  spawn: () => Worker,
+  call: (remote: Comlink.Remote<Api>) => Promise<R>,
+  what: string,
+  signal?: AbortSignal,
+): Promise<R | Failure> {
+  const cancelled: Failure = { ok: false, error: { code: 'aborted', message: 'Cancelled.' } };
+  if (signal?.aborted) return cancelled;
+  const worker = spawn();
+  const remote = Comlink.wrap<Api>(worker);
+  try {
+    return await Promise.race([
+      call(remote),
+      new Promise<Failure>((resolve) => {
+        worker.addEventListener('error', (e) =>
+          resolve({ ok: false, error: { code: 'internal', message: `The ${what} worker failed: ${e.message || 'unknown error'}` } }),
+        );
+        signal?.addEventListener('abort', () => resolve(cancelled));
+      }),
+    ]);
+  } finally {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+// Each `new Worker(new URL(...))` stays literal so that Vite bundles the worker.
+const modelWorker = (name: string) => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name });
+const optimizeWorker = () => new Worker(new URL('./optimize.worker.ts', import.meta.url), { type: 'module', name: 'optimize' });
+const benchWorker = (name: string) => new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name });
+
+/** Opens a model in a worker. Checks what can be checked (sizes, which file is the model) before any byte is read. */
 export async function openInWorker(source: OpenSource, signal?: AbortSignal): Promise<OpenResult> {
   if (source.kind === 'files') {
     const pre = precheck(source.files);
     if (pre) return pre;
   }
-  const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' });
-  const remote = Comlink.wrap<ModelWorkerApi>(worker);
-  const onAbort = () => worker.terminate();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    const result = await Promise.race([
-      remote.open(source),
-      new Promise<OpenResult>((resolve) => {
-        worker.addEventListener('error', (e) =>
-          resolve({ ok: false, error: { code: 'internal', message: `The model worker failed: ${e.message || 'unknown error'}` } }),
-        );
-        signal?.addEventListener('abort', () =>
-          resolve({ ok: false, error: { code: 'aborted', message: 'Loading was cancelled.' } }),
-        );
-      }),
-    ]);
-    return result;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  }
+  return inWorker<ModelWorkerApi, OpenResult>(() => modelWorker('model'), (r) => r.open(source), 'model', signal);
+}
+
+/** Which nodes each backend runs natively for a model (parsed in a worker). */
+export function supportInWorker(source: OpenSource): Promise<SupportResult> {
+  return inWorker<ModelWorkerApi, SupportResult>(() => modelWorker('support'), (r) => r.support(source), 'model');
+}
+
+/** Runs a recipe in its own worker; cancelling terminates it at once (nothing half-written survives). */
+export function optimizeInWorker(job: OptimizeJob, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<OptimizeResult> {
+  return inWorker<OptimizeWorkerApi, OptimizeResult>(optimizeWorker, (r) => r.run(job, Comlink.proxy(onProgress)), 'optimize', signal);
+}
+
+/** One benchmark cell in a fresh worker: a clean runtime, a real cold start; cancel terminates it. */
+export function benchInWorker(job: BenchCellJob, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<BenchCellResult> {
+  return inWorker<BenchWorkerApi, BenchCellResult>(() => benchWorker(`bench-${job.backend}`), (r) => r.run(job, Comlink.proxy(onProgress)), 'benchmark', signal);
+}
+
+/** Validates a benchmark's dataset against the model in a worker (no page work), before any cell runs. */
+export function checkBenchData(job: BenchCellJob): Promise<DatasetCheck> {
+  return inWorker<BenchWorkerApi, DatasetCheck>(() => benchWorker('bench-check'), (r) => r.check(job), 'benchmark');
 }
 
 function precheck(files: File[]): OpenResult | undefined {
@@ -63,79 +97,5 @@ function precheck(files: File[]): OpenResult | undefined {
   } catch (e) {
     const err = e as ParetoError;
     return { ok: false, error: { code: err.code ?? 'internal', message: err.message } };
-  }
-}
-
-/** Runs a recipe in its own worker; cancelling terminates it at once (nothing half-written survives). */
-export async function optimizeInWorker(
-  job: OptimizeJob,
-  onProgress: (p: Progress) => void,
-  signal?: AbortSignal,
-): Promise<OptimizeResult> {
-  const worker = new Worker(new URL('./optimize.worker.ts', import.meta.url), { type: 'module', name: 'optimize' });
-  const remote = Comlink.wrap<OptimizeWorkerApi>(worker);
-  try {
-    return await Promise.race([
-      remote.run(job, Comlink.proxy(onProgress)),
-      new Promise<OptimizeResult>((resolve) => {
-        worker.addEventListener('error', (e) =>
-          resolve({ ok: false, error: { code: 'internal', message: `The optimize worker failed: ${e.message || 'unknown error'}` } }),
-        );
-        if (signal?.aborted) resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } });
-        signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
-      }),
-    ]);
-  } finally {
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  }
-}
-
-/** One benchmark cell in a fresh worker: a clean runtime, a real cold start; cancel terminates it. */
-export async function benchInWorker(
-  job: BenchCellJob,
-  onProgress: (p: Progress) => void,
-  signal?: AbortSignal,
-): Promise<BenchCellResult> {
-  if (signal?.aborted) return { ok: false, error: { code: 'aborted', message: 'Cancelled.' } };
-  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: `bench-${job.backend}` });
-  const remote = Comlink.wrap<BenchWorkerApi>(worker);
-  try {
-    return await Promise.race([
-      remote.run(job, Comlink.proxy(onProgress)),
-      new Promise<BenchCellResult>((resolve) => {
-        worker.addEventListener('error', (e) =>
-          resolve({ ok: false, error: { code: 'internal', message: `The benchmark worker failed: ${e.message || 'unknown error'}` } }),
-        );
-        signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }));
-      }),
-    ]);
-  } finally {
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  }
-}
-
-/** Validates a benchmark's dataset against the model in a worker (no page work), before any cell runs. */
-export async function checkBenchData(job: BenchCellJob): Promise<DatasetCheck> {
-  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench-check' });
-  const remote = Comlink.wrap<BenchWorkerApi>(worker);
-  try {
-    return await remote.check(job);
-  } finally {
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  }
-}
-
-/** Backend support for a model (parsed in a worker). */
-export async function supportInWorker(source: OpenSource): Promise<SupportResult> {
-  const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'support' });
-  const remote = Comlink.wrap<ModelWorkerApi>(worker);
-  try {
-    return await remote.support(source);
-  } finally {
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
   }
 }

@@ -1,18 +1,9 @@
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import type { Feeds, HostTensor } from './session';
+import { seededRandom } from '../random';
 
-/** mulberry32: small, fast, seeded. Everything random in core is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Concrete dims for a signature: symbolic/unknown dims become `batch` for the first dim, else 1. */
 export function concreteDims(sig: TensorSignature, batch = 1): number[] {

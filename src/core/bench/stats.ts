@@ -14,6 +14,7 @@
  * - means (MSE, MAE, cosine): Student t interval, mean ± t(1 - α/2, n - 1) s / sqrt(n).
  * - ratios of sums (SNR): percentile bootstrap over items, seeded (reproducible).
  */
+import { seededRandom } from '../random';
 
 export interface Interval {
   /** The point estimate. */
@@ -254,14 +255,7 @@ export function bootstrapCI(
   for (let i = 0; i < n; i++) all[i] = i;
   const value = stat(all);
   if (n < 2) return { value, lower: NaN, upper: NaN, level, method: 'bootstrap' };
-  let a = (options.seed ?? 12345) >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(options.seed ?? 12345);
   const stats = new Float64Array(resamples);
   const idx = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {

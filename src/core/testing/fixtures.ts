@@ -19,22 +19,14 @@ import {
   type TensorProto,
 } from '../formats/onnx/proto';
 import * as build from '../formats/onnx/builder';
+import { seededRandom } from '../random';
 
 const { attr, node, graph, valueInfo, floatTensor, tensor } = build;
 
 /* ------------------------------------------------------------------ data ---------------------------------------------------------------- */
 
-/** mulberry32: a tiny deterministic PRNG, values in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), values in [0, 1). */
+export const rng = seededRandom;
 
 /** Deterministic float32 weights in [-scale, scale). */
 export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
