@@ -62,7 +62,7 @@ test('a picked ONNX file shows the same figures the core computes', async ({ pag
   await expect(view.getByTestId('card-macs')).toContainText(formatCount(expected.macs.total));
   await expect(view.getByTestId('dtype-table')).toContainText('float32');
   await expect(view.getByTestId('opsets')).toContainText(`ai.onnx ${expected.opsets[0].version}`);
-  for (const op of expected.ops) await expect(view.locator(`.op-list [data-op="${op.opType}"]`)).toContainText(`× ${op.count}`);
+  for (const op of expected.ops) await expect(view.locator(`[data-testid="op-histogram"] [data-op="${op.opType}"]`)).toContainText(`× ${op.count}`);
   // per-layer rows for every node with weights
   const withWeights = expected.layers.filter((l) => l.weights.length > 0);
   await expect(view.getByTestId('layer-table').locator('tbody tr')).toHaveCount(withWeights.length);

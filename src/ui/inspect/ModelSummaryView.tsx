@@ -1,5 +1,6 @@
 import type { LoadedModel } from '../../state/models';
 import { formatBytes, formatCount } from '../../core/format';
+import { Deferred } from '../app/Deferred';
 import { LayerTable } from './LayerTable';
 import { OpHistogram } from './OpHistogram';
 import { SignatureTable } from './SignatureTable';
@@ -79,7 +80,9 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
 
       <section className="panel">
         <h3>Layers</h3>
-        <LayerTable layers={s.layers} />
+        <Deferred delay={48} fallback={<p className="muted">{s.layers.length} nodes…</p>}>
+          <LayerTable layers={s.layers} />
+        </Deferred>
       </section>
     </article>
   );

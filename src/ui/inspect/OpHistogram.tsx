@@ -1,23 +1,24 @@
-import { lazy, Suspense } from 'react';
 import type { ModelSummary } from '../../core/inspect/summary';
 
-const OpChart = lazy(() => import('./OpChart'));
-
+/**
+ * The op-type histogram as plain bars (no chart library: a summary must render in a few milliseconds, and this
+ * is a ranked list with lengths, which HTML draws well).
+ */
 export function OpHistogram({ ops }: { ops: ModelSummary['ops'] }) {
-  const data = ops.slice(0, 24).map((o) => ({ op: o.domain ? `${o.domain}.${o.opType}` : o.opType, count: o.count }));
+  const max = Math.max(1, ...ops.map((o) => o.count));
   return (
     <div data-testid="op-histogram">
-      <Suspense fallback={<div style={{ height: Math.max(120, data.length * 24 + 30) }} />}>
-        <OpChart data={data} />
-      </Suspense>
-      {/* The same figures as text: readable without the chart, and by tests. */}
-      <ul className="op-list">
-        {ops.map((o) => (
-          <li key={`${o.domain}:${o.opType}`} data-op={o.opType}>
-            {o.domain ? `${o.domain}.` : ''}
-            {o.opType} × {o.count}
-          </li>
-        ))}
+      <ul className="op-bars">
+        {ops.map((o) => {
+          const label = o.domain ? `${o.domain}.${o.opType}` : o.opType;
+          return (
+            <li key={`${o.domain}:${o.opType}`} data-op={o.opType}>
+              <span className="op-name" title={label}>{label}</span>
+              <span className="op-bar" style={{ width: `${(o.count / max) * 100}%` }} />
+              <span className="op-count">× {o.count}</span>
+            </li>
+          );
+        })}
       </ul>
     </div>
   );
