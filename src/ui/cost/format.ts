@@ -1,0 +1,56 @@
+/** Number formats of the cost views. Nothing here ever prints NaN or Infinity: a non-finite value shows as "–". */
+
+const ok = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** $1,354.44; small amounts keep 3 significant digits ($0.0123); large ones drop the cents ($12,345). */
+export function money(x: number | null | undefined): string {
+  if (!ok(x)) return '–';
+  const a = Math.abs(x);
+  const sign = x < 0 ? '−' : '';
+  if (a === 0) return '$0';
+  if (a < 1) return `${sign}$${Number(a.toPrecision(3))}`;
+  if (a >= 10000) return `${sign}$${Math.round(a).toLocaleString('en-US')}`;
+  return `${sign}$${a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** 3 significant digits, grouped: 12,300 · 1.23 · 0.00123. */
+export function num(x: number | null | undefined, digits = 3): string {
+  if (!ok(x)) return '–';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  if (a < 1e-4) return x.toExponential(2);
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** A fraction as percent: 0.377 → "37.7%". */
+export function percent(fraction: number | null | undefined, digits = 1): string {
+  return ok(fraction) ? `${(fraction * 100).toFixed(digits)}%` : '–';
+}
+
+/** A value already in percent: 98.5 → "98.50%". */
+export function pctValue(x: number | null | undefined, digits = 2): string {
+  return ok(x) ? `${x.toFixed(digits)}%` : '–';
+}
+
+export function ms(x: number | null | undefined): string {
+  if (!ok(x)) return '–';
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3)} ms`;
+}
+
+/** Joules, in the unit that reads best. */
+export function joules(x: number | null | undefined): string {
+  if (!ok(x)) return '–';
+  const a = Math.abs(x);
+  if (a >= 1) return `${num(x)} J`;
+  if (a >= 1e-3) return `${num(x * 1e3)} mJ`;
+  return `${num(x * 1e6)} µJ`;
+}
+
+/** Savings: "saves 37.7% ($520.10/month)", or "costs 5.0% more". */
+export function savingText(s: { monthly: number; fraction: number | null } | null | undefined): string {
+  if (!s || !ok(s.monthly)) return '–';
+  const p = s.fraction === null ? '' : `${percent(Math.abs(s.fraction))} `;
+  if (Math.abs(s.monthly) < 0.005) return 'about the same cost (within a cent a month)';
+  return s.monthly > 0 ? `saves ${p}(${money(s.monthly)}/month)` : `costs ${p}more (${money(-s.monthly)}/month)`;
+}
