@@ -53,6 +53,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
     <div data-testid="bench-results">
       {[...runs].reverse().map((run) => {
         const env = run.cells.find((c) => c.outcome)?.outcome?.environment;
+        const runtimes = [...new Set(run.cells.flatMap((c) => (c.outcome ? [`${c.outcome.benchmark.runtime.id} ${c.outcome.benchmark.runtime.version}`] : [])))];
         return (
           <div key={run.id} className="bench-run">
             {run.error && (
@@ -67,6 +68,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
               {env && (
                 <>
                   {' '}· measured on this machine: {env.cores} cores, {env.crossOriginIsolated ? 'cross-origin isolated' : 'NOT cross-origin isolated (1 thread, coarse timer)'}, {env.userAgent.match(/(Chrome|Firefox|Safari)\/[\d.]+/)?.[0] ?? 'browser'}
+                  {runtimes.length > 0 && <> · {runtimes.join(', ')}</>}
                 </>
               )}
             </p>
