@@ -1,5 +1,5 @@
 /**
- * The TCO scenario: what the user types (or the app fills from a benchmark), as a versioned JSON document.
+ * The TCO scenario: what the user types (or the app fills from a benchmark), as versioned JSON.
  * `parseScenario(unknown)` validates untrusted input with a valibot schema plus cross-field checks and returns either
  * the typed scenario (structural defaults filled in; sourced default figures are resolved later, in tco.ts, so the
  * result can list them) or field-keyed errors the UI can show next to each field.
