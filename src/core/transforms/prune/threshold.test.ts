@@ -32,6 +32,7 @@ const arraysAndK = fc
 
 describe('zeroSmallest (exact magnitude selection)', () => {
   const routes = new Set<string>();
+  const kernels = new Set<string>();
   for (const [route, maxCandidates] of [['candidates', undefined], ['refine', 0]] as const) {
     it(`matches a stable sort of |w| exactly, incl. ties, zeros, denormals, NaN (${route} route)`, async () => {
       await fc.assert(
@@ -46,9 +47,12 @@ describe('zeroSmallest (exact magnitude selection)', () => {
           });
           // sampleSize 0: exact route; otherwise the one-pass band route, made narrow or small so that it often
           // misses or overflows (and falls back to the exact route).
-          for (const band of [{ sampleSize: 0 }, { sampleSize: 3 }, { sampleSize: 40, bandRanks: 1 }, { sampleSize: 16, bandRanks: 0 }, { sampleSize: 40, bandCapacity: 8 }]) {
+          // Both band kernels (WebAssembly SIMD, plain JS) on every input.
+          const bands = [{ sampleSize: 0 }, { sampleSize: 3 }, { sampleSize: 40, bandRanks: 1 }, { sampleSize: 16, bandRanks: 0 }, { sampleSize: 40, bandCapacity: 8 }];
+          for (const band of bands.flatMap((b) => (['wasm', 'js'] as const).map((kernel) => ({ ...b, kernel })))) {
             const p = await pruneSmallest(unaligned, k, { maxCandidates, ...band });
             routes.add(`${p.route}${p.bandMissed ? '-missed' : ''}`);
+            if (p.route === 'band') kernels.add(p.kernel!);
             unaligned.forEach((u, i) => expect(new Uint8Array(u)).toEqual(new Uint8Array(arrays[i].buffer)));
             if (k > 0) p.outputs.forEach((o, i) => expect(Array.from(o!)).toEqual(Array.from(ref.expected[i])));
             expect(p.key).toBe(ref.key);
@@ -71,6 +75,8 @@ describe('zeroSmallest (exact magnitude selection)', () => {
 
   it('the property runs covered every route: band, band missed then exact, candidates, refine', () => {
     for (const r of ['band', 'candidates-missed', 'refine-missed', 'candidates', 'refine']) expect(routes).toContain(r);
+    // Node has WebAssembly SIMD: the band route ran with both kernels.
+    expect([...kernels].sort()).toEqual(['js', 'wasm']);
   });
 
   it('the threshold equals the k-th smallest |w| of a sorted copy (finite values)', async () => {
@@ -96,13 +102,18 @@ describe('zeroSmallest (exact magnitude selection)', () => {
     const ob = new Uint32Array(orig.buffer);
     const k = pruneCount(0.37, n);
     const keysSorted = Uint32Array.from(ob, key).sort();
-    for (const maxCandidates of [1000, undefined, -1]) {
+    for (const maxCandidates of [1000, undefined, -1, -2]) {
       let bits: Uint32Array = ob.slice();
       let r;
-      if (maxCandidates === -1) {
-        // The copying one-pass band route (n >= 2^20 uses it by default).
-        const p = await pruneSmallest([new Uint8Array(ob.buffer)], k);
+      if (maxCandidates !== undefined && maxCandidates < 0) {
+        // The copying one-pass band route (n >= 2^20 uses it by default), with the default kernel (WebAssembly
+        // SIMD in Node) and with the plain-JS one; from an unaligned copy of the bytes for the latter.
+        const kernel = maxCandidates === -1 ? undefined : 'js';
+        const bytes = new Uint8Array(ob.byteLength + 1).subarray(1);
+        bytes.set(new Uint8Array(ob.buffer));
+        const p = await pruneSmallest([maxCandidates === -1 ? new Uint8Array(ob.buffer) : bytes], k, { kernel });
         expect(p.route).toBe('band');
+        expect(p.kernel).toBe(maxCandidates === -1 ? 'wasm' : 'js');
         r = p;
         bits = p.outputs[0]!;
       } else {

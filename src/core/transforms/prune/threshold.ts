@@ -19,9 +19,13 @@
  *
  * Band route, used when copying 2^21 or more weights (one pass): a sample of 2^19 keys (evenly spaced blocks)
  * brackets the k-th smallest in a band [lo, hi) (±7 standard errors of the sample quantile, ~1% of the
- * weights); one pass writes the copy with keys < lo zeroed, counts them, and collects the band's positions and
- * keys. The counts prove whether the k-th smallest lies in the band; if so it is selected exactly among the band
- * (with the exact route on the band's keys), else (a rare miss) the exact route runs from the untouched input.
+ * weights) and guesses it (the sample's own quantile). One pass (band.ts: WebAssembly SIMD where available, else
+ * plain JS) copies each chunk of the input into the output, zeroes there the keys below the guess (rounded down to a
+ * bin boundary) and counts them, and records each key of the band as a 4-byte entry (its position and its bin in a
+ * 65536-bin histogram of the band). The counts prove whether the k-th smallest lies in the band; if so the
+ * histogram gives its bin and the few keys of that bin give the exact key T; then only the entries between the guess
+ * and T (about a tenth of the band) are fixed in the outputs: zeroed, or restored from the input. Else (a rare miss)
+ * the exact route runs from the untouched input.
  *
  * All routes zero exactly the same elements. Ties: exactly k elements are selected. Among weights of equal
  * magnitude at the threshold, the ones that come first are pruned: "first" means lower index within a tensor, and
@@ -29,11 +33,15 @@
  * stable sort of (|w|, position) cut after k. (Uint32Array views assume a little-endian host, as every JS engine is.)
  */
 
+import { BAND_CHUNK, bandScan, type BandKernel, type BandScan } from './band';
+
 /** Bins of the high-bits histogram: key >>> 16 (keys have 31 significant bits). */
 const HIGH_BINS = 1 << 15;
 const LOW_BINS = 1 << 16;
 /** Elements per kernel call between progress/cancellation checks. */
 export const CHUNK_ELEMENTS = 1 << 22;
+/** Band route: weights between progress/cancellation checks. */
+const BAND_TICK = 1 << 24;
 
 /** Magnitude key of a float32 bit pattern (see above). */
 export const magnitudeKey = (bits: number): number => (bits & 0x7fffffff) >>> 0;
@@ -170,79 +178,6 @@ function maskTies(s: Uint32Array, dst: Uint32Array, off: number, t: number, ties
   return [zeroed, ties];
 }
 
-/**
- * Band route (copies only): dst[off + i] = s[i] with keys < lo zeroed, collecting the positions and keys of the
- * elements whose key is in [lo, lo + width) while there is room (returns -1 for `collected` when `cand` ran out).
- * Keeping the keys saves reading them back from scattered positions later. The last value is negative when the
- * chunk holds an exact zero (counting them here would cost ~20% of the pass; the caller counts such chunks).
- * Returns [zeroed, collected, anyZero].
- */
-function maskBand(
-  s: Uint32Array,
-  dst: Uint32Array,
-  off: number,
-  lo: number,
-  width: number,
-  cand: Uint32Array,
-  candKeys: Uint32Array,
-  at: number,
-): [number, number, number] {
-  let below = 0; // minus the count of keys < lo
-  let anyZero = 0; // sign bit set when some key is 0 (k - 1 < 0)
-  let c = at;
-  const cap = cand.length;
-  const n = s.length;
-  const d = dst.subarray(off, off + n);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v0 = s[i], v1 = s[i + 1], v2 = s[i + 2], v3 = s[i + 3];
-    const k0 = v0 & 0x7fffffff, k1 = v1 & 0x7fffffff, k2 = v2 & 0x7fffffff, k3 = v3 & 0x7fffffff;
-    const e0 = k0 - lo, e1 = k1 - lo, e2 = k2 - lo, e3 = k3 - lo;
-    // -1 when k < lo (both < 2^31, so the difference cannot overflow)
-    const b0 = e0 >> 31, b1 = e1 >> 31, b2 = e2 >> 31, b3 = e3 >> 31;
-    d[i] = v0 & ~b0;
-    d[i + 1] = v1 & ~b1;
-    d[i + 2] = v2 & ~b2;
-    d[i + 3] = v3 & ~b3;
-    below += b0 + b1 + b2 + b3;
-    anyZero |= (k0 - 1) | (k1 - 1) | (k2 - 1) | (k3 - 1);
-    const u0 = e0 >>> 0 < width, u1 = e1 >>> 0 < width, u2 = e2 >>> 0 < width, u3 = e3 >>> 0 < width;
-    if (u0 || u1 || u2 || u3) {
-      if (c + 4 > cap) return [-below, -1, anyZero];
-      if (u0) {
-        candKeys[c] = k0;
-        cand[c++] = off + i;
-      }
-      if (u1) {
-        candKeys[c] = k1;
-        cand[c++] = off + i + 1;
-      }
-      if (u2) {
-        candKeys[c] = k2;
-        cand[c++] = off + i + 2;
-      }
-      if (u3) {
-        candKeys[c] = k3;
-        cand[c++] = off + i + 3;
-      }
-    }
-  }
-  for (; i < n; i++) {
-    const v = s[i];
-    const k = v & 0x7fffffff;
-    const b = (k - lo) >> 31;
-    d[i] = v & ~b;
-    below += b;
-    anyZero |= k - 1;
-    if ((k - lo) >>> 0 < width) {
-      if (c >= cap) return [-below, -1, anyZero];
-      candKeys[c] = k;
-      cand[c++] = off + i;
-    }
-  }
-  return [-below, c - at, anyZero];
-}
-
 /* ----------------------------------------------------------- selection ----------------------------------------------------------- */
 
 export interface ZeroSmallestOptions {
@@ -259,6 +194,11 @@ export interface ZeroSmallestOptions {
   bandRanks?: number;
   /** Band route: most positions collected in the band before it gives up (default: twice the expected + 64). For tests. */
   bandCapacity?: number;
+  /**
+   * Band route kernel (band.ts): 'auto' (default) uses WebAssembly SIMD where available for 2^18 weights or more,
+   * 'wasm' wherever available, 'js' never. Same results. For tests.
+   */
+  kernel?: BandKernel;
 }
 
 export interface ZeroSmallestResult {
@@ -278,6 +218,8 @@ export interface ZeroSmallestResult {
   route: 'none' | 'band' | 'candidates' | 'refine';
   /** The band route was tried and its band did not hold the threshold (the exact route then ran). */
   bandMissed?: boolean;
+  /** Band route: the kernel of its pass (band.ts). */
+  kernel?: 'wasm' | 'js';
 }
 
 export interface PruneSmallestResult extends ZeroSmallestResult {
@@ -324,6 +266,64 @@ export async function pruneSmallest(
   // Empty sources never reach a kernel: give them (empty) outputs too.
   const outputs = k === 0 ? sel.dsts : sel.dsts.map((d, i) => d ?? new Uint32Array(sel.lengths[i]));
   return { ...r, outputs };
+}
+
+/* The band route's per-chunk steps after its pass (small functions called per chunk: V8 optimises them early). */
+
+/** The bits of element i of `src` (little-endian float32 bytes, any alignment). */
+const bitsAt = (src: Float32Bytes, i: number): number => src[4 * i] | (src[4 * i + 1] << 8) | (src[4 * i + 2] << 16) | (src[4 * i + 3] << 24);
+
+/**
+ * Counts in `low` the offsets (key - lo) & (low.length - 1) of the keys in bin `bin`, for the entries ent[from, to)
+ * of a chunk starting at element `off` of `src` (entries: (index in chunk) << 16 | bin).
+ */
+function binHistogram(ent: Int32Array, from: number, to: number, bin: number, src: Float32Bytes, off: number, lo: number, low: Uint32Array): void {
+  const mask = low.length - 1;
+  for (let j = from; j < to; j++) {
+    const x = ent[j];
+    if ((x & 0xffff) === bin) low[((bitsAt(src, off + (x >>> 16)) & 0x7fffffff) - lo) & mask]++;
+  }
+}
+
+/**
+ * Fixes the output d of a chunk (entries ent[from, to), starting at element `off`; src: its input) for the threshold
+ * t in bin `bin`, after the pass zeroed exactly the bins below cutBin: keys below t, and the first st.ties keys equal
+ * to t, are selected (zero), the others keep their value. Only bins between cutBin and bin can be wrong. Returns the
+ * change in the number of zeros.
+ */
+function fixBand(ent: Int32Array, from: number, to: number, bin: number, cutBin: number, t: number, d: Uint32Array, src: Float32Bytes, off: number, st: { ties: number }): number {
+  const first = Math.min(bin, cutBin);
+  const span = Math.max(bin, cutBin) - first;
+  let z = 0;
+  for (let j = from; j < to; j++) {
+    const x = ent[j];
+    const b = x & 0xffff;
+    if (b - first > span || b < first) continue;
+    const i = off + (x >>> 16);
+    let selected = b < bin;
+    if (b === bin) {
+      const kk = bitsAt(src, i) & 0x7fffffff;
+      selected = kk < t || (kk === t && st.ties > 0);
+      if (selected && kk === t) st.ties--;
+    }
+    const cutZeroed = b < cutBin;
+    if (selected && !cutZeroed) {
+      d[i] = 0;
+      z++;
+    } else if (!selected && cutZeroed) {
+      d[i] = bitsAt(src, i);
+      z--;
+    }
+  }
+  return z;
+}
+
+/** Band route bookkeeping, per chunk of the pass: its array, its first element, and where its entries start. */
+interface BandChunks {
+  array: number[];
+  offset: number[];
+  /** One more than the chunks: entry[c + 1] ends chunk c. */
+  entry: number[];
 }
 
 class Selection {
@@ -373,42 +373,113 @@ class Selection {
   }
 
   /**
-   * Zeroes, among the candidate positions (per array: cand[starts[ai]..starts[ai+1]), keys in `keys`), the `need`
-   * smallest keys, ties by position. Returns the threshold key and how many candidates are below it.
+   * After the band pass (band.ts): the outputs hold zeros for keys below the cut (a bin boundary at the sample's guess
+   * of the threshold); the entries list the band's keys in position order, chunk c (array chunks.array[c], from
+   * element chunks.offset[c]) holding entries [chunks.entry[c], chunks.entry[c + 1]). Selects the `need` smallest
+   * band keys (ties by position) from the histogram, then fixes the outputs between the cut and the threshold: zeroes
+   * keys that the cut kept, restores (from the sources) keys that it zeroed. Returns the threshold key and how many
+   * band keys are below it; `zeroed` goes from counting the keys below the cut to counting the selected ones.
    */
-  private async resolve(cand: Uint32Array, keys: Uint32Array, starts: number[], need: number, zeroed: number[]): Promise<[number, number]> {
-    // Exact selection among the candidates' keys (in position order, so positions order the ties).
-    const inner = await new Selection([bytesOf(keys)], [keys.slice()], {}).exact(need, 0, 1);
-    const t = inner.key;
-    let ties = need - inner.below;
-    for (let ai = 0; ai < this.sources.length; ai++) {
-      const d = this.dstOf(ai);
-      for (let j = starts[ai]; j < starts[ai + 1]; j++) {
-        const kk = keys[j];
-        if (kk < t || (kk === t && ties > 0)) {
-          if (kk === t) ties--;
-          d[cand[j]] = 0;
-          zeroed[ai]++;
-        }
-      }
+  private resolveBand(scan: BandScan, lo: number, chunks: BandChunks, need: number, zeroed: number[]): [number, number] {
+    const hist = scan.hist;
+    const shift = scan.shift;
+    const cutBin = scan.cutBin;
+    let bin = 0;
+    let cum = 0;
+    for (; bin < hist.length; bin++) {
+      if (cum + hist[bin] >= need) break;
+      cum += hist[bin];
     }
-    return [t, inner.below];
+    const ent = scan.entries();
+    const nChunks = chunks.array.length;
+    let t = lo + bin;
+    if (shift > 0) {
+      // The bin spans 2^shift keys: a histogram of the offsets inside it (its few keys read back from the sources).
+      const low = new Uint32Array(1 << shift);
+      for (let c = 0; c < nChunks; c++) {
+        const ai = chunks.array[c];
+        binHistogram(ent, chunks.entry[c], chunks.entry[c + 1], bin, this.sources[ai], chunks.offset[c], lo, low);
+      }
+      let j = 0;
+      for (; cum + low[j] < need; j++) cum += low[j];
+      t = lo + (bin << shift) + j;
+    }
+    // Selected: the keys below t, then the first `ties` keys equal to t, in position order.
+    const st = { ties: need - cum };
+    for (let c = 0; c < nChunks; c++) {
+      const ai = chunks.array[c];
+      zeroed[ai] += fixBand(ent, chunks.entry[c], chunks.entry[c + 1], bin, cutBin, t, this.dstOf(ai), this.sources[ai], chunks.offset[c], st);
+    }
+    return [t, cum];
   }
 
   /**
    * One pass: a sample of the keys (evenly spaced blocks of consecutive elements: cheap to read) brackets the k-th
-   * smallest in a band [lo, hi) of ±8 standard errors of the sample quantile; the pass writes the outputs with keys
-   * < lo zeroed, counts them, and collects the band's positions and keys. If the counts show the k-th smallest
-   * inside the band it is resolved exactly among the band; otherwise (a rare miss) undefined is returned and the
-   * caller runs the exact route.
+   * smallest in a band [lo, hi) of ±7 standard errors of the sample quantile and guesses it; the pass writes the
+   * outputs with keys below the guess zeroed, counts them, and records the band's keys and their histogram (band.ts).
+   * If the counts show the k-th smallest inside the band it is resolved exactly among the band (resolveBand);
+   * otherwise (a rare miss) undefined is returned and the caller runs the exact route.
    */
   async band(k: number, sampleSize: number): Promise<ZeroSmallestResult | undefined> {
     this.checkK(k);
     const n = this.n;
-    const block = Math.max(1, Math.min(128, Math.floor(sampleSize / 256)));
+    const [lo, hi, guess, expected] = this.sampleBand(k, sampleSize);
+    const capacity = this.options.bandCapacity ?? Math.min(n, Math.max(1 << 16, Math.ceil(2 * expected + 64)));
+    const scan = bandScan(lo, hi - lo, guess, this.lengths, capacity, this.options.kernel);
+
+    const zeroed = this.sources.map(() => 0);
+    const zerosBefore = this.sources.map(() => 0);
+    const chunks: BandChunks = { array: [], offset: [], entry: [0] };
+    let overflow = false;
+    let done = 0;
+    // Progress and cancellation every 2^24 weights (tens of ms): each check may yield to the event loop, which costs
+    // about a millisecond.
+    let nextTick = BAND_TICK;
+    for (let ai = 0; ai < this.sources.length && !overflow; ai++) {
+      const len = this.lengths[ai];
+      if (len === 0) continue;
+      const src = this.sources[ai];
+      this.dsts[ai] ??= scan.output(ai);
+      for (let s = 0; s < len; s += BAND_CHUNK) {
+        const e = Math.min(len, s + BAND_CHUNK);
+        zeroed[ai] += scan.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), ai, s, e - s);
+        zerosBefore[ai] += scan.zeros;
+        chunks.array.push(ai);
+        chunks.offset.push(s);
+        chunks.entry.push(scan.count);
+        if (scan.count > capacity) {
+          overflow = true;
+          break;
+        }
+        done += e - s;
+        if (done >= nextTick) {
+          nextTick += BAND_TICK;
+          await this.tick((0.5 * done) / n);
+        }
+      }
+    }
+    // Keys below lo: those below the cut, less the band's keys below it.
+    let below = zeroed.reduce((x, y) => x + y, 0);
+    for (let b = 0; b < scan.cutBin; b++) below -= scan.hist[b];
+    if (overflow || below >= k || below + scan.count < k) return undefined;
+    await this.tick(0.5);
+    const [key, candBelow] = this.resolveBand(scan, lo, chunks, k - below, zeroed);
+    await this.tick(1);
+    const zerosAfter = key === 0 ? zerosBefore.slice() : zeroed.slice();
+    return { k, key, below: below + candBelow, zeroed, zerosBefore, zerosAfter, route: 'band', kernel: scan.kernel };
+  }
+
+  /**
+   * The band [lo, hi) from a sample of `sampleSize` keys in evenly spaced blocks, the sample's guess of the k-th
+   * smallest key (inside the band), and the number of weights the band is expected to hold.
+   */
+  private sampleBand(k: number, sampleSize: number): [number, number, number, number] {
+    const n = this.n;
+    const block = Math.max(1, Math.min(128, Math.floor(sampleSize / 256), n));
     const blocks = Math.max(1, Math.min(Math.floor(sampleSize / block), Math.floor(n / block)));
     const m = blocks * block;
     const sample = new Uint32Array(m);
+    const sampleBytes = new Uint8Array(sample.buffer);
     const step = n / blocks;
     let ai = 0;
     let base = 0;
@@ -417,52 +488,20 @@ class Selection {
       for (let j = 0; j < block; ) {
         while (g >= base + this.lengths[ai]) base += this.lengths[ai++];
         const take = Math.min(block - j, base + this.lengths[ai] - g);
-        sample.set(bitsView(this.sources[ai], g - base, g - base + take, this.scratch), b * block + j);
+        const src = this.sources[ai];
+        sampleBytes.set(new Uint8Array(src.buffer, src.byteOffset + (g - base) * 4, take * 4), (b * block + j) * 4);
         j += take;
         g += take;
       }
     }
-    for (let j = 0; j < m; j++) sample[j] &= 0x7fffffff;
     const p = k / n;
     const delta = this.options.bandRanks ?? Math.ceil(7 * Math.sqrt(m * p * (1 - p))) + 16;
     const r = Math.floor(p * m);
-    const lo = r - delta <= 0 ? 0 : kthKey(sample, r - delta);
-    const hi = r + delta >= m - 1 ? 0x80000000 : kthKey(sample, r + delta) + 1;
-    const width = hi - lo;
+    const [loKey, guess, hiKey] = keysAtRanks(sample, [Math.max(0, r - delta), Math.min(m - 1, r), Math.min(m - 1, r + delta)]);
+    const lo = r - delta <= 0 ? 0 : loKey;
+    const hi = r + delta >= m - 1 ? 0x80000000 : hiKey + 1;
     const expected = ((Math.min(m - 1, r + delta) - Math.max(0, r - delta) + 1) / m) * n;
-    const capacity = this.options.bandCapacity ?? Math.min(n, Math.max(1 << 16, Math.ceil(2 * expected + 64)));
-    const cand = new Uint32Array(capacity);
-    const candKeys = new Uint32Array(capacity);
-
-    const zeroed = this.sources.map(() => 0);
-    const zerosBefore = this.sources.map(() => 0);
-    const starts: number[] = [];
-    let c = 0;
-    let overflow = false;
-    await this.pass(
-      (a, s, off) => {
-        while (starts.length <= a) starts.push(c);
-        if (overflow) return;
-        const [z, got, anyZero] = maskBand(s, this.dstOf(a), off, lo, width, cand, candKeys, c);
-        if (got < 0) overflow = true;
-        else {
-          zeroed[a] += z;
-          if (anyZero < 0) zerosBefore[a] += countZeros(s);
-          c += got;
-        }
-      },
-      0,
-      0.5,
-    );
-    while (starts.length < this.sources.length) starts.push(c);
-    starts.push(c);
-    const below = zeroed.reduce((x, y) => x + y, 0);
-    if (overflow || below >= k || below + c < k) return undefined;
-    await this.tick(0.5);
-    const [key, candBelow] = await this.resolve(cand, candKeys.subarray(0, c), starts, k - below, zeroed);
-    await this.tick(1);
-    const zerosAfter = key === 0 ? zerosBefore.slice() : zeroed.slice();
-    return { k, key, below: below + candBelow, zeroed, zerosBefore, zerosAfter, route: 'band' };
+    return [lo, hi, guess, expected];
   }
 
   /** The exact two-pass route (three passes when the threshold's bin is crowded). Progress from..to. */
@@ -581,19 +620,48 @@ class Selection {
   }
 }
 
-/** The key of rank r (0-based) among `keys` (magnitude keys), by a two-level 16-bit histogram; keys unchanged. */
-function kthKey(keys: Uint32Array, r: number): number {
+/** h[key >>> 16]++ for the magnitude keys of bits[from, to). */
+function countHigh(bits: Uint32Array, from: number, to: number, h: Uint32Array): void {
+  for (let i = from; i < to; i++) h[(bits[i] << 1) >>> 17]++;
+}
+
+/** The low 16 bits of the magnitude keys of bits[from, to) whose high bits are b0, b1 or b2, counted in l0, l1, l2. */
+function countLow(bits: Uint32Array, from: number, to: number, b0: number, b1: number, b2: number, l0: Uint32Array, l1: Uint32Array, l2: Uint32Array): void {
+  for (let i = from; i < to; i++) {
+    const hb = (bits[i] << 1) >>> 17;
+    if (hb === b0) l0[bits[i] & 0xffff]++;
+    else if (hb === b1) l1[bits[i] & 0xffff]++;
+    else if (hb === b2) l2[bits[i] & 0xffff]++;
+  }
+}
+
+/** Keys per call of the counting loops (small functions called many times get optimised early by V8). */
+const COUNT_PIECE = 1 << 16;
+
+/** The magnitude keys of the given ranks (0-based, ascending, at most three) among float32 bit patterns `keys`, by
+ * one two-level 16-bit histogram. */
+function keysAtRanks(keys: Uint32Array, ranks: readonly number[]): number[] {
   const h = new Uint32Array(HIGH_BINS);
-  for (let i = 0; i < keys.length; i++) h[keys[i] >>> 16]++;
+  for (let i = 0; i < keys.length; i += COUNT_PIECE) countHigh(keys, i, Math.min(keys.length, i + COUNT_PIECE), h);
+  const bins: number[] = [];
+  const below: number[] = [];
   let bin = 0;
   let cum = 0;
-  for (; bin < HIGH_BINS; bin++) {
-    if (cum + h[bin] > r) break;
-    cum += h[bin];
+  for (const r of ranks) {
+    for (; bin < HIGH_BINS; bin++) {
+      if (cum + h[bin] > r) break;
+      cum += h[bin];
+    }
+    bins.push(bin);
+    below.push(cum);
   }
-  const low = new Uint32Array(LOW_BINS);
-  for (let i = 0; i < keys.length; i++) if (keys[i] >>> 16 === bin) low[keys[i] & 0xffff]++;
-  return findLow(low, bin << 16, r - cum + 1)[0];
+  // The low 16 bits of the keys in the bins found (at most three distinct ones).
+  const lows = new Map<number, Uint32Array>();
+  for (const b of bins) if (!lows.has(b)) lows.set(b, new Uint32Array(LOW_BINS));
+  const [b0, b1, b2] = [bins[0], bins[1] ?? bins[0], bins[2] ?? bins[0]];
+  const [l0, l1, l2] = [lows.get(b0)!, lows.get(b1)!, lows.get(b2)!];
+  for (let i = 0; i < keys.length; i += COUNT_PIECE) countLow(keys, i, Math.min(keys.length, i + COUNT_PIECE), b0, b1, b2, l0, l1, l2);
+  return ranks.map((r, j) => findLow(lows.get(bins[j])!, bins[j] << 16, r - below[j] + 1)[0]);
 }
 
 /** The smallest key lo|j whose running count in `low` reaches need (>= 1), and the count below it. */

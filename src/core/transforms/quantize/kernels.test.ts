@@ -13,6 +13,20 @@ import {
   toFloat16Into,
   type Layout,
 } from './kernels';
+import { simdColumns, simdConfig } from './simd';
+
+/** Runs `fn` with the WebAssembly SIMD passes (for any size) and with the plain-JS loops. */
+function bothKernels(fn: (mode: string) => void): void {
+  const saved = { ...simdConfig };
+  try {
+    for (const [mode, enabled] of [['simd', true], ['js', false]] as const) {
+      Object.assign(simdConfig, { enabled, minElements: 0 });
+      fn(mode);
+    }
+  } finally {
+    Object.assign(simdConfig, saved);
+  }
+}
 
 const src = (a: Float32Array) => new F32Source(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), a.length);
 /** The same values at an odd byte offset (as raw_data views usually are). */
@@ -68,7 +82,7 @@ describe('per-channel quantization', () => {
     ['middle axis', { outer: 2, channels: 6, inner: 8 }],
   ];
   for (const [name, L] of layouts) {
-    it(`${name}: matches Math.round, symmetric and asymmetric, aligned or not`, () => {
+    it(`${name}: matches Math.round, symmetric and asymmetric, aligned or not`, () => bothKernels(() => {
       const n = L.outer * L.channels * L.inner;
       const values = randomFloats(n, 7, 3);
       for (let i = 0; i < n; i++) values[i] *= 1 + (Math.floor(i / L.inner) % L.channels); // channel ranges differ
@@ -89,7 +103,7 @@ describe('per-channel quantization', () => {
           expect(Math.abs(back[i] - values[i])).toBeLessThanOrEqual(p.scale[c] * 0.5 + 1e-6);
         }
       }
-    });
+    }));
   }
 
   it('min/max in one pass over chunks of unaligned data (bigger than the scratch buffer)', () => {
@@ -108,6 +122,58 @@ describe('per-channel quantization', () => {
       expect(Array.from(abs.max)).toEqual(Array.from(m.max, (v, c) => Math.max(v, -m.min[c])));
     }
   });
+
+  it('WebAssembly SIMD is used for big per-column (MatMul) tensors in Node', () => {
+    expect(simdColumns(4096, 4096 * 64)).toBeDefined();
+    expect(simdColumns(6, 6 * 100000)).toBeUndefined(); // not a multiple of 4: the JS loops
+  });
+
+  it('per-column quantization over several row blocks, any channel count (4-column groups or not)', () => bothKernels(() => {
+    for (const [outer, C] of [[6000, 12], [40, 6], [3, 4100], [17, 8], [70, 1], [50, 48], [5, 20000]] as const) {
+      const L = { outer, channels: C, inner: 1 };
+      const n = outer * C;
+      const values = randomFloats(n, C, 2);
+      for (let i = 0; i < n; i++) values[i] *= 1 + (i % C); // column ranges differ
+      for (const symmetric of [true, false]) {
+        const { min, max } = symmetric ? channelMaxAbs(src(values), L) : channelMinMax(src(values), L);
+        const p = quantParams(min, max, 'int8', symmetric);
+        const a = new Uint8Array(n);
+        const b = new Uint8Array(n);
+        quantizeInto(src(values), L, p, a);
+        quantizeInto(unaligned(values), L, p, b);
+        expect(b).toEqual(a);
+        expect(Array.from(toInt8(a))).toEqual(reference(values, L, p.scale, p.zeroPoint, p.qmin, p.qmax));
+      }
+    }
+  }));
+
+  it('max |v| on bit patterns equals Math.abs over floats: NaN ignored, infinities, -0, subnormals', () => bothKernels(() => {
+    const specials = [NaN, -NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38, 1, -2];
+    for (const L of [
+      { outer: 50, channels: 11, inner: 1 },
+      { outer: 30, channels: 16, inner: 1 },
+      { outer: 9000, channels: 12, inner: 1 },
+      { outer: 2, channels: 5, inner: 7 },
+    ]) {
+      const n = L.outer * L.channels * L.inner;
+      for (let trial = 0; trial < 20; trial++) {
+        const values = randomFloats(n, trial + 1, 0.5);
+        for (let i = 0; i < n; i++) if ((i * 7 + trial) % 5 === 0) values[i] = specials[(i + trial) % specials.length];
+        if (trial % 2 === 0) for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) values[i] = 0.25; // some without NaN
+        const ref = new Float64Array(L.channels);
+        for (let i = 0; i < n; i++) {
+          const c = Math.floor(i / L.inner) % L.channels;
+          const v = Math.abs(values[i]);
+          if (v > ref[c]) ref[c] = v;
+        }
+        for (const s of [src(values), unaligned(values)]) {
+          const r = channelMaxAbs(s, L);
+          expect(Array.from(r.max)).toEqual(Array.from(ref));
+          expect(Array.from(r.min)).toEqual(Array.from(ref, (v) => -v));
+        }
+      }
+    }
+  }));
 
   it('symmetric params: zero point 0, range [-127, 127]; all-zero channel gets scale 1', () => {
     const p = quantParams([-2, 0, -1], [1, 0, 4], 'int8', true);

@@ -1,6 +1,7 @@
 /**
  * Number crunching for quantization: per-channel ranges, int8/uint8 quantization, float16 conversion.
- * Typed arrays only, no per-element allocation, one pass per job.
+ * Typed arrays only, no per-element allocation, one pass per job. Per-column layouts (MatMul weights [K, N] with N a
+ * multiple of 4) run both passes in WebAssembly SIMD where available (simd.ts), with the same results.
  *
  * Layout: a tensor seen as [outer, channels, inner] (row-major), so element (o, c, i) is at (o * channels + c) * inner + i.
  * Per-tensor is { outer: 1, channels: 1, inner: n }; MatMul weights [K, N] quantized per output column are
@@ -15,6 +16,8 @@
  * even instead: on exact ties (v / scale = k + 0.5) results differ by one step, with the same half-step error. Tests
  * compare with Math.round with fast-check. There is no clamp: quantParams makes the range safe (see quantizeInto).
  */
+
+import { simdColumns } from './simd';
 
 export interface Layout {
   outer: number;
@@ -32,7 +35,9 @@ const CHUNK = 1 << 16;
 export class F32Source {
   readonly length: number;
   private readonly direct: Float32Array | undefined;
+  private readonly directBits: Int32Array | undefined;
   private scratch: Float32Array | undefined;
+  private scratchBits: Int32Array | undefined;
   private scratchBytes: Uint8Array | undefined;
 
   constructor(
@@ -40,35 +45,99 @@ export class F32Source {
     length: number,
   ) {
     this.length = length;
-    if (bytes.byteOffset % 4 === 0) this.direct = new Float32Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
+    if (bytes.byteOffset % 4 === 0) {
+      this.direct = new Float32Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
+      this.directBits = new Int32Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
+    }
   }
 
   get aligned(): boolean {
     return this.direct !== undefined;
   }
 
+  /** Copies elements [start, start + len) as bytes into `to` at byte `at`. */
+  copyBytes(start: number, len: number, to: Uint8Array, at: number): void {
+    to.set(new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + start * 4, len * 4), at);
+  }
+
   /** Elements [start, start + len) as a Float32Array, valid until the next call (a view when aligned). */
   view(start: number, len: number): Float32Array {
     if (this.direct) return this.direct.subarray(start, start + len);
+    this.fill(start, len);
+    return this.scratch!.length === len ? this.scratch! : this.scratch!.subarray(0, len);
+  }
+
+  /** The same elements as int32 bit patterns (shares the scratch buffer with view()). */
+  bits(start: number, len: number): Int32Array {
+    if (this.directBits) return this.directBits.subarray(start, start + len);
+    this.fill(start, len);
+    return this.scratchBits!.length === len ? this.scratchBits! : this.scratchBits!.subarray(0, len);
+  }
+
+  private fill(start: number, len: number): void {
     if (!this.scratch || this.scratch.length < len) {
       this.scratch = new Float32Array(Math.max(len, CHUNK));
+      this.scratchBits = new Int32Array(this.scratch.buffer);
       this.scratchBytes = new Uint8Array(this.scratch.buffer);
     }
-    this.scratchBytes!.set(this.bytes.subarray(start * 4, (start + len) * 4));
-    return this.scratch.length === len ? this.scratch : this.scratch.subarray(0, len);
+    this.copyBytes(start, len, this.scratchBytes!, 0);
   }
 }
 
 /* Hot loops: top-level functions with plain arguments (no closures), so that V8 keeps everything in registers. */
 
-function maxAbsRows(a: Float32Array, rows: number, C: number, mx: Float64Array): void {
-  for (let r = 0; r < rows; r++) {
-    const b = r * C;
-    for (let j = 0; j < C; j++) {
-      const v = Math.abs(a[b + j]);
-      if (v > mx[j]) mx[j] = v;
+/*
+ * max |v| works on bit patterns: |v| orders like (bits & 0x7fffffff) as a signed integer (IEEE 754), so the loops
+ * compare integers, with no float conversion. A NaN has a key above +Infinity's (0x7f800000): the float routine,
+ * which ignores NaN, redoes such (rare) tensors.
+ */
+const INF_KEY = 0x7f800000;
+
+/**
+ * rows x C values (channel = column), columns [0, C8) (C8 a multiple of 8), 8 at a time with their maxima in registers
+ * over the rows of the block (one load per value, no read-modify-write of the accumulators). The other columns go
+ * to maxKeyColsTail: a loop here that never runs would leave V8 without type feedback at its end, and every call
+ * optimised mid-loop (on-stack replacement) would then deoptimise there.
+ */
+function maxKeyCols(u: Int32Array, rows: number, C: number, C8: number, mx: Int32Array): void {
+  const end = rows * C;
+  for (let j = 0; j < C8; j += 8) {
+    let m0 = mx[j], m1 = mx[j + 1], m2 = mx[j + 2], m3 = mx[j + 3], m4 = mx[j + 4], m5 = mx[j + 5], m6 = mx[j + 6], m7 = mx[j + 7];
+    for (let p = j; p < end; p += C) {
+      const k0 = u[p] & 0x7fffffff, k1 = u[p + 1] & 0x7fffffff, k2 = u[p + 2] & 0x7fffffff, k3 = u[p + 3] & 0x7fffffff;
+      const k4 = u[p + 4] & 0x7fffffff, k5 = u[p + 5] & 0x7fffffff, k6 = u[p + 6] & 0x7fffffff, k7 = u[p + 7] & 0x7fffffff;
+      if (k0 > m0) m0 = k0;
+      if (k1 > m1) m1 = k1;
+      if (k2 > m2) m2 = k2;
+      if (k3 > m3) m3 = k3;
+      if (k4 > m4) m4 = k4;
+      if (k5 > m5) m5 = k5;
+      if (k6 > m6) m6 = k6;
+      if (k7 > m7) m7 = k7;
     }
+    mx[j] = m0; mx[j + 1] = m1; mx[j + 2] = m2; mx[j + 3] = m3; mx[j + 4] = m4; mx[j + 5] = m5; mx[j + 6] = m6; mx[j + 7] = m7;
   }
+}
+
+/** Columns [j0, C) of a block, one at a time (see maxKeyCols). */
+function maxKeyColsTail(u: Int32Array, rows: number, C: number, j0: number, mx: Int32Array): void {
+  const end = rows * C;
+  for (let j = j0; j < C; j++) {
+    let m = mx[j];
+    for (let p = j; p < end; p += C) {
+      const k = u[p] & 0x7fffffff;
+      if (k > m) m = k;
+    }
+    mx[j] = m;
+  }
+}
+
+function maxKeySpan(u: Int32Array, n: number, m: number): number {
+  for (let i = 0; i < n; i++) {
+    const k = u[i] & 0x7fffffff;
+    if (k > m) m = k;
+  }
+  return m;
 }
 
 function maxAbsSpan(a: Float32Array, n: number, m: number): number {
@@ -84,6 +153,45 @@ function maxAbsSpan(a: Float32Array, n: number, m: number): number {
  * min = -max, max = max. NaN ignored.
  */
 export function channelMaxAbs(src: F32Source, L: Layout): { min: Float64Array; max: Float64Array } {
+  const C = L.channels;
+  const keys = new Int32Array(C);
+  const simd = L.inner === 1 ? simdColumns(C, L.outer * C) : undefined;
+  if (simd) {
+    simd.maxKeys(src, L.outer, keys);
+  } else if (L.inner === 1) {
+    const step = Math.max(1, Math.floor(CHUNK / C));
+    const C8 = C - (C % 8);
+    for (let o = 0; o < L.outer; o += step) {
+      const rows = Math.min(step, L.outer - o);
+      const u = src.bits(o * C, rows * C);
+      maxKeyCols(u, rows, C, C8, keys);
+      if (C8 < C) maxKeyColsTail(u, rows, C, C8, keys);
+    }
+  } else {
+    const piece = src.aligned ? L.inner : Math.min(L.inner, CHUNK);
+    for (let o = 0; o < L.outer; o++) {
+      for (let c = 0; c < C; c++) {
+        const base = (o * C + c) * L.inner;
+        let m = keys[c];
+        for (let i = 0; i < L.inner; i += piece) {
+          const n = Math.min(piece, L.inner - i);
+          m = maxKeySpan(src.bits(base + i, n), n, m);
+        }
+        keys[c] = m;
+      }
+    }
+  }
+  let nan = false;
+  for (let c = 0; c < C; c++) if (keys[c] > INF_KEY) nan = true;
+  if (nan) return channelMaxAbsFloat(src, L);
+  const f = new Float32Array(keys.buffer);
+  const max = new Float64Array(C);
+  for (let c = 0; c < C; c++) max[c] = f[c];
+  return { min: max.map((v) => -v), max };
+}
+
+/** channelMaxAbs on float values (Math.abs; NaN never compares greater): for the rare tensors holding NaN. */
+function channelMaxAbsFloat(src: F32Source, L: Layout): { min: Float64Array; max: Float64Array } {
   const C = L.channels;
   const max = new Float64Array(C);
   if (L.inner === 1) {
@@ -107,6 +215,16 @@ export function channelMaxAbs(src: F32Source, L: Layout): { min: Float64Array; m
     }
   }
   return { min: max.map((v) => -v), max };
+}
+
+function maxAbsRows(a: Float32Array, rows: number, C: number, mx: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const b = r * C;
+    for (let j = 0; j < C; j++) {
+      const v = Math.abs(a[b + j]);
+      if (v > mx[j]) mx[j] = v;
+    }
+  }
 }
 
 function minMaxSpan(a: Float32Array, n: number, out: Float64Array, c: number): void {
@@ -172,6 +290,24 @@ function quantRows(a: Float32Array, rows: number, C: number, d: Uint8Array, d32:
         flip4;
     }
     for (; j < C; j++) d[o + j] = ((a[b + j] * io[2 * j] + io[2 * j + 1]) | 0) ^ flip;
+  }
+}
+
+/**
+ * rows x C values, channel = column, C a multiple of 4: for each group of four columns, their scales and offsets
+ * stay in registers while the loop runs down the rows, writing one 32-bit word (four bytes) per row. d32 is the
+ * destination as words, w0 the word where the block starts. Same arithmetic as quantRows, value for value.
+ */
+function quantCols(a: Float32Array, rows: number, C: number, d32: Int32Array, w0: number, inv: Float64Array, off: Float64Array, flip: number): void {
+  const flip4 = flip * 0x01010101;
+  const end = rows * C;
+  const W = C >> 2;
+  for (let j = 0; j < C; j += 4) {
+    const s0 = inv[j], s1 = inv[j + 1], s2 = inv[j + 2], s3 = inv[j + 3];
+    const f0 = off[j], f1 = off[j + 1], f2 = off[j + 2], f3 = off[j + 3];
+    for (let p = j, q = w0 + (j >> 2); p < end; p += C, q += W) {
+      d32[q] = (((a[p] * s0 + f0) | 0) | (((a[p + 1] * s1 + f1) | 0) << 8) | (((a[p + 2] * s2 + f2) | 0) << 16) | (((a[p + 3] * s3 + f3) | 0) << 24)) ^ flip4;
+    }
   }
 }
 
@@ -275,7 +411,18 @@ export function quantizeInto(src: F32Source, L: Layout, p: QuantParams, dst: Uin
   }
   if (dst.byteOffset % 4 !== 0) throw new Error('internal: quantizeInto needs a 4-byte aligned destination');
   const d32 = new Uint32Array(dst.buffer, dst.byteOffset, dst.length >> 2);
-  if (L.inner === 1) {
+  const simd = L.inner === 1 ? simdColumns(C, L.outer * C) : undefined;
+  if (simd) {
+    simd.quantize(src, L.outer, inv, off, flip, dst);
+  } else if (L.inner === 1 && C % 4 === 0) {
+    // Blocks of rows (about CHUNK values: they stay in cache), four columns at a time down the block.
+    const w32 = new Int32Array(dst.buffer, dst.byteOffset, dst.length >> 2);
+    const step = Math.max(1, Math.floor(CHUNK / C));
+    for (let o = 0; o < L.outer; o += step) {
+      const rows = Math.min(step, L.outer - o);
+      quantCols(src.view(o * C, rows * C), rows, C, w32, (o * C) >> 2, inv, off, flip);
+    }
+  } else if (L.inner === 1) {
     const io = new Float64Array(2 * C);
     for (let c = 0; c < C; c++) {
       io[2 * c] = inv[c];
