@@ -68,10 +68,14 @@ const api: OptimizeWorkerApi = {
       const inputs = await loadInputs(job.data, summary.inputs);
       const calibration = inputs.calibration.length > 0 ? inputs.calibration : inputs.feeds;
 
+      // Everything about the original is measured before the recipe runs.
+      const originalSize = measureSize(model.proto, new Map(), 'auto');
+      const originalComposition = weightComposition(model.proto);
+      const recipe = job.recipe;
       const t0 = performance.now();
       const result = await applyRecipe(
         model,
-        job.recipe,
+        recipe,
         { onProgress: (p) => onProgress({ fraction: p.fraction * 0.8, stage: p.stage }) },
         {
           calibrationRunner,
@@ -88,7 +92,6 @@ const api: OptimizeWorkerApi = {
 
       onProgress({ fraction: 0.85, stage: 'measuring size' });
       const size = measureSize(result.model, new Map(), 'auto');
-      const originalSize = measureSize(model.proto, new Map(), 'auto');
 
       onProgress({ fraction: 0.9, stage: 'comparing outputs with the original' });
       let fidelity = null;
@@ -116,7 +119,7 @@ const api: OptimizeWorkerApi = {
               bytes: originalBytes.length,
               gzipBytes: originalSize.gzipBytes,
               gzipMethod: describeMethod(originalSize.method, originalBytes.length),
-              composition: weightComposition(model.proto),
+              composition: originalComposition,
             },
             composition: weightComposition(result.model),
             fidelity,

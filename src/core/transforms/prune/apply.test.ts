@@ -254,6 +254,68 @@ describe('prune: unstructured magnitude pruning', () => {
   });
 });
 
+describe('prune: inPlace', () => {
+  /** Stats without the timings (which differ run to run). */
+  const figures = (st: PruneStats) => ({ ...st, timing: undefined });
+  const cases: [string, () => OnnxModel, Partial<PruneOptions>][] = [
+    ['MLP global', () => open(mlpModel()), { sparsity: 0.5 }],
+    ['MLP layer scope', () => open(mlpModel()), { sparsity: 0.3, scope: 'layer' }],
+    ['conv net with biases', () => open(convNetModel()), { sparsity: 0.6, includeBias: true }],
+    ['Constant weights', () => open(constantWeightsModel()), { sparsity: 0.5 }],
+    ['If subgraphs', () => open(ifSubgraphModel()), { sparsity: 0.7 }],
+    ['external data (copied)', () => { const e = externalDataModel(); return open(e.model, e.files); }, { sparsity: 0.5 }],
+    ['float_data (copied)', () => { const m = mlpModel(); m.graph!.initializer = m.graph!.initializer.map(toTypedFields); return open(m); }, { sparsity: 0.5 }],
+    ['0%', () => open(mlpModel()), { sparsity: 0 }],
+    ['2:4 (copies)', () => open(mlpModel()), { pattern: '2:4' }],
+  ];
+  for (const [name, make, options] of cases) {
+    it(`gives bit-identical models and stats to the copying path: ${name}`, async () => {
+      const copyIn = make();
+      const inputBytes = writeOnnx(copyIn.proto);
+      const copy = await pruned(copyIn, { ...options, compressedSize: 'exact' });
+      expect(same(writeOnnx(copyIn.proto), inputBytes)).toBe(true); // inPlace=false never mutates the input
+      const own = make();
+      const inPlace = await pruned(own, { ...options, compressedSize: 'exact', inPlace: true });
+      expect(same(inPlace.bytes, copy.bytes)).toBe(true);
+      expect(figures(inPlace.stats)).toEqual(figures(copy.stats));
+      expect(inPlace.report.notes).toEqual(copy.report.notes);
+      expect(inPlace.report.options.inPlace).toBe(true);
+      expect(copy.report.options.inPlace).toBe(false);
+    });
+  }
+
+  it('writes into the input raw_data (no copy) and matches the copy on random weights', async () => {
+    const m = mlpModel();
+    for (const t of m.graph!.initializer) {
+      if (t.dims.length === 2) {
+        const n = t.dims.reduce((a, b) => a * Number(b), 1);
+        const f = randomFloats(n, 7 + n);
+        f[0] = f[1]; // a tie
+        t.rawData = Uint8Array.from(new Uint8Array(f.buffer));
+        t.floatData = [];
+      }
+    }
+    for (const sparsity of [0.1, 0.5, 0.93]) {
+      const copyIn = open(m);
+      const inputBytes = writeOnnx(copyIn.proto);
+      const copy = await pruned(copyIn, { sparsity });
+      expect(same(writeOnnx(copyIn.proto), inputBytes)).toBe(true);
+      const own = open(m);
+      const w1 = own.proto.graph!.initializer.find((t) => t.name === 'W1')!.rawData;
+      const r = await pruned(own, { sparsity, inPlace: true });
+      expect(same(r.bytes, copy.bytes)).toBe(true);
+      expect(figures(r.stats)).toEqual(figures(copy.stats));
+      const outW1 = r.model.graph!.initializer.find((t) => t.name === 'W1')!.rawData;
+      expect(outW1.buffer).toBe(w1.buffer); // the same bytes: pruned in place
+      expect(zerosIn(floatWeights(own.proto).get('W1')!)).toBe(layerOf(r.stats, 'W1').zerosAfter); // the input changed
+    }
+  });
+
+  it('inPlace must be a boolean', async () => {
+    await expectCode(pruned(mlpModel(), { inPlace: 'yes' as never }), 'bad-input', /inPlace must be true or false/);
+  });
+});
+
 describe('prune: N:M', () => {
   /** Groups of m along `axis` of a 2-D W: at most n non-zeros, and the kept ones are the largest. */
   function checkGroups(before: Float32Array, after: Float32Array, dims: number[], axis: number, n: number, m: number) {

@@ -18,7 +18,7 @@ export const HIST_BINS = 1 << 16;
 
 /** 'auto': WebAssembly where available for selections of WASM_MIN weights or more, else JS. 'wasm': wherever available. */
 export type BandKernel = 'auto' | 'wasm' | 'js';
-const WASM_MIN = 1 << 18;
+export const WASM_MIN = 1 << 18;
 
 export interface BandScan {
   readonly kernel: 'wasm' | 'js';
@@ -41,6 +41,8 @@ export interface BandScan {
   run(src: Uint8Array, ai: number, off: number, n: number): number;
   /** The entries collected (a view, valid until the next run). */
   entries(): Int32Array;
+  /** Forgets the entries collected so far (count back to 0; the histogram is kept). */
+  clearEntries(): void;
 }
 
 /** The band [lo, lo + width) and its histogram's bins; keys below cut = lo + (cutBin << shift) are zeroed in the pass. */
@@ -205,6 +207,10 @@ class JsBand implements BandScan {
 
   entries(): Int32Array {
     return this.ent.subarray(0, this.st[0]);
+  }
+
+  clearEntries(): void {
+    this.st[0] = 0;
   }
 }
 
@@ -403,5 +409,9 @@ class WasmBand implements BandScan {
 
   entries(): Int32Array {
     return new Int32Array(this.bytes.buffer, this.entriesAt, this.count);
+  }
+
+  clearEntries(): void {
+    this.posEnd = this.entriesAt;
   }
 }

@@ -60,6 +60,30 @@ describe('zeroSmallest (exact magnitude selection)', () => {
             p.outputs.forEach((o, i) => o && expect(p.zerosAfter[i]).toBe(Array.from(o).filter((v) => (v << 1) === 0).length));
             p.outputs.forEach((_, i) => expect(p.zerosBefore[i]).toBe(Array.from(arrays[i]).filter((v) => (v << 1) === 0).length));
           }
+          // In place (inPlace): the sources themselves get the result, aligned and unaligned, also mixed with copies.
+          const inPlaceRuns = [(i: number) => i >= 0, (i: number) => i % 2 === 0].flatMap((which) =>
+            [{}, ...bands.flatMap((bd) => (['wasm', 'js'] as const).map((kernel) => ({ ...bd, kernel })))].map((band) => ({ which, band })),
+          );
+          for (const { which, band } of inPlaceRuns) {
+            const own = unaligned.map((u, i) => {
+              const off = i % 2 === 0 ? 4 : 1 + (i % 3);
+              const buf = new Uint8Array(u.length + 8);
+              buf.set(u, off);
+              return buf.subarray(off, off + u.length);
+            });
+            const inPlace = own.map((_, i) => which(i));
+            const p = await pruneSmallest(own, k, { maxCandidates, ...band, inPlace });
+            routes.add(`inPlace-${p.route}${p.bandMissed ? '-missed' : ''}`);
+            expect(p.key).toBe(ref.key);
+            expect(p.below).toBe(ref.below);
+            own.forEach((u, i) => {
+              const got = inPlace[i] && k > 0 ? new Uint8Array(u) : p.outputs[i] ? new Uint8Array(p.outputs[i]!.buffer) : new Uint8Array(u);
+              expect(Array.from(new Uint32Array(got.buffer, got.byteOffset, got.byteLength / 4))).toEqual(Array.from(k > 0 ? ref.expected[i] : arrays[i]));
+              if (!inPlace[i]) expect(new Uint8Array(u)).toEqual(new Uint8Array(arrays[i].buffer));
+              if (inPlace[i]) expect(p.outputs[i]).toBeUndefined();
+              expect(p.zerosAfter[i]).toBe(Array.from(k > 0 ? ref.expected[i] : arrays[i]).filter((v) => (v << 1) === 0).length);
+            });
+          }
           const r = await zeroSmallest(arrays, k, { maxCandidates });
           expect(r.key).toBe(ref.key);
           expect(r.below).toBe(ref.below);
@@ -74,7 +98,10 @@ describe('zeroSmallest (exact magnitude selection)', () => {
   }
 
   it('the property runs covered every route: band, band missed then exact, candidates, refine', () => {
-    for (const r of ['band', 'candidates-missed', 'refine-missed', 'candidates', 'refine']) expect(routes).toContain(r);
+    for (const r of ['band', 'candidates-missed', 'refine-missed', 'candidates', 'refine']) {
+      expect(routes).toContain(r);
+      expect(routes).toContain(`inPlace-${r}`);
+    }
     // Node has WebAssembly SIMD: the band route ran with both kernels.
     expect([...kernels].sort()).toEqual(['js', 'wasm']);
   });
@@ -144,6 +171,40 @@ describe('zeroSmallest (exact magnitude selection)', () => {
       expect(tiesZeroed).toBe(k - r.below);
       expect(tiesSeen).toBeGreaterThan(tiesZeroed);
       expect(lastZeroedTie).toBeLessThan(firstKeptTie);
+    }
+  });
+
+  it('inPlace on 3M random weights (unaligned and aligned) matches the copying band route bit for bit', async () => {
+    const n = 3_000_001;
+    const f = new Float32Array(n);
+    let x = 12345;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      f[i] = ((x / 2 ** 32) - 0.5) * (i % 7 === 0 ? 0.01 : 1);
+    }
+    f[5] = 0;
+    const bytes = new Uint8Array(f.buffer);
+    const parts = [bytes.subarray(0, 4 * 1_000_000), bytes.subarray(4 * 1_000_000)];
+    const k = pruneCount(0.5, n);
+    const copy = await pruneSmallest(parts, k);
+    expect(copy.route).toBe('band');
+    for (const off of [0, 3]) {
+      const own = parts.map((p) => {
+        const buf = new Uint8Array(p.length + 4);
+        buf.set(p, off);
+        return buf.subarray(off, off + p.length);
+      });
+      const r = await pruneSmallest(own, k, { inPlace: [true, true] });
+      expect(r.route).toBe('band');
+      expect(r.key).toBe(copy.key);
+      expect(r.below).toBe(copy.below);
+      expect(r.zerosBefore).toEqual(copy.zerosBefore);
+      expect(r.zerosAfter).toEqual(copy.zerosAfter);
+      expect(r.zeroed).toEqual(copy.zeroed);
+      own.forEach((u, i) => {
+        const o = copy.outputs[i]!;
+        expect(Buffer.from(u).equals(Buffer.from(o.buffer, o.byteOffset, o.byteLength))).toBe(true);
+      });
     }
   });
 

@@ -27,13 +27,17 @@
  * and T (about a tenth of the band) are fixed in the outputs: zeroed, or restored from the input. Else (a rare miss)
  * the exact route runs from the untouched input.
  *
+ * In place (pruneSmallest's inPlace: the sources get the result, for callers that own them): the band route takes two
+ * passes through a one-chunk scratch so that the input stays untouched until the threshold is known (a miss then runs
+ * the exact route, whose pass B writes into the sources, through the aligned scratch when they are unaligned).
+ *
  * All routes zero exactly the same elements. Ties: exactly k elements are selected. Among weights of equal
  * magnitude at the threshold, the ones that come first are pruned: "first" means lower index within a tensor, and
  * for a global selection over several tensors, earlier tensors (in the order given) first. The result equals a
  * stable sort of (|w|, position) cut after k. (Uint32Array views assume a little-endian host, as every JS engine is.)
  */
 
-import { BAND_CHUNK, bandScan, type BandKernel, type BandScan } from './band';
+import { BAND_CHUNK, bandScan, WASM_MIN, type BandKernel, type BandScan } from './band';
 
 /** Bins of the high-bits histogram: key >>> 16 (keys have 31 significant bits). */
 const HIGH_BINS = 1 << 15;
@@ -106,12 +110,12 @@ export function countZeros(u: Uint32Array): number {
 }
 
 /**
- * dst[off + i] = s[i] with keys < lo zeroed (branch-free), collecting positions (off + i) whose key >>> 16 === bin.
- * Unrolled by four (about 25% faster in V8 than the plain loop). Returns [zeroed, collected].
+ * d[i] = s[i] with keys < lo zeroed (branch-free; d may be s itself), collecting positions (off + i) whose key >>> 16
+ * === bin. Unrolled by four (about 25% faster in V8 than the plain loop). Returns [zeroed, collected].
  */
 function maskCollect(
   s: Uint32Array,
-  dst: Uint32Array,
+  d: Uint32Array,
   off: number,
   lo: number,
   bin: number,
@@ -121,7 +125,6 @@ function maskCollect(
   let below = 0; // minus the count of keys < lo
   let c = at;
   const n = s.length;
-  const d = dst.subarray(off, off + n);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v0 = s[i], v1 = s[i + 1], v2 = s[i + 2], v3 = s[i + 3];
@@ -199,6 +202,12 @@ export interface ZeroSmallestOptions {
    * 'wasm' wherever available, 'js' never. Same results. For tests.
    */
   kernel?: BandKernel;
+  /**
+   * pruneSmallest: per source, write the result into the source's own bytes (any alignment) instead of a copy; its
+   * output is then undefined. Any in-place source makes the selection take the exact route (the band route needs
+   * the untouched input). Same results.
+   */
+  inPlace?: readonly boolean[];
 }
 
 export interface ZeroSmallestResult {
@@ -223,7 +232,8 @@ export interface ZeroSmallestResult {
 }
 
 export interface PruneSmallestResult extends ZeroSmallestResult {
-  /** Per source: its bit patterns with the selected elements zeroed (new arrays; undefined when k = 0). */
+  /** Per source: its bit patterns with the selected elements zeroed (new arrays; undefined when k = 0 or when the
+   * source was pruned in place). */
   outputs: (Uint32Array | undefined)[];
 }
 
@@ -251,12 +261,13 @@ export async function pruneSmallest(
   k: number,
   options: ZeroSmallestOptions = {},
 ): Promise<PruneSmallestResult> {
-  const sel = new Selection(sources, sources.map(() => undefined), options);
+  const inPlace = sources.map((_, i) => options.inPlace?.[i] === true);
+  const sel = new Selection(sources, sources.map(() => undefined), options, inPlace);
   const n = sel.n;
   const sampleSize = options.sampleSize ?? (n >= 1 << 21 ? 1 << 19 : 0);
   let r: ZeroSmallestResult | undefined;
   if (k > 0 && k < n && sampleSize > 0) {
-    r = await sel.band(k, sampleSize);
+    r = inPlace.includes(true) ? await sel.bandInPlace(k, sampleSize) : await sel.band(k, sampleSize);
     if (!r) {
       r = await sel.exact(k, 0.5, 1);
       r.bandMissed = true;
@@ -264,7 +275,7 @@ export async function pruneSmallest(
   }
   r ??= await sel.exact(k, 0, 1);
   // Empty sources never reach a kernel: give them (empty) outputs too.
-  const outputs = k === 0 ? sel.dsts : sel.dsts.map((d, i) => d ?? new Uint32Array(sel.lengths[i]));
+  const outputs = k === 0 ? sources.map(() => undefined) : sel.dsts.map((d, i) => (inPlace[i] ? undefined : (d ?? new Uint32Array(sel.lengths[i]))));
   return { ...r, outputs };
 }
 
@@ -332,15 +343,39 @@ class Selection {
   private readonly scratch: { buf?: Uint32Array } = {};
   private readonly tickFn: (fraction: number) => void | Promise<void>;
   private progress = 0;
+  /** Per source: pruned in place through the aligned scratch (unaligned bytes): each chunk is written back. */
+  private readonly writeBack: boolean[];
 
+  /** inPlace[ai]: the output of source ai is the source itself (exact route only). */
   constructor(
     readonly sources: readonly Float32Bytes[],
     readonly dsts: (Uint32Array | undefined)[],
     private readonly options: ZeroSmallestOptions,
+    private readonly inPlace: readonly boolean[] = [],
   ) {
     this.tickFn = options.tick ?? noop;
     this.lengths = sources.map((s) => Math.floor(s.length / 4));
     this.n = this.lengths.reduce((a, b) => a + b, 0);
+    this.writeBack = sources.map((s, i) => inPlace[i] === true && s.byteOffset % 4 !== 0);
+    sources.forEach((s, i) => {
+      if (inPlace[i] && !this.writeBack[i]) this.dsts[i] = new Uint32Array(s.buffer, s.byteOffset, this.lengths[i]);
+    });
+  }
+
+  /** The output of chunk s (elements [off, off + s.length) of source ai): s itself for write-back sources. */
+  private chunkDst(ai: number, s: Uint32Array, off: number): Uint32Array {
+    return this.writeBack[ai] ? s : this.dstOf(ai).subarray(off, off + s.length);
+  }
+
+  /** Bits of output element i of source ai. */
+  private outAt(ai: number, i: number): number {
+    return this.writeBack[ai] ? bitsAt(this.sources[ai], i) >>> 0 : this.dstOf(ai)[i];
+  }
+
+  /** Zeroes output element i of source ai. */
+  private zeroAt(ai: number, i: number): void {
+    if (this.writeBack[ai]) this.sources[ai].fill(0, 4 * i, 4 * i + 4);
+    else this.dstOf(ai)[i] = 0;
   }
 
   private checkK(k: number) {
@@ -353,13 +388,15 @@ class Selection {
   }
 
   /** Runs fn over every chunk of source ai; progress goes from `from` to `to` over the whole pass (all arrays). */
-  private async pass(fn: (ai: number, s: Uint32Array, start: number) => void, from: number, to: number) {
+  private async pass(fn: (ai: number, s: Uint32Array, start: number) => void, from: number, to: number, writes = false) {
     let done = 0;
     for (let ai = 0; ai < this.sources.length; ai++) {
       const len = this.lengths[ai];
       for (let s = 0; s < len; s += CHUNK_ELEMENTS) {
         const e = Math.min(len, s + CHUNK_ELEMENTS);
-        fn(ai, bitsView(this.sources[ai], s, e, this.scratch), s);
+        const chunk = bitsView(this.sources[ai], s, e, this.scratch);
+        fn(ai, chunk, s);
+        if (writes && this.writeBack[ai]) this.sources[ai].set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), s * 4);
         done += e - s;
         await this.tick(from + ((to - from) * done) / Math.max(1, this.n));
       }
@@ -381,6 +418,21 @@ class Selection {
    * band keys are below it; `zeroed` goes from counting the keys below the cut to counting the selected ones.
    */
   private resolveBand(scan: BandScan, lo: number, chunks: BandChunks, need: number, zeroed: number[]): [number, number] {
+    const [t, cum, bin] = this.bandThreshold(scan, lo, chunks, need);
+    const ent = scan.entries();
+    const nChunks = chunks.array.length;
+    const cutBin = scan.cutBin;
+    // Selected: the keys below t, then the first `ties` keys equal to t, in position order.
+    const st = { ties: need - cum };
+    for (let c = 0; c < nChunks; c++) {
+      const ai = chunks.array[c];
+      zeroed[ai] += fixBand(ent, chunks.entry[c], chunks.entry[c + 1], bin, cutBin, t, this.dstOf(ai), this.sources[ai], chunks.offset[c], st);
+    }
+    return [t, cum];
+  }
+
+  /** After the band pass: the `need`-th smallest band key t, how many band keys are below it, and its bin. */
+  private bandThreshold(scan: BandScan, lo: number, chunks: BandChunks, need: number): [number, number, number] {
     const hist = scan.hist;
     const shift = scan.shift;
     const cutBin = scan.cutBin;
@@ -404,13 +456,90 @@ class Selection {
       for (; cum + low[j] < need; j++) cum += low[j];
       t = lo + (bin << shift) + j;
     }
-    // Selected: the keys below t, then the first `ties` keys equal to t, in position order.
-    const st = { ties: need - cum };
-    for (let c = 0; c < nChunks; c++) {
-      const ai = chunks.array[c];
-      zeroed[ai] += fixBand(ent, chunks.entry[c], chunks.entry[c + 1], bin, cutBin, t, this.dstOf(ai), this.sources[ai], chunks.offset[c], st);
+    return [t, cum, bin];
+  }
+
+  /**
+   * The band route for in-place outputs (two passes, the input untouched until the threshold is known): the band pass
+   * (band.ts) runs over each chunk into a one-chunk scratch output, only to count and to record the band; if the
+   * threshold is in the band, a second pass writes the zeros into the sources (keys below it and the first ties).
+   * Undefined on a miss, with the sources untouched (the caller runs the exact route).
+   */
+  async bandInPlace(k: number, sampleSize: number): Promise<ZeroSmallestResult | undefined> {
+    this.checkK(k);
+    const n = this.n;
+    const [lo, hi, guess, expected] = this.sampleBand(k, sampleSize);
+    const capacity = this.options.bandCapacity ?? Math.min(n, Math.max(1 << 16, Math.ceil(2 * expected + 64)));
+    const kernel = this.options.kernel ?? 'auto';
+    const scan = bandScan(lo, hi - lo, guess, [BAND_CHUNK], capacity, kernel === 'auto' ? (n >= WASM_MIN ? 'wasm' : 'js') : kernel);
+
+    let below = 0;
+    const zerosBefore = this.sources.map(() => 0);
+    const chunks: BandChunks = { array: [], offset: [], entry: [0] };
+    let overflow = false;
+    let done = 0;
+    let nextTick = BAND_TICK;
+    for (let ai = 0; ai < this.sources.length && !overflow; ai++) {
+      const len = this.lengths[ai];
+      const src = this.sources[ai];
+      for (let s = 0; s < len; s += BAND_CHUNK) {
+        const e = Math.min(len, s + BAND_CHUNK);
+        below += scan.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), 0, 0, e - s);
+        zerosBefore[ai] += scan.zeros;
+        chunks.array.push(ai);
+        chunks.offset.push(s);
+        chunks.entry.push(scan.count);
+        if (scan.count > capacity) {
+          overflow = true;
+          break;
+        }
+        done += e - s;
+        if (done >= nextTick) {
+          nextTick += BAND_TICK;
+          await this.tick((0.5 * done) / n);
+        }
+      }
     }
-    return [t, cum];
+    for (let b = 0; b < scan.cutBin; b++) below -= scan.hist[b];
+    if (overflow || below >= k || below + scan.count < k) return undefined;
+    await this.tick(0.5);
+    const [t, cum] = this.bandThreshold(scan, lo, chunks, k - below);
+    // Second pass, the same kernel with the band [t, t + 1) into the scratch chunk: keys below t zeroed, the keys
+    // equal to t listed (the first `ties` of them, in position order, are zeroed too); then back into the source.
+    const zeroed = this.sources.map(() => 0);
+    let ties = k - below - cum;
+    const write = bandScan(t, 1, t, [BAND_CHUNK], BAND_CHUNK, scan.kernel);
+    const out = write.output(0);
+    const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    done = 0;
+    nextTick = BAND_TICK;
+    for (let ai = 0; ai < this.sources.length; ai++) {
+      const len = this.lengths[ai];
+      const src = this.sources[ai];
+      for (let s = 0; s < len; s += BAND_CHUNK) {
+        const e = Math.min(len, s + BAND_CHUNK);
+        let z = write.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), 0, 0, e - s);
+        if (ties > 0 && write.count > 0) {
+          const ent = write.entries();
+          const m = Math.min(ties, ent.length);
+          for (let j = 0; j < m; j++) out[ent[j] >>> 16] = 0;
+          ties -= m;
+          z += m;
+        }
+        write.clearEntries();
+        zeroed[ai] += z;
+        if (this.inPlace[ai]) src.set(outBytes.subarray(0, (e - s) * 4), s * 4);
+        else this.dstOf(ai).set(out.subarray(0, e - s), s);
+        done += e - s;
+        if (done >= nextTick) {
+          nextTick += BAND_TICK;
+          await this.tick(0.5 + (0.5 * done) / n);
+        }
+      }
+    }
+    await this.tick(1);
+    const zerosAfter = t === 0 ? zerosBefore.slice() : zeroed.slice();
+    return { k, key: t, below: below + cum, zeroed, zerosBefore, zerosAfter, route: 'band', kernel: scan.kernel };
   }
 
   /**
@@ -563,33 +692,32 @@ class Selection {
       await this.pass(
         (a, s, off) => {
           while (starts.length <= a) starts.push(c);
-          const [z, got] = maskCollect(s, this.dstOf(a), off, lo, bin, cand, c);
+          const [z, got] = maskCollect(s, this.chunkDst(a, s, off), off, lo, bin, cand, c);
           zeroed[a] += z;
           c += got;
         },
         mid,
         to,
+        true,
       );
       while (starts.length < this.sources.length) starts.push(c);
       starts.push(c);
       // All candidates share the high bits: their low 16 bits give the exact threshold.
       const low = new Uint32Array(LOW_BINS);
       for (let a = 0; a < this.sources.length; a++) {
-        const d = this.dstOf(a);
-        for (let j = starts[a]; j < starts[a + 1]; j++) low[d[cand[j]] & 0xffff]++;
+        for (let j = starts[a]; j < starts[a + 1]; j++) low[this.outAt(a, cand[j]) & 0xffff]++;
       }
       const [t, cumBelow] = findLow(low, lo, k - belowBin);
       key = t;
       below = belowBin + cumBelow;
       let ties = k - below;
       for (let a = 0; a < this.sources.length; a++) {
-        const d = this.dstOf(a);
         for (let j = starts[a]; j < starts[a + 1]; j++) {
           const i = cand[j];
-          const kk = d[i] & 0x7fffffff;
+          const kk = this.outAt(a, i) & 0x7fffffff;
           if (kk < t || (kk === t && ties > 0)) {
             if (kk === t) ties--;
-            d[i] = 0;
+            this.zeroAt(a, i);
             zeroed[a]++;
           }
         }
@@ -605,12 +733,13 @@ class Selection {
       let ties = k - below;
       await this.pass(
         (a, s, off) => {
-          const [z, left] = maskTies(s, this.dstOf(a), off, t, ties);
+          const [z, left] = maskTies(s, this.chunkDst(a, s, off), 0, t, ties);
           zeroed[a] += z;
           ties = left;
         },
         (mid + to) / 2,
         to,
+        true,
       );
     }
     // With a threshold above 0 every zero (key 0) was selected, so the zeros after are exactly the selected ones.
