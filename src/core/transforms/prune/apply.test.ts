@@ -306,8 +306,14 @@ describe('prune: inPlace', () => {
       expect(same(r.bytes, copy.bytes)).toBe(true);
       expect(figures(r.stats)).toEqual(figures(copy.stats));
       const outW1 = r.model.graph!.initializer.find((t) => t.name === 'W1')!.rawData;
-      expect(outW1.buffer).toBe(w1.buffer); // the same bytes: pruned in place
-      expect(zerosIn(floatWeights(own.proto).get('W1')!)).toBe(layerOf(r.stats, 'W1').zerosAfter); // the input changed
+      if (w1.byteOffset % 4 === 0) {
+        expect(outW1.buffer).toBe(w1.buffer); // the same bytes: pruned in place
+        expect(zerosIn(floatWeights(own.proto).get('W1')!)).toBe(layerOf(r.stats, 'W1').zerosAfter); // the input changed
+      } else {
+        // unaligned raw_data takes the copying path (see prunableInPlace): the input is left as it was
+        expect(outW1.buffer).not.toBe(w1.buffer);
+        expect(same(writeOnnx(own.proto), inputBytes)).toBe(true);
+      }
     }
   });
 
