@@ -4,7 +4,7 @@
  *   in this process, on one core, model read with readOnnx from the file's bytes (weights are views, as when a user
  *   opens a file); GB/s of float32 weights, median of 3 runs after a warm-up;
  * - peak memory: the same in a fresh `node --expose-gc` process (this file run as a script, like write-memory.ts):
- *   node --expose-gc --import tsx bench/quantize.ts --child quantize|prune <model.onnx>
+ *   node --expose-gc --import tsx bench/quantize.ts --child quantize|prune|prune-in-place <model.onnx>
  *   prints one JSON line. Peak RSS comes from a worker sampling every millisecond and from getrusage's maxRSS.
  * The browser runs the same code in a Web Worker (src/workers); it is not timed separately.
  * bench/prune.ts holds the prune case; both share the helpers here.
@@ -14,20 +14,27 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { formatBytes } from '../src/core/format';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { applyRecipe } from '../src/core/transforms/apply-recipe';
 import { recipeName, type Recipe } from '../src/core/transforms/recipe';
+import { startPeakRss } from './peak-rss';
 import { median, row, type BenchCase, type BenchContext, type BenchRow } from './registry';
 
-export type TransformKind = 'quantize' | 'prune';
+export type TransformKind = 'quantize' | 'prune' | 'prune-in-place';
+
+// The compressed size is what the CLI measures separately; the transform itself is timed here.
+const PRUNE_50 = { sparsity: 0.5, scope: 'global', pattern: 'unstructured', compressedSize: 'off' } as const;
 
 export const RECIPES: Record<TransformKind, Recipe> = {
   quantize: { steps: [{ transform: 'quantize', options: { mode: 'dynamic', perChannel: true } }] },
-  // The compressed size is what the CLI measures separately; the transform itself is timed here.
-  prune: { steps: [{ transform: 'prune', options: { sparsity: 0.5, scope: 'global', pattern: 'unstructured', compressedSize: 'off' } }] },
+  prune: { steps: [{ transform: 'prune', options: PRUNE_50 }] },
+  // Prunes the input model's own bytes: every run needs a fresh model (see transformRows).
+  'prune-in-place': { steps: [{ transform: 'prune', options: { ...PRUNE_50, inPlace: true } }] },
 };
+
+/** Recipes that change the model they are given. */
+const MUTATES: ReadonlySet<TransformKind> = new Set(['prune-in-place']);
 
 const RUNS = 3;
 
@@ -46,53 +53,31 @@ export interface TransformMemoryResult {
 
 /* ------------------------------------------------------------------ child process ------------------------------------------------------------------ */
 
-const SAMPLER = `
-const { workerData } = require('node:worker_threads');
-const shared = new Float64Array(workerData);
-const stop = new Int32Array(workerData, 16, 1);
-let n = 0;
-(function tick() {
-  const rss = process.memoryUsage.rss();
-  if (rss > shared[0]) shared[0] = rss;
-  shared[1] = ++n;
-  if (Atomics.load(stop, 0) === 0) setTimeout(tick, 1);
-})();
-`;
 
 async function child(kind: TransformKind, path: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
-  const sab = new SharedArrayBuffer(24);
-  const shared = new Float64Array(sab, 0, 2);
-  const worker = new Worker(SAMPLER, { eval: true, workerData: sab });
-  await new Promise((r) => setTimeout(r, 100));
+  const sampler = await startPeakRss();
   gc();
   const rssStart = process.memoryUsage.rss();
   const bytes = readFileSync(path);
   const model = readOnnx(bytes, { fileName: path });
   gc();
   const rssLoaded = process.memoryUsage.rss();
-  const maxBefore = process.resourceUsage().maxRSS * 1024;
-  shared[0] = rssLoaded;
+  sampler.from(rssLoaded);
   const t0 = performance.now();
   const result = await applyRecipe(model, RECIPES[kind]);
   const ms = performance.now() - t0;
-  const after = process.memoryUsage.rss();
-  await new Promise((r) => setTimeout(r, 20));
-  Atomics.store(new Int32Array(sab, 16, 1), 0, 1);
-  await worker.terminate();
-  const maxAfter = process.resourceUsage().maxRSS * 1024;
-  const sampled = Math.max(shared[0], after);
-  const newHigh = maxAfter > maxBefore;
+  const peak = await sampler.stop(process.memoryUsage.rss());
   const out: TransformMemoryResult = {
     kind,
     modelBytes: bytes.length,
     ms,
     rssStart,
     rssLoaded,
-    peakRss: newHigh ? Math.max(maxAfter, sampled) : sampled,
+    peakRss: peak.peak,
     outputBytes: result.bytes,
-    peakSource: newHigh && maxAfter >= sampled ? 'maxrss' : 'sampler',
+    peakSource: peak.source,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -119,17 +104,22 @@ export function measureTransformMemory(ctx: BenchContext, kind: TransformKind, m
 
 /* ------------------------------------------------------------------ the case ------------------------------------------------------------------ */
 
-/** Throughput (in process) and peak memory (child) of one recipe on the shared big model. */
-export async function transformRows(ctx: BenchContext, kind: TransformKind, label: string): Promise<BenchRow[]> {
+/**
+ * Throughput (in process) and peak memory (child) of one recipe on the shared big model. A recipe that changes its
+ * input gets a fresh model for every run, read from its own copy of the file's bytes outside the timing.
+ */
+export async function transformRows(ctx: BenchContext, kind: TransformKind, label: string, note = ''): Promise<BenchRow[]> {
   const m = await ctx.bigModel();
   const recipe = RECIPES[kind];
   const name = recipeName(recipe);
-  const model = readOnnx(m.bytes, { fileName: m.fileName });
+  const shared = MUTATES.has(kind) ? undefined : readOnnx(m.bytes, { fileName: m.fileName });
+  const prefix = note ? `${note}; ` : '';
   ctx.log(`${kind}: ${name} ×${RUNS + 1} on ${formatBytes(m.bytes.length)}`);
   const times: number[] = [];
   const cpu: number[] = [];
   let outBytes = 0;
   for (let i = 0; i < RUNS + 1; i++) {
+    const model = shared ?? readOnnx(m.bytes.slice(), { fileName: m.fileName });
     ctx.gc();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -157,14 +147,14 @@ export async function transformRows(ctx: BenchContext, kind: TransformKind, labe
       `${label}: throughput`,
       gbps,
       'GB/s',
-      `${formatBytes(m.weightBytes)} float32 weights, ${formatBytes(m.bytes.length)} model → ${formatBytes(outBytes)}; ` +
+      `${prefix}${formatBytes(m.weightBytes)} float32 weights, ${formatBytes(m.bytes.length)} model → ${formatBytes(outBytes)}; ` +
         `median ${ms.toFixed(0)} ms of ${RUNS} runs (${range}), one thread, in process; CPU time ${cpuMs.toFixed(0)} ms (${(m.weightBytes / 1e9 / (cpuMs / 1000)).toFixed(2)} GB/s); load avg ${loadavg()[0].toFixed(1)}; aim ≥ 1 GB/s`,
     ),
     row(
       `${label}: peak memory`,
       total,
       '× model',
-      `fresh process: peak RSS ${formatBytes(mem.peakRss - mem.rssStart)} over the start (model file + decoded model + work + result), ` +
+      `${prefix}fresh process: peak RSS ${formatBytes(mem.peakRss - mem.rssStart)} over the start (model file + decoded model + work + result), ` +
         `${extra.toFixed(2)}× over the loaded model (${mem.peakSource}); run took ${mem.ms.toFixed(0)} ms; aim ≤ 2×`,
     ),
   ];
@@ -178,8 +168,8 @@ export const quantizeBench: BenchCase = {
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain && process.argv[2] === '--child') {
-  const kind = process.argv[3] === 'prune' ? 'prune' : 'quantize';
+  const kind = process.argv[3] as TransformKind;
   const path = process.argv[4];
-  if (!path) throw new Error('usage: bench/quantize.ts --child quantize|prune <model.onnx>');
+  if (!(kind in RECIPES) || !path) throw new Error(`usage: bench/quantize.ts --child ${Object.keys(RECIPES).join('|')} <model.onnx>`);
   await child(kind, path);
 }

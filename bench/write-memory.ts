@@ -7,7 +7,7 @@
  * thread is busy, and from getrusage's maxRSS (a high-water mark) when the write set a new one.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { startPeakRss } from './peak-rss';
 import { writeOnnx, writeOnnxParts, partsLength } from '../src/core/formats/onnx/write';
 import { BIG_MLP_DIMS, generateMlp } from './model';
 
@@ -26,18 +26,6 @@ export interface WriteMemoryResult {
   samples: number;
 }
 
-const SAMPLER = `
-const { workerData } = require('node:worker_threads');
-const shared = new Float64Array(workerData);
-const stop = new Int32Array(workerData, 16, 1);
-let n = 0;
-(function tick() {
-  const rss = process.memoryUsage.rss();
-  if (rss > shared[0]) shared[0] = rss;
-  shared[1] = ++n;
-  if (Atomics.load(stop, 0) === 0) setTimeout(tick, 1);
-})();
-`;
 
 async function main() {
   const mode = process.argv[2] === 'stream' ? 'stream' : 'buffer';
@@ -51,15 +39,10 @@ async function main() {
   gc();
   await new Promise((r) => setTimeout(r, 50));
 
-  // Sampler worker: [0] peak rss, [1] sample count, int32 at byte 16: stop flag.
-  const sab = new SharedArrayBuffer(24);
-  const shared = new Float64Array(sab, 0, 2);
-  const worker = new Worker(SAMPLER, { eval: true, workerData: sab });
-  await new Promise((r) => setTimeout(r, 100)); // let the worker start before the baseline
+  const sampler = await startPeakRss();
   gc();
   const base = process.memoryUsage();
-  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-  shared[0] = base.rss;
+  sampler.from(base.rss);
 
   const t0 = performance.now();
   let outputBytes: number;
@@ -84,14 +67,7 @@ async function main() {
   }
   const ms = performance.now() - t0;
   const after = process.memoryUsage();
-  await new Promise((r) => setTimeout(r, 20)); // a last sample
-  Atomics.store(new Int32Array(sab, 16, 1), 0, 1);
-  await worker.terminate();
-  const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-
-  const sampled = Math.max(shared[0], after.rss);
-  const newHigh = maxRssAfter > maxRssBefore;
-  const peak = newHigh ? Math.max(maxRssAfter, sampled) : sampled;
+  const { peak, source, samples } = await sampler.stop(after.rss);
   const result: WriteMemoryResult = {
     mode,
     outputBytes,
@@ -100,8 +76,8 @@ async function main() {
     baselineRss: base.rss,
     peakExtraRss: peak - base.rss,
     extraArrayBuffers: after.arrayBuffers - base.arrayBuffers,
-    peakSource: newHigh && maxRssAfter >= sampled ? 'maxrss' : 'sampler',
-    samples: shared[1],
+    peakSource: source,
+    samples,
   };
   void held;
   process.stdout.write(JSON.stringify(result) + '\n');
