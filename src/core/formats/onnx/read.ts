@@ -1,7 +1,7 @@
 import { fromBinary, ScalarType } from '@bufbuild/protobuf';
 import { ParetoError } from '../../errors';
 import { ModelProtoSchema, type GraphProto, type ModelProto, type TensorProto } from './proto';
-import { externalRef, inlineExternalTensor, isExternal, normaliseLocation, tensorByteLength, type ExternalData } from './tensor';
+import { externalRef, inlineExternalTensor, isExternal, normaliseLocation, plainBytes, tensorByteLength, type ExternalData } from './tensor';
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
 
@@ -25,19 +25,21 @@ export interface ReadOptions {
 }
 
 /**
- * Decode and check an ONNX model. Tensor bytes are not copied: raw_data fields are views into `bytes`.
+ * Decode and check an ONNX model. Tensor bytes are not copied: raw_data fields are views into `input` (plain
+ * Uint8Array views, also when it is a Node Buffer: see plainBytes).
  * Throws ParetoError with a specific code and message for every kind of bad input.
  */
-export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): OnnxModel {
+export function readOnnx(input: Uint8Array, options: ReadOptions = {}): OnnxModel {
   const name = options.fileName ? `"${options.fileName}"` : 'The file';
-  if (bytes.length === 0) throw new ParetoError('not-onnx', `${name} is empty.`);
-  if (bytes.length > MAX_PROTOBUF_BYTES) {
+  if (input.length === 0) throw new ParetoError('not-onnx', `${name} is empty.`);
+  if (input.length > MAX_PROTOBUF_BYTES) {
     throw new ParetoError(
       'too-large',
-      `${name} is ${(bytes.length / 2 ** 30).toFixed(2)} GiB; an ONNX protobuf file cannot exceed 2 GiB. ` +
+      `${name} is ${(input.length / 2 ** 30).toFixed(2)} GiB; an ONNX protobuf file cannot exceed 2 GiB. ` +
         'Larger models keep their weights in external data files (onnx.save(..., save_as_external_data=True)).',
     );
   }
+  const bytes = plainBytes(input);
   const foreign = identifyForeign(bytes);
   if (foreign) throw new ParetoError('not-onnx', `${name} is not an ONNX model: it looks like ${foreign}.`);
 
@@ -190,7 +192,7 @@ function resolveExternal(proto: ModelProto, options: ReadOptions): Map<string, U
   const missing: string[] = [];
   for (const loc of locations) {
     const data = options.loadExternal?.(loc);
-    if (data) external.set(loc, data);
+    if (data) external.set(loc, plainBytes(data));
     else missing.push(loc);
   }
   if (missing.length > 0) {

@@ -88,6 +88,25 @@ describe('raw_data at unaligned offsets', () => {
     }
   });
 
+  it('models and external files read from Node Buffers (as the CLI reads files) give plain views and right values', () => {
+    // A Buffer's slice() is a view, not a copy: a reader that kept Buffer views gave float32Data the whole file's
+    // bytes from offset 0 for unaligned tensors (wrong weights, wrong sparsity in the CLI).
+    for (let len = 1; len <= 4; len++) {
+      const m = initializerIdentityModel(build.floatTensor('w', [37], values));
+      m.graph!.name = 'g'.repeat(len);
+      const file = Buffer.from(writeOnnx(m));
+      const tensor = readOnnx(file).proto.graph!.initializer[0];
+      expect(tensor.rawData.constructor).toBe(Uint8Array);
+      expect(tensor.rawData.buffer).toBe(file.buffer); // still no copy
+      expect(Array.from(float32Data(tensor))).toEqual(Array.from(values));
+    }
+    const ext = toExternal(build.floatTensor('W', [37], values), 'w.bin', 7);
+    const model = readOnnx(writeOnnx(initializerIdentityModel(ext.tensor)), { loadExternal: () => Buffer.from(ext.file) });
+    const t = model.proto.graph!.initializer[0];
+    expect(model.external.get('w.bin')!.constructor).toBe(Uint8Array);
+    expect(Array.from(float32Data(t, model.external))).toEqual(Array.from(values));
+  });
+
   it('float32 from an external file at an odd offset', () => {
     const ext = toExternal(build.floatTensor('W', [37], values), 'w.bin', 7);
     const files = new Map([['w.bin', ext.file]]);

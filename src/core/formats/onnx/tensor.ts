@@ -154,10 +154,19 @@ function typedFieldLength(t: TensorProto): number {
   return info ? (t[info.field] as unknown[]).length : 0;
 }
 
+/**
+ * The same bytes as a plain Uint8Array view (no copy). A Node Buffer is a Uint8Array whose slice() is a view, not
+ * a copy, and whose subarray() gives Buffers again: core code that copies with slice() would silently share (and
+ * read from the wrong offset of) the whole file. Readers normalise their input with this.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** An aligned view when possible, else a copy: raw_data views are often not 4-byte aligned. */
 function aligned(bytes: Uint8Array, elementSize: number): ArrayBuffer {
   if (bytes.byteOffset % elementSize === 0 && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer;
+  return new Uint8Array(bytes).buffer; // a copy of exactly these bytes (never slice(): see plainBytes)
 }
 
 function offsetOf(bytes: Uint8Array, elementSize: number): number {
