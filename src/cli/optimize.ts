@@ -8,7 +8,7 @@ import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, s
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { compareSessions } from '../core/bench/compare';
+import { compareOneAtATime } from '../core/bench/compare';
 import type { Fidelity } from '../core/bench/fidelity';
 import { syntheticFeeds } from '../core/bench/inputs';
 import type { Feeds, HostTensor, InferenceSession } from '../core/bench/session';
@@ -24,7 +24,7 @@ import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { TensorSignature } from '../core/inspect/summary';
 import { weightComposition, type WeightComposition } from '../core/inspect/composition';
 import { applyRecipe } from '../core/transforms/apply-recipe';
-import { recipeName, validateRecipe, type Recipe } from '../core/transforms/recipe';
+import { forOwnedModel, recipeName, validateRecipe, type Recipe } from '../core/transforms/recipe';
 import type { CalibrationBatch, CalibrationRunner, FeedTensor } from '../core/transforms/quantize/calibrate';
 import { describeMethod, EXACT_LIMIT, measureSize, type SizeMethod } from '../core/transforms/prune/sizes';
 import type { TransformReport } from '../core/transforms/types';
@@ -527,23 +527,17 @@ function fidelityFeeds(job: OptimizeJob): { feeds: Feeds[]; report: Omit<Fidelit
 
 async function compareWithOriginal(job: OptimizeJob, candidatePath: string): Promise<FidelityReport> {
   let base: Omit<FidelityReport, 'outputs'> = { inputs: job.fidelityInputs?.source ?? 'synthetic', file: job.fidelityInputs?.inputs.path ?? null, rows: 0 };
-  let reference: InferenceSession | undefined;
-  let candidate: InferenceSession | undefined;
   try {
     const { feeds, report } = fidelityFeeds(job);
     base = report;
-    reference = await ortSession(job.inputPath);
-    candidate = await ortSession(candidatePath);
-    const per = await compareSessions(reference, candidate, feeds);
+    // One model in onnxruntime at a time (each session holds a copy of its weights).
+    const per = await compareOneAtATime(() => ortSession(job.inputPath), () => ortSession(candidatePath), feeds);
     const outputs: FidelityReport['outputs'] = {};
     for (const [k, f] of Object.entries(per)) outputs[k] = finiteOrNull(f);
     return { ...base, outputs };
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     return { ...base, outputs: {}, error: msg };
-  } finally {
-    await reference?.release().catch(() => undefined);
-    await candidate?.release().catch(() => undefined);
   }
 }
 
@@ -588,7 +582,9 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
     }
 
     const tt = performance.now();
-    const result = await applyRecipe(model, job.recipe, { onProgress: (p) => progress(p.fraction * 0.9, p.stage) }, deps);
+    // The model was read from the file for this run only (fidelity reads the original from the file again), so prune
+    // writes into its bytes instead of copying every weight (forOwnedModel).
+    const result = await applyRecipe(model, forOwnedModel(job.recipe), { onProgress: (p) => progress(p.fraction * 0.9, p.stage) }, deps);
     const transformMs = performance.now() - tt - calibrationMs;
 
     // Weights left in external data files are moved inside the output, so it stands alone wherever it is written.

@@ -1,18 +1,18 @@
 import * as Comlink from 'comlink';
-import { compareSessions } from '../core/bench/compare';
+import { compareRecorded, recordOutputs, type RecordedOutputs } from '../core/bench/compare';
 import { batchesOf, inputTensorFromNpy } from '../core/bench/dataset';
 import { syntheticFeeds } from '../core/bench/inputs';
 import type { Feeds } from '../core/bench/session';
 import { readNpy } from '../core/data/npy';
 import { ParetoError, toErrorInfo } from '../core/errors';
-import { inlineExternalData } from '../core/formats/onnx/read';
+import { externalLocations, inlineExternalData } from '../core/formats/onnx/read';
 import { writeOnnx } from '../core/formats/onnx/write';
 import { openModelFiles } from '../core/formats/open';
 import { weightComposition } from '../core/inspect/composition';
 import type { TensorSignature } from '../core/inspect/summary';
 import { describeMethod, measureSize } from '../core/transforms/prune/sizes';
 import { applyRecipe } from '../core/transforms/apply-recipe';
-import { recipeName } from '../core/transforms/recipe';
+import { forOwnedModel, recipeName } from '../core/transforms/recipe';
 import { ortWebWasm } from '../runtimes/ort-web-wasm';
 import type { CalibrationRunner } from '../core/transforms/quantize/calibrate';
 import type { DataSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
@@ -58,25 +58,48 @@ const calibrationRunner: CalibrationRunner = async (model, outputNames) => {
   };
 };
 
+/** Runs a model's session over the inputs and releases it: one model in the runtime at a time. */
+async function outputsOf(bytes: Uint8Array, feeds: Feeds[]): Promise<RecordedOutputs> {
+  const session = await runtime.createSession(bytes);
+  try {
+    return await recordOutputs(session, feeds);
+  } finally {
+    await session.release();
+  }
+}
+
+const runtimeError = (what: string, e: unknown) => `could not run ${what} in onnxruntime-web to compare outputs: ${e instanceof Error ? e.message : String(e)}`;
+
 const api: OptimizeWorkerApi = {
   async run(job: OptimizeJob, onProgress): Promise<OptimizeResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model' });
-      const { model, summary } = openModelFiles(await readSource(job.model));
+      const files = await readSource(job.model);
+      const opened = openModelFiles(files);
+      const { model, summary } = opened;
+      // A self-contained .onnx is its own reference for the comparison; weights in external files are moved inside.
+      const selfContained = externalLocations(model.proto).length === 0 ? files.find((f) => f.name === opened.fileName)?.bytes : undefined;
       inlineExternalData(model);
-      const originalBytes = writeOnnx(model.proto);
       const inputs = await loadInputs(job.data, summary.inputs);
       const calibration = inputs.calibration.length > 0 ? inputs.calibration : inputs.feeds;
 
-      // Everything about the original is measured before the recipe runs.
+      // Everything about the original is measured before the recipe runs (which may change this copy's weights).
       const originalSize = measureSize(model.proto, new Map(), 'auto');
       const originalComposition = weightComposition(model.proto);
-      const recipe = job.recipe;
+      onProgress({ fraction: 0.02, stage: 'running the original on the comparison inputs' });
+      let reference: RecordedOutputs | undefined;
+      let fidelityNote = inputs.note;
+      try {
+        reference = await outputsOf(selfContained ?? writeOnnx(model.proto), inputs.feeds);
+      } catch (e) {
+        fidelityNote = runtimeError('the original', e);
+      }
       const t0 = performance.now();
       const result = await applyRecipe(
         model,
-        recipe,
-        { onProgress: (p) => onProgress({ fraction: p.fraction * 0.8, stage: p.stage }) },
+        // This worker reads its own copy of the model for each job: prune may write into it (forOwnedModel).
+        forOwnedModel(job.recipe),
+        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.75, stage: p.stage }) },
         {
           calibrationRunner,
           calibrationBatches: () => calibration.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, { data: t.data, dims: t.dims, type: t.dtype }]))),
@@ -95,17 +118,12 @@ const api: OptimizeWorkerApi = {
 
       onProgress({ fraction: 0.9, stage: 'comparing outputs with the original' });
       let fidelity = null;
-      let fidelityNote = inputs.note;
-      try {
-        const [ref, cand] = [await runtime.createSession(originalBytes), await runtime.createSession(bytes)];
+      if (reference) {
         try {
-          fidelity = await compareSessions(ref, cand, inputs.feeds);
-        } finally {
-          await ref.release();
-          await cand.release();
+          fidelity = compareRecorded(reference, await outputsOf(bytes, inputs.feeds));
+        } catch (e) {
+          fidelityNote = runtimeError('the variant', e);
         }
-      } catch (e) {
-        fidelityNote = `could not run the variant in onnxruntime-web to compare outputs: ${e instanceof Error ? e.message : String(e)}`;
       }
       onProgress({ fraction: 1, stage: 'done' });
       return Comlink.transfer(
@@ -116,9 +134,9 @@ const api: OptimizeWorkerApi = {
             name: recipeName(job.recipe),
             size: { bytes: bytes.length, gzipBytes: size.gzipBytes, gzipMethod: describeMethod(size.method, bytes.length) },
             original: {
-              bytes: originalBytes.length,
+              bytes: originalSize.bytes,
               gzipBytes: originalSize.gzipBytes,
-              gzipMethod: describeMethod(originalSize.method, originalBytes.length),
+              gzipMethod: describeMethod(originalSize.method, originalSize.bytes),
               composition: originalComposition,
             },
             composition: weightComposition(result.model),

@@ -4,6 +4,38 @@ import type { Feeds, InferenceSession } from './session';
 const toNumbers = (d: ArrayLike<number> | BigInt64Array): ArrayLike<number> =>
   d instanceof BigInt64Array ? Array.from(d, Number) : d;
 
+/** One session's outputs on a list of batches, flattened per output, with rows = the batch dimension. */
+export type RecordedOutputs = Map<string, { values: number[]; rows: number }>;
+
+/** Runs every batch through `session` and keeps its outputs (small: the caller's first items). */
+export async function recordOutputs(session: InferenceSession, batches: readonly Feeds[]): Promise<RecordedOutputs> {
+  const acc: RecordedOutputs = new Map();
+  for (const feeds of batches) {
+    // each run gets its own tensors: runtimes may take ownership of input buffers
+    const out = await session.run(clone(feeds));
+    for (const name of session.outputNames) {
+      const t = out[name];
+      if (!t) continue;
+      const e = acc.get(name) ?? { values: [], rows: 0 };
+      const d = toNumbers(t.data as ArrayLike<number>);
+      for (let i = 0; i < d.length; i++) e.values.push(d[i]);
+      e.rows += t.dims.length > 1 ? t.dims[0] : 1;
+      acc.set(name, e);
+    }
+  }
+  return acc;
+}
+
+/** Output error of a variant against the original, per output both produced (in the reference's order). */
+export function compareRecorded(reference: RecordedOutputs, candidate: RecordedOutputs): Record<string, Fidelity> {
+  const out: Record<string, Fidelity> = {};
+  for (const [name, r] of reference) {
+    const c = candidate.get(name);
+    if (c) out[name] = fidelity(r.values, c.values, r.rows);
+  }
+  return out;
+}
+
 /**
  * Output error of a variant against the original, on the same inputs: per output, with rows = the batch
  * dimension (so top-1 agreement is per item). Inputs are the caller's (a dataset's first items, or synthetic).
@@ -13,24 +45,28 @@ export async function compareSessions(
   candidate: InferenceSession,
   batches: readonly Feeds[],
 ): Promise<Record<string, Fidelity>> {
-  const acc = new Map<string, { ref: number[]; cand: number[]; rows: number }>();
-  for (const feeds of batches) {
-    // each run gets its own tensors: runtimes may take ownership of input buffers
-    const [a, b] = [await reference.run(clone(feeds)), await candidate.run(clone(feeds))];
-    for (const name of reference.outputNames) {
-      const ra = a[name], rb = b[name];
-      if (!ra || !rb) continue;
-      const e = acc.get(name) ?? { ref: [], cand: [], rows: 0 };
-      const da = toNumbers(ra.data as ArrayLike<number>), db = toNumbers(rb.data as ArrayLike<number>);
-      for (let i = 0; i < da.length; i++) e.ref.push(da[i]);
-      for (let i = 0; i < db.length; i++) e.cand.push(db[i]);
-      e.rows += ra.dims.length > 1 ? ra.dims[0] : 1;
-      acc.set(name, e);
+  return compareRecorded(await recordOutputs(reference, batches), await recordOutputs(candidate, batches));
+}
+
+/**
+ * The same comparison with one model in memory at a time: the reference session is opened, run and released before
+ * the candidate's is opened (a runtime holds a whole copy of a model's weights; two at once double that).
+ */
+export async function compareOneAtATime(
+  openReference: () => Promise<InferenceSession>,
+  openCandidate: () => Promise<InferenceSession>,
+  batches: readonly Feeds[],
+): Promise<Record<string, Fidelity>> {
+  const run = async (open: () => Promise<InferenceSession>) => {
+    const s = await open();
+    try {
+      return await recordOutputs(s, batches);
+    } finally {
+      await s.release();
     }
-  }
-  const out: Record<string, Fidelity> = {};
-  for (const [name, e] of acc) out[name] = fidelity(e.ref, e.cand, e.rows);
-  return out;
+  };
+  const reference = await run(openReference);
+  return compareRecorded(reference, await run(openCandidate));
 }
 
 function clone(feeds: Feeds): Feeds {

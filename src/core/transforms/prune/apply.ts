@@ -238,12 +238,10 @@ function setData(t: TensorProto, bits: Uint32Array): boolean {
 }
 
 /**
- * inPlace: a tensor whose float32 data can be pruned in its own bytes (inline raw_data; not external, not float_data).
- * Only 4-byte-aligned raw_data for now: the unaligned write-back path gave wrong results on a model read from a file
- * (34% instead of 50% zeros), so unaligned tensors take the copying path until that is fixed.
+ * inPlace: a tensor whose float32 data can be pruned in its own bytes: inline raw_data at any alignment (unaligned
+ * bytes go through an aligned one-chunk scratch, threshold.ts); not external data, not float_data (those are copied).
  */
-const prunableInPlace = (t: TensorProto, n: number): boolean =>
-  !isExternal(t) && t.rawData.length >= n * 4 && t.rawData.byteOffset % 4 === 0;
+const prunableInPlace = (t: TensorProto, n: number): boolean => !isExternal(t) && t.rawData.length >= n * 4;
 
 export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx: TransformContext = {}): Promise<TransformResult> {
   const options = validatePruneOptions(optionsIn);
