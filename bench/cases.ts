@@ -1,4 +1,5 @@
 import { browserDrop } from './browser';
+import { browserOptimize } from './browser-optimize';
 import { cliInspect } from './cli-inspect';
 import { writeMemory } from './memory';
 import { onnxRead, onnxWrite } from './onnx-io';
@@ -8,4 +9,4 @@ import { harnessOverhead } from './harness-overhead';
 import type { BenchCase } from './registry';
 
 /** Every bench case, in the order of the table. Add new cases here (one file each). */
-export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, harnessOverhead];
+export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, browserOptimize, harnessOverhead];

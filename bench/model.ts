@@ -51,5 +51,7 @@ export function generateMlp(dims: readonly number[], name = 'bench-mlp'): { prot
 
 /** ~302 MB: four 4096×4096 layers and one 4096×2048. */
 export const BIG_MLP_DIMS = [4096, 4096, 4096, 4096, 4096, 2048];
+/** ~403 MB: six 4096×4096 layers (the quantize and prune cases). */
+export const TRANSFORM_MLP_DIMS = [4096, 4096, 4096, 4096, 4096, 4096, 4096];
 /** ~101 MB: six 2048×2048 layers. */
 export const MID_MLP_DIMS = [2048, 2048, 2048, 2048, 2048, 2048, 2048];

@@ -32,6 +32,8 @@ export interface BenchContext {
   tmpDir: string;
   /** The ~300 MB float32 MLP, generated on first use and written to tmpDir. */
   bigModel(): Promise<BigModel>;
+  /** The ~400 MB float32 MLP of the transform cases (issue 3's "400 MB model"), generated on first use. */
+  transformModel(): Promise<BigModel>;
   /** Full garbage collection (a no-op if it cannot be exposed). */
   gc(): void;
   /** Progress line on stderr (stdout holds only the table). */

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { formatBytes } from '../src/core/format';
 import { writeOnnx } from '../src/core/formats/onnx/write';
 import { cases } from './cases';
-import { BIG_MLP_DIMS, generateMlp } from './model';
+import { BIG_MLP_DIMS, generateMlp, TRANSFORM_MLP_DIMS } from './model';
 import { row, type BenchContext, type BenchRow, type BigModel } from './registry';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,25 +63,31 @@ async function main() {
 
   const started = performance.now();
   const log = (m: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${m}\n`);
-  let big: Promise<BigModel> | undefined;
-  const ctx: BenchContext = {
-    root,
-    tmpDir,
-    gc: exposeGc(),
-    log,
-    bigModel() {
-      big ??= (async () => {
-        log('generating the ~300 MB model');
-        const { proto, weightBytes } = generateMlp(BIG_MLP_DIMS);
+  const generated = new Map<string, Promise<BigModel>>();
+  /** Generates an MLP once, writes it to tmpDir, and keeps it for every case that asks. */
+  const generate = (label: string, fileName: string, dims: readonly number[]): Promise<BigModel> => {
+    let m = generated.get(fileName);
+    if (!m) {
+      m = (async () => {
+        log(`generating the ${label} model`);
+        const { proto, weightBytes } = generateMlp(dims);
         const bytes = writeOnnx(proto);
-        const fileName = 'bench-300mb.onnx';
         const path = join(tmpDir, fileName);
         writeFileSync(path, bytes);
         log(`model: ${formatBytes(bytes.length)} written to ${path}`);
         return { path, fileName, bytes, proto, weightBytes };
       })();
-      return big;
-    },
+      generated.set(fileName, m);
+    }
+    return m;
+  };
+  const ctx: BenchContext = {
+    root,
+    tmpDir,
+    gc: exposeGc(),
+    log,
+    bigModel: () => generate('~300 MB', 'bench-300mb.onnx', BIG_MLP_DIMS),
+    transformModel: () => generate('~400 MB', 'bench-400mb.onnx', TRANSFORM_MLP_DIMS),
   };
 
   const rows: BenchRow[] = [];

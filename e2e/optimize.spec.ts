@@ -32,6 +32,14 @@ test('quantize and prune the sample; each variant reports size, sparsity and fid
   expect(dyn).toContain('100%'); // all weights quantized
   const pruned = await row(page, 'prune 50% global').innerText();
   expect(pruned).toContain('50.0%'); // achieved sparsity
+  // The worker prunes its own copy of the model in place: the loaded model is untouched, so the next variant
+  // starts from the dense original again.
+  await page.getByText('Quantize', { exact: true }).click();
+  await page.getByLabel('Quantization mode').selectOption('fp16');
+  await page.getByTestId('run-recipe').click();
+  await expect(row(page, 'fp16')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(row(page, 'fp16').locator('td').nth(4)).toHaveText('0.0%');
+  expect(Number(await row(page, 'prune 50% global').getAttribute('data-duration-ms'))).toBeGreaterThan(0);
   // fidelity: cosine similarity close to 1 for int8
   const cos = Number((await row(page, 'int8 static').locator('td').nth(8).innerText()).trim());
   expect(cos).toBeGreaterThan(0.99);

@@ -64,7 +64,7 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
             const m = v.metrics;
             const f = firstFidelity(v);
             return [
-              <tr key={v.id} data-testid="variant-row" data-status={v.status} data-variant-name={v.name}>
+              <tr key={v.id} data-testid="variant-row" data-status={v.status} data-variant-name={v.name} data-duration-ms={m?.durationMs}>
                 <td>
                   <button className="link plain" onClick={() => setOpen(open === v.id ? null : v.id)} aria-expanded={open === v.id}>
                     {open === v.id ? '▾' : '▸'} {v.name}
