@@ -28,7 +28,7 @@ const JOBS: Job[] = [
   { label: 'prune 50% global unstructured', recipe: 'Prune', variant: 'prune 50% global' },
   { label: 'quantize int8 dynamic per-channel', recipe: 'Quantize', variant: 'int8 dynamic' },
 ];
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 3);
 
 const rowNames = (j: Job) => [`browser worker: ${j.label}: throughput`, `browser worker: ${j.label}: peak memory of the whole job`];
 
