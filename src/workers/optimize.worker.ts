@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { compareRecorded, recordOutputs, type RecordedOutputs } from '../core/bench/compare';
+import { compareRecorded, recordOnce, type RecordedOutputs } from '../core/bench/compare';
 import { batchesOf, inputTensorFromNpy } from '../core/bench/dataset';
 import { syntheticFeeds } from '../core/bench/inputs';
 import type { Feeds } from '../core/bench/session';
@@ -58,15 +58,8 @@ const calibrationRunner: CalibrationRunner = async (model, outputNames) => {
   };
 };
 
-/** Runs a model's session over the inputs and releases it: one model in the runtime at a time. */
-async function outputsOf(bytes: Uint8Array, feeds: Feeds[]): Promise<RecordedOutputs> {
-  const session = await runtime.createSession(bytes);
-  try {
-    return await recordOutputs(session, feeds);
-  } finally {
-    await session.release();
-  }
-}
+/** The model's outputs on the inputs, its session released right after: one model in the runtime at a time. */
+const outputsOf = (bytes: Uint8Array, feeds: Feeds[]): Promise<RecordedOutputs> => recordOnce(() => runtime.createSession(bytes), feeds);
 
 const runtimeError = (what: string, e: unknown) => `could not run ${what} in onnxruntime-web to compare outputs: ${e instanceof Error ? e.message : String(e)}`;
 

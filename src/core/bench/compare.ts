@@ -48,6 +48,16 @@ export async function compareSessions(
   return compareRecorded(await recordOutputs(reference, batches), await recordOutputs(candidate, batches));
 }
 
+/** Opens a session, records its outputs on the batches and releases it (whatever happens). */
+export async function recordOnce(open: () => Promise<InferenceSession>, batches: readonly Feeds[]): Promise<RecordedOutputs> {
+  const s = await open();
+  try {
+    return await recordOutputs(s, batches);
+  } finally {
+    await s.release();
+  }
+}
+
 /**
  * The same comparison with one model in memory at a time: the reference session is opened, run and released before
  * the candidate's is opened (a runtime holds a whole copy of a model's weights; two at once double that).
@@ -57,16 +67,8 @@ export async function compareOneAtATime(
   openCandidate: () => Promise<InferenceSession>,
   batches: readonly Feeds[],
 ): Promise<Record<string, Fidelity>> {
-  const run = async (open: () => Promise<InferenceSession>) => {
-    const s = await open();
-    try {
-      return await recordOutputs(s, batches);
-    } finally {
-      await s.release();
-    }
-  };
-  const reference = await run(openReference);
-  return compareRecorded(reference, await run(openCandidate));
+  const reference = await recordOnce(openReference, batches);
+  return compareRecorded(reference, await recordOnce(openCandidate, batches));
 }
 
 function clone(feeds: Feeds): Feeds {
