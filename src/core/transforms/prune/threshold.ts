@@ -460,6 +460,52 @@ class Selection {
   }
 
   /**
+   * The band pass (band.ts) over every chunk of the sources, in order, writing chunk s of source ai at
+   * output(ai)[s...], or into the one-chunk output(0) when `scratch`. Returns per source the keys it zeroed below the cut and the exact
+   * zeros before, the keys below the band's low end overall, the chunks' bookkeeping, and whether the k-th smallest
+   * missed the band (or the band overflowed: the pass then stops early). Progress and cancellation every 2^24
+   * weights (tens of ms: each check may yield to the event loop, which costs about a millisecond), up to half.
+   */
+  private async bandPass(
+    scan: BandScan,
+    capacity: number,
+    k: number,
+    scratch: boolean,
+  ): Promise<{ cut: number[]; below: number; zerosBefore: number[]; chunks: BandChunks; missed: boolean }> {
+    const cut = this.sources.map(() => 0);
+    const zerosBefore = this.sources.map(() => 0);
+    const chunks: BandChunks = { array: [], offset: [], entry: [0] };
+    let overflow = false;
+    let done = 0;
+    let nextTick = BAND_TICK;
+    for (let ai = 0; ai < this.sources.length && !overflow; ai++) {
+      const len = this.lengths[ai];
+      const src = this.sources[ai];
+      for (let s = 0; s < len; s += BAND_CHUNK) {
+        const e = Math.min(len, s + BAND_CHUNK);
+        cut[ai] += scan.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), scratch ? 0 : ai, scratch ? 0 : s, e - s);
+        zerosBefore[ai] += scan.zeros;
+        chunks.array.push(ai);
+        chunks.offset.push(s);
+        chunks.entry.push(scan.count);
+        if (scan.count > capacity) {
+          overflow = true;
+          break;
+        }
+        done += e - s;
+        if (done >= nextTick) {
+          nextTick += BAND_TICK;
+          await this.tick((0.5 * done) / this.n);
+        }
+      }
+    }
+    // Keys below lo: those below the cut, less the band's keys below it.
+    let below = cut.reduce((x, y) => x + y, 0);
+    for (let b = 0; b < scan.cutBin; b++) below -= scan.hist[b];
+    return { cut, below, zerosBefore, chunks, missed: overflow || below >= k || below + scan.count < k };
+  }
+
+  /**
    * The band route for in-place outputs (two passes, the input untouched until the threshold is known): the band pass
    * (band.ts) runs over each chunk into a one-chunk scratch output, only to count and to record the band; if the
    * threshold is in the band, a second pass writes the zeros into the sources (keys below it and the first ties).
@@ -473,35 +519,9 @@ class Selection {
     const kernel = this.options.kernel ?? 'auto';
     const scan = bandScan(lo, hi - lo, guess, [BAND_CHUNK], capacity, kernel === 'auto' ? (n >= WASM_MIN ? 'wasm' : 'js') : kernel);
 
-    let below = 0;
-    const zerosBefore = this.sources.map(() => 0);
-    const chunks: BandChunks = { array: [], offset: [], entry: [0] };
-    let overflow = false;
-    let done = 0;
-    let nextTick = BAND_TICK;
-    for (let ai = 0; ai < this.sources.length && !overflow; ai++) {
-      const len = this.lengths[ai];
-      const src = this.sources[ai];
-      for (let s = 0; s < len; s += BAND_CHUNK) {
-        const e = Math.min(len, s + BAND_CHUNK);
-        below += scan.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), 0, 0, e - s);
-        zerosBefore[ai] += scan.zeros;
-        chunks.array.push(ai);
-        chunks.offset.push(s);
-        chunks.entry.push(scan.count);
-        if (scan.count > capacity) {
-          overflow = true;
-          break;
-        }
-        done += e - s;
-        if (done >= nextTick) {
-          nextTick += BAND_TICK;
-          await this.tick((0.5 * done) / n);
-        }
-      }
-    }
-    for (let b = 0; b < scan.cutBin; b++) below -= scan.hist[b];
-    if (overflow || below >= k || below + scan.count < k) return undefined;
+    // The pass into a one-chunk scratch output: the sources stay untouched.
+    const { below, zerosBefore, chunks, missed } = await this.bandPass(scan, capacity, k, true);
+    if (missed) return undefined;
     await this.tick(0.5);
     const [t, cum] = this.bandThreshold(scan, lo, chunks, k - below);
     // Second pass, the same kernel with the band [t, t + 1) into the scratch chunk: keys below t zeroed, the keys
@@ -511,8 +531,8 @@ class Selection {
     const write = bandScan(t, 1, t, [BAND_CHUNK], BAND_CHUNK, scan.kernel);
     const out = write.output(0);
     const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    done = 0;
-    nextTick = BAND_TICK;
+    let done = 0;
+    let nextTick = BAND_TICK;
     for (let ai = 0; ai < this.sources.length; ai++) {
       const len = this.lengths[ai];
       const src = this.sources[ai];
@@ -556,41 +576,11 @@ class Selection {
     const capacity = this.options.bandCapacity ?? Math.min(n, Math.max(1 << 16, Math.ceil(2 * expected + 64)));
     const scan = bandScan(lo, hi - lo, guess, this.lengths, capacity, this.options.kernel);
 
-    const zeroed = this.sources.map(() => 0);
-    const zerosBefore = this.sources.map(() => 0);
-    const chunks: BandChunks = { array: [], offset: [], entry: [0] };
-    let overflow = false;
-    let done = 0;
-    // Progress and cancellation every 2^24 weights (tens of ms): each check may yield to the event loop, which costs
-    // about a millisecond.
-    let nextTick = BAND_TICK;
-    for (let ai = 0; ai < this.sources.length && !overflow; ai++) {
-      const len = this.lengths[ai];
-      if (len === 0) continue;
-      const src = this.sources[ai];
-      this.dsts[ai] ??= scan.output(ai);
-      for (let s = 0; s < len; s += BAND_CHUNK) {
-        const e = Math.min(len, s + BAND_CHUNK);
-        zeroed[ai] += scan.run(new Uint8Array(src.buffer, src.byteOffset + s * 4, (e - s) * 4), ai, s, e - s);
-        zerosBefore[ai] += scan.zeros;
-        chunks.array.push(ai);
-        chunks.offset.push(s);
-        chunks.entry.push(scan.count);
-        if (scan.count > capacity) {
-          overflow = true;
-          break;
-        }
-        done += e - s;
-        if (done >= nextTick) {
-          nextTick += BAND_TICK;
-          await this.tick((0.5 * done) / n);
-        }
-      }
-    }
-    // Keys below lo: those below the cut, less the band's keys below it.
-    let below = zeroed.reduce((x, y) => x + y, 0);
-    for (let b = 0; b < scan.cutBin; b++) below -= scan.hist[b];
-    if (overflow || below >= k || below + scan.count < k) return undefined;
+    this.lengths.forEach((len, ai) => {
+      if (len > 0) this.dsts[ai] ??= scan.output(ai);
+    });
+    const { cut: zeroed, below, zerosBefore, chunks, missed } = await this.bandPass(scan, capacity, k, false);
+    if (missed) return undefined;
     await this.tick(0.5);
     const [key, candBelow] = this.resolveBand(scan, lo, chunks, k - below, zeroed);
     await this.tick(1);
