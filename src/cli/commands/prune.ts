@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
 import { parseLayers } from './inspect';
+import { runAndPrint } from './run-optimize';
 
 const DEFAULT_LAYERS = 10;
 
@@ -24,12 +25,7 @@ export const prune: CliCommand = {
     'pareto prune model.onnx -o model.p70.onnx --sparsity 0.7 --scope layer --json > report.json',
   ],
   async run([input], options, io) {
-    const [opt, { makeStyle }, { renderOptimize }] = await Promise.all([
-      import('../optimize'),
-      import('../render/text'),
-      import('../optimize-render'),
-    ]);
-    const { resolve } = await import('node:path');
+    const opt = await import('../optimize');
     const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
 
     const pattern = opt.stringOption(options.pattern, '--pattern') ?? 'unstructured';
@@ -61,25 +57,19 @@ export const prune: CliCommand = {
     if (nm && sparsity !== undefined) notes.push(`--sparsity does not apply to pattern ${pattern}, whose sparsity is fixed by N:M.`);
     if (nm && options.scope !== undefined) notes.push(`--scope does not apply to pattern ${pattern}: every weight gets N:M groups.`);
 
-    const bar = opt.makeProgress('prune');
-    let result;
-    try {
-      result = await opt.runOptimize({
+    await runAndPrint(
+      {
         command: 'prune',
         input,
-        inputPath: resolve(io.cwd, input),
         output,
         outputArg: outputArg!,
         opened,
         recipe,
         fidelityInputs: data ? { inputs: data, source: 'data' } : undefined,
         notes,
-        progress: bar.update,
-      });
-    } finally {
-      bar.done();
-    }
-    if (options.json) io.out(JSON.stringify(result, null, 2) + '\n');
-    else io.out(renderOptimize(result, { layers, style: makeStyle(io.color) }));
+      },
+      { json: Boolean(options.json), layers },
+      io,
+    );
   },
 };

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError, CliError } from '../errors';
 import { parseLayers } from './inspect';
+import { runAndPrint } from './run-optimize';
 
 const DEFAULT_SAMPLES = 256;
 const CALIBRATION_BATCH = 32;
@@ -33,12 +34,7 @@ export const quantize: CliCommand = {
     'pareto quantize model.onnx -o model.fp16.onnx --mode fp16 --json > report.json',
   ],
   async run([input], options, io) {
-    const [opt, { makeStyle }, { renderOptimize }] = await Promise.all([
-      import('../optimize'),
-      import('../render/text'),
-      import('../optimize-render'),
-    ]);
-    const { resolve } = await import('node:path');
+    const opt = await import('../optimize');
     const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
 
     // Options first (usage errors, exit 2), before touching any file.
@@ -82,13 +78,10 @@ export const quantize: CliCommand = {
     const notes: string[] = [];
     if (calibration && mode !== 'static') notes.push(`--calibration is used for static mode only; with --mode ${mode} it only feeds the fidelity check.`);
 
-    const bar = opt.makeProgress('quantize');
-    let result;
-    try {
-      result = await opt.runOptimize({
+    await runAndPrint(
+      {
         command: 'quantize',
         input,
-        inputPath: resolve(io.cwd, input),
         output,
         outputArg: opt.stringOption(options.output, '-o')!,
         opened,
@@ -99,12 +92,9 @@ export const quantize: CliCommand = {
             : undefined,
         fidelityInputs: data ? { inputs: data, source: 'data' } : calibration ? { inputs: calibration, source: 'calibration' } : undefined,
         notes,
-        progress: bar.update,
-      });
-    } finally {
-      bar.done();
-    }
-    if (options.json) io.out(JSON.stringify(result, null, 2) + '\n');
-    else io.out(renderOptimize(result, { layers, style: makeStyle(io.color) }));
+      },
+      { json: Boolean(options.json), layers },
+      io,
+    );
   },
 };
