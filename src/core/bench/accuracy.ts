@@ -16,6 +16,7 @@ import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import type { TransformContext } from '../transforms/types';
 import type { Dataset, ModelIO } from './datasets';
+import { compareRow } from './fidelity';
 import type { Feeds, HostTensor, InferenceSession } from './session';
 import { bootstrapCI, meanCI, wilson, type Interval } from './stats';
 
@@ -441,26 +442,13 @@ async function evaluateFidelity(
     }
     for (let r = 0; r < count; r++) {
       const item = start + r;
-      const base = item * width;
-      let dot = 0, na = 0, nb = 0, s = 0, e = 0, ia = 0, ib = 0;
-      for (let j = 0; j < width; j++) {
-        const a = ref.data[base + j];
-        const b = values[r * width + j];
-        if (!Number.isFinite(b)) nonFinite++;
-        const d = a - b;
-        s += a * a;
-        e += d * d;
-        if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
-        dot += a * b;
-        na += a * a;
-        nb += b * b;
-        if (a > ref.data[base + ia]) ia = j;
-        if (b > values[r * width + ib]) ib = j;
-      }
-      cos[item] = na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-      sig[item] = s;
-      err[item] = e;
-      if (ia === ib) agree++;
+      const c = compareRow(ref.data, item * width, values, r * width, width);
+      nonFinite += c.nonFinite;
+      if (c.maxAbs > maxAbs) maxAbs = c.maxAbs;
+      cos[item] = c.cosine;
+      sig[item] = c.signal;
+      err[item] = c.error;
+      if (c.sameArgmax) agree++;
     }
   });
   let S = 0;
