@@ -1,7 +1,16 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumPath, chromiumArgs } from './e2e/browser';
 
-const port = Number(process.env.PARETO_E2E_PORT ?? 4173);
+// The tests start their own servers, on ports of their own, and never reuse one that is already listening: a
+// foreign server on the port (another checkout's `vite preview`, say) makes the run fail with a message instead of
+// testing the wrong app. PARETO_E2E_PORT moves both (dev server at that port + 1).
+const port = Number(process.env.PARETO_E2E_PORT ?? 4317);
+const devPort = port + 1;
+
+const use = {
+  launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+  trace: 'off' as const,
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -9,15 +18,24 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],
-  use: {
-    baseURL: `http://localhost:${port}`,
-    launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
-    trace: 'off',
-  },
-  webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
-    url: `http://localhost:${port}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  projects: [
+    // The production build (`vite build` then `vite preview`), as `npm run preview` serves it.
+    { name: 'build', testIgnore: /dev-server\.spec\.ts/, use: { ...use, baseURL: `http://localhost:${port}` } },
+    // The dev server, as `npm start` serves it, with its dependency cache rebuilt (--force), as on a fresh clone.
+    { name: 'dev', testMatch: /dev-server\.spec\.ts/, use: { ...use, baseURL: `http://localhost:${devPort}` } },
+  ],
+  webServer: [
+    {
+      command: `npx vite preview --port ${port} --strictPort`,
+      url: `http://localhost:${port}`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `npx vite --force --port ${devPort} --strictPort`,
+      url: `http://localhost:${devPort}`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+  ],
 });

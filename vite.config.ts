@@ -14,4 +14,12 @@ export default defineConfig({
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
+  // The dev server pre-bundles dependencies it finds by crawling from index.html. Web Workers are only found when
+  // the page first starts one, and a dependency discovered then (fflate, onnxruntime-web/wasm) makes Vite
+  // re-optimise and reload the page, losing the user's work. Crawling the workers up front, and naming what they
+  // import, means the first "Make variant" or "Run benchmark" never reloads the page.
+  optimizeDeps: {
+    entries: ['index.html', 'src/workers/*.worker.ts'],
+    include: ['fflate', 'comlink', 'onnxruntime-web', 'onnxruntime-web/wasm', 'valibot', 'zustand', 'recharts'],
+  },
 });

@@ -1,0 +1,50 @@
+import { expect, test } from '@playwright/test';
+import { sampleManifest } from './fixtures';
+
+// `npm start` serves the app from Vite's dev server. On a fresh clone the first worker that imports a dependency
+// the dev server had not pre-bundled (fflate, onnxruntime-web/wasm) used to make Vite re-optimise and reload the
+// page, dropping the variant the user had just made. This journey runs against the dev server with its dependency
+// cache rebuilt (--force), as on a fresh clone, and checks the page is never reloaded.
+test('dev server: make variants and benchmark them without the page reloading', async ({ page }) => {
+  test.setTimeout(240_000);
+  let navigations = 0;
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) navigations++;
+  });
+  const reloads: string[] = [];
+  page.on('console', (m) => {
+    if (/optimized dependencies changed|reloading/i.test(m.text())) reloads.push(m.text());
+  });
+
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible({ timeout: 60_000 });
+  const afterLoad = navigations;
+
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  const variant = page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('16');
+  await page.getByTestId('run-bench').click();
+  const rows = page.getByTestId('bench-row');
+  await expect(async () => {
+    const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+  }).toPass({ timeout: 150_000 });
+
+  // Still the same page: the variant made before the benchmark is there, and nothing navigated.
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(variant).toHaveAttribute('data-status', 'done');
+  expect(reloads).toEqual([]);
+  expect(navigations).toBe(afterLoad);
+});

@@ -1,0 +1,62 @@
+/**
+ * Every `npx pareto …` example in README.md and docs/*.md runs as written, on the MNIST sample: in a scratch folder
+ * where `model.onnx` is the CNN sample, `x.npy`/`inputs.npy` its test split's inputs, `y.npy` their labels,
+ * `test.npz` both, `digits.csv` the same digits as a table (784 pixel columns and a `label` column), and `public/`
+ * and `examples/` are the repository's. Examples run in document order (a later one may read what an earlier one
+ * wrote, e.g. model.int8.onnx), through the shell (for `> file`), with `npx pareto` meaning this checkout's CLI.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpy } from '../src/core/data/npy';
+import { writeNpz } from '../src/core/data/npz';
+
+const root = join(import.meta.dirname, '..');
+const docs = ['README.md', 'docs/cli.md', 'docs/tco.md'];
+
+/** The `npx pareto` lines of a Markdown file's code blocks, with their line numbers. */
+export function examplesIn(markdown: string): { line: number; command: string }[] {
+  const out: { line: number; command: string }[] = [];
+  let inBlock = false;
+  markdown.split('\n').forEach((text, i) => {
+    if (/^\s*```/.test(text)) inBlock = !inBlock;
+    else if (inBlock && /^\s*npx pareto\b/.test(text)) out.push({ line: i + 1, command: text.trim() });
+  });
+  return out;
+}
+
+let dir: string;
+beforeAll(() => {
+  execFileSync('node', [join(root, 'scripts/build-cli.mjs')]);
+  dir = mkdtempSync(join(tmpdir(), 'pareto-docs-'));
+  const samples = join(root, 'public/samples');
+  copyFileSync(join(samples, 'mnist-cnn.onnx'), join(dir, 'model.onnx'));
+  copyFileSync(join(samples, 'mnist-test-x.npy'), join(dir, 'x.npy'));
+  copyFileSync(join(samples, 'mnist-test-x.npy'), join(dir, 'inputs.npy'));
+  copyFileSync(join(samples, 'mnist-test-y.npy'), join(dir, 'y.npy'));
+  const x = readNpy(readFileSync(join(samples, 'mnist-test-x.npy')));
+  const y = readNpy(readFileSync(join(samples, 'mnist-test-y.npy')));
+  writeFileSync(join(dir, 'test.npz'), writeNpz({ x, y }));
+  const rows = 200;
+  const pixels = x.data as Float32Array;
+  const labels = y.data as BigInt64Array;
+  const lines = [[...Array.from({ length: 784 }, (_, i) => `p${i}`), 'label'].join(',')];
+  for (let r = 0; r < rows; r++) lines.push([...pixels.subarray(r * 784, (r + 1) * 784), String(labels[r])].join(','));
+  writeFileSync(join(dir, 'digits.csv'), lines.join('\n') + '\n');
+  symlinkSync(join(root, 'public'), join(dir, 'public'));
+  symlinkSync(join(root, 'examples'), join(dir, 'examples'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(docs)('%s', (file) => {
+  const examples = examplesIn(readFileSync(join(root, file), 'utf8'));
+  it('has examples', () => expect(examples.length).toBeGreaterThan(0));
+  it.each(examples)('line $line: $command', ({ command }) => {
+    const shell = command.replace(/^npx pareto\b/, `node ${JSON.stringify(join(root, 'bin/pareto.mjs'))}`);
+    const r = spawnSync('bash', ['-c', shell], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr + (r.error ? String(r.error) : ''), `exit ${r.status}`).not.toMatch(/pareto: error/);
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
