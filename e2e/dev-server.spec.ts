@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
+import { watchCsp } from './csp-watch';
 import { sampleManifest } from './fixtures';
 
 // `npm start` serves the app from Vite's dev server. On a fresh clone the first worker that imports a dependency
 // the dev server had not pre-bundled (fflate, onnxruntime-web/wasm) used to make Vite re-optimise and reload the
 // page, dropping the variant the user had just made. This journey runs against the dev server with its dependency
 // cache rebuilt (--force), as on a fresh clone, and checks the page is never reloaded.
-test('dev server: make variants and benchmark them without the page reloading', async ({ page }) => {
+test('dev server: make variants and benchmark them without the page reloading, under its CSP', async ({ page }) => {
   test.setTimeout(240_000);
   let navigations = 0;
   page.on('framenavigated', (f) => {
@@ -16,7 +17,9 @@ test('dev server: make variants and benchmark them without the page reloading', 
     if (/optimized dependencies changed|reloading/i.test(m.text())) reloads.push(m.text());
   });
 
-  await page.goto('/');
+  const violations = await watchCsp(page);
+  const response = await page.goto('/');
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-/);
   const manifest = sampleManifest();
   const def = manifest.models.find((m) => m.id === manifest.default)!;
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible({ timeout: 60_000 });
@@ -47,4 +50,6 @@ test('dev server: make variants and benchmark them without the page reloading', 
   await expect(variant).toHaveAttribute('data-status', 'done');
   expect(reloads).toEqual([]);
   expect(navigations).toBe(afterLoad);
+  // and the dev server's policy (with its nonce for the one inline script) blocked nothing the app does
+  expect(await violations()).toEqual([]);
 });
