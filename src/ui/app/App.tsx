@@ -8,20 +8,26 @@ import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
 import { Header } from './Header';
 import { ModelTabs } from './ModelTabs';
+import { NextStepPointer } from './NextStepPointer';
+import { OpenedStatus } from './OpenedStatus';
+import { VIEW_LABELS, type View } from './next-step';
 
 const CostsPanel = lazy(() => import('../cost/CostsPanel').then((m) => ({ default: m.CostsPanel })));
 const TradeoffPanel = lazy(() => import('../cost/TradeoffPanel').then((m) => ({ default: m.TradeoffPanel })));
-const VIEW_LABELS = { inspect: 'Inspect', optimize: 'Optimize', benchmark: 'Benchmark', tradeoff: 'Trade-off', costs: 'Costs' } as const;
-type View = keyof typeof VIEW_LABELS;
 
 export function App() {
   const model = useStudio(activeModel);
   const loading = useStudio((s) => s.loading);
   const [view, setView] = useState<View>('inspect');
+  // A model the user opens is shown: from Costs (the one view that shows no model) the app goes to Inspect.
+  const onOpened = (ok: boolean) => {
+    if (ok) setView((v) => (v === 'costs' ? 'inspect' : v));
+  };
   return (
-    <DropZone>
-      <Header />
+    <DropZone onOpened={onOpened}>
+      <Header onOpened={onOpened} />
       <main className="main">
+        <OpenedStatus />
         <ErrorBanner />
         <ModelTabs />
         <nav className="views" aria-label="Views">
@@ -49,6 +55,7 @@ export function App() {
                 <TradeoffPanel key={model.id} model={model} onOpenCosts={() => setView('costs')} />
               </Suspense>
             )}
+            <NextStepPointer view={view} modelId={model.id} onGo={setView} />
           </>
         ) : (
           !loading && (

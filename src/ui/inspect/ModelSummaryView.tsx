@@ -5,7 +5,9 @@ import { LayerTable } from './LayerTable';
 import { OpHistogram } from './OpHistogram';
 import { SignatureTable } from './SignatureTable';
 import { WeightsPanel } from './WeightsPanel';
-
+import { SubgraphList } from './SubgraphList';
+import { count } from '../app/wording';
+import { nodesHint } from './counts';
 
 export function ModelSummaryView({ model }: { model: LoadedModel }) {
   const s = model.summary;
@@ -31,7 +33,7 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
         <Card label="Parameters" value={formatCount(s.parameters.total)} hint={`${s.parameters.total.toLocaleString('en-US')} values`} testId="card-params" />
         <Card label="Weight bytes" value={formatBytes(s.parameters.bytes)} hint={s.parameters.byDtype.map((d) => d.dtype).join(', ') || 'none'} testId="card-weights" />
         <Card label="MACs / item" value={s.macs.total > 0 ? formatCount(s.macs.total) : '–'} hint={s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} testId="card-macs" />
-        <Card label="Nodes" value={String(s.nodeCount)} hint={`${s.ops.length} op types${s.graphCount > 1 ? `, ${s.graphCount - 1} subgraph(s)` : ''}`} testId="card-nodes" />
+        <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
       </div>
 
       <div className="grid-2">
@@ -63,25 +65,14 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
               </tbody>
             </table>
           )}
-          {s.subgraphs.length > 0 && (
-            <>
-              <h4>Subgraphs (walked, weights included)</h4>
-              <ul data-testid="subgraphs">
-                {s.subgraphs.map((g) => (
-                  <li key={g.path}>
-                    <code>{g.path}</code> — {g.owner}, {g.nodes} nodes
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          {s.subgraphs.length > 0 && <SubgraphList subgraphs={s.subgraphs} />}
         </section>
       </div>
 
       <section className="panel">
         <h3>Layers</h3>
-        <Deferred delay={48} fallback={<p className="muted">{s.layers.length} nodes…</p>}>
-          <LayerTable layers={s.layers} />
+        <Deferred delay={48} fallback={<p className="muted">{count(s.layers.length, 'layer')}…</p>}>
+          <LayerTable layers={s.layers} constantNodes={s.nodeCount - s.layers.length} />
         </Deferred>
       </section>
     </article>
@@ -97,3 +88,4 @@ function Card({ label, value, hint, testId }: { label: string; value: string; hi
     </div>
   );
 }
+

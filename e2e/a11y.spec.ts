@@ -1,0 +1,81 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { sampleManifest } from './fixtures';
+
+/**
+ * Accessibility: axe-core on every view with the sample loaded (and a variant and a benchmark run, so the tables
+ * and charts are there), and the recipe switch driven by keyboard alone.
+ */
+
+type Violation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
+
+/** One entry per rule: impact, rule, what is wrong, how many elements, the first few of them and why. */
+export function describeViolations(view: string, violations: Violation[]): string[] {
+  return violations.map((v) => {
+    const where = v.nodes.slice(0, 4).map((n) => `    at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s*\n\s*/g, ' ') ?? ''}`);
+    const more = v.nodes.length > 4 ? [`    … and ${v.nodes.length - 4} more`] : [];
+    return [`[${view}] ${v.impact} ${v.id} (${v.nodes.length} element${v.nodes.length === 1 ? '' : 's'}): ${v.help}`, ...where, ...more].join('\n');
+  });
+}
+
+async function seriousViolations(page: Page, view: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return describeViolations(view, result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'));
+}
+
+async function openSample(page: Page) {
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await expect(page.getByTestId('layer-table')).toBeVisible();
+}
+
+const view = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true });
+
+test.beforeEach(async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as unknown as { __errors: string[] }).__errors = errors;
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as unknown as { __errors: string[] }).__errors, 'uncaught page errors').toEqual([]);
+});
+
+test('axe finds no serious or critical violations on Inspect, Optimize, Benchmark, Trade-off and Costs', async ({ page }) => {
+  test.setTimeout(120_000);
+  const found: string[] = [];
+  await openSample(page);
+  found.push(...(await seriousViolations(page, 'Inspect')));
+
+  await view(page, 'Optimize').click();
+  await page.getByTestId('run-recipe').click();
+  await expect(page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await page.locator('[data-testid="variant-row"]').getByRole('button', { name: /▸ int8 dynamic/ }).click(); // the details row too
+  found.push(...(await seriousViolations(page, 'Optimize')));
+
+  await view(page, 'Benchmark').click();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('32');
+  await page.getByTestId('run-bench').click();
+  await expect(page.locator('[data-testid="bench-row"][data-status="done"]')).toHaveCount(2, { timeout: 60_000 });
+  found.push(...(await seriousViolations(page, 'Benchmark')));
+
+  await view(page, 'Trade-off').click();
+  await expect(page.getByTestId('tradeoff')).toBeVisible();
+  await page.waitForTimeout(300); // the chart draws in a later task
+  found.push(...(await seriousViolations(page, 'Trade-off')));
+
+  await view(page, 'Costs').click();
+  await expect(page.getByTestId('costs')).toBeVisible();
+  await page.getByTestId('cost-example').click();
+  await page.waitForTimeout(300);
+  found.push(...(await seriousViolations(page, 'Costs')));
+
+  expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
+});
