@@ -79,3 +79,56 @@ test('axe finds no serious or critical violations on Inspect, Optimize, Benchmar
 
   expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
 });
+
+/** Presses Tab until `check` holds for the focused element (at most `max` presses). */
+async function tabUntil(page: Page, check: (el: Element | null) => boolean, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const el = await page.evaluateHandle(() => document.activeElement);
+    if (await el.evaluate(check)) return;
+  }
+  throw new Error(`Tab never reached the element (${max} presses)`);
+}
+
+const focused = (page: Page) => page.evaluate(() => {
+  const el = document.activeElement as HTMLInputElement | null;
+  return { tag: el?.tagName, type: el?.type, value: el?.value, checked: el?.checked, text: el?.textContent?.trim() };
+});
+
+test('keyboard only: Tab to Optimize and to the recipe switch, choose Prune with the arrow keys, make a variant', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openSample(page);
+  await page.locator('body').focus();
+  await tabUntil(page, (el) => el?.tagName === 'BUTTON' && el.textContent === 'Optimize');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('recipe-form')).toBeVisible();
+
+  // The switch is one tab stop: Tab lands on the checked radio (Quantize), with a visible focus ring.
+  await tabUntil(page, (el) => el instanceof HTMLInputElement && el.name === 'recipe');
+  expect(await focused(page)).toMatchObject({ tag: 'INPUT', type: 'radio', value: 'quantize', checked: true });
+  const quantize = page.locator('.segmented label', { has: page.getByTestId('recipe-quantize') });
+  expect(await quantize.evaluate((l) => getComputedStyle(l).outlineStyle)).toBe('solid');
+  await expect(page.getByRole('radiogroup', { name: 'Recipe' }).getByRole('radio')).toHaveCount(3);
+
+  // Arrow keys move the choice, as in any radio group; Space keeps it.
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('recipe-prune')).toBeChecked();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('recipe-prune+quantize')).toBeChecked();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('recipe-prune')).toBeChecked();
+  await expect(page.getByRole('group', { name: 'Magnitude pruning' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Quantization' })).toHaveCount(0);
+
+  // On to the sparsity field and the Make variant button, still by keyboard.
+  await tabUntil(page, (el) => el?.getAttribute('aria-label') === 'Target sparsity');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('0.25');
+  await tabUntil(page, (el) => el?.getAttribute('data-testid') === 'run-recipe');
+  await page.keyboard.press('Enter');
+  const row = page.locator('[data-testid="variant-row"][data-variant-name="prune 25% global"]');
+  await expect(row).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  // Pruning leaves the raw file as large as it was: the size column says so, not "1.0×".
+  await expect(row.locator('td').nth(2)).toContainText('same size');
+});

@@ -12,9 +12,18 @@ export function NextStepPointer({ view, modelId, onGo }: { view: View; modelId: 
   return (
     <aside className="next-step" aria-label="Next step" data-testid="next-step" data-next={step.view}>
       <span>{step.text}</span>
-      <button className="small-button" onClick={() => onGo(step.view)} data-testid="next-step-go">
+      {/* A link, not a button: it goes somewhere (and the view switch above keeps the only buttons named after views). */}
+      <a
+        className="small-button"
+        href={`#${step.view}`}
+        onClick={(e) => {
+          e.preventDefault();
+          onGo(step.view);
+        }}
+        data-testid="next-step-go"
+      >
         Go to {VIEW_LABELS[step.view]} →
-      </button>
+      </a>
     </aside>
   );
 }
