@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { sampleManifest } from './fixtures';
+import { sampleManifest, textFile } from './fixtures';
+import { manySubgraphs } from './many-subgraphs';
 
 /**
  * Accessibility: axe-core on every view with the sample loaded (and a variant and a benchmark run, so the tables
@@ -76,6 +77,39 @@ test('axe finds no serious or critical violations on Inspect, Optimize, Benchmar
   await page.getByTestId('cost-example').click();
   await page.waitForTimeout(300);
   found.push(...(await seriousViolations(page, 'Costs')));
+
+  expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
+});
+
+test('axe: no model, a blank Costs form with its errors, an error banner, a subgraph tree, and every recipe form with its errors', async ({ page }) => {
+  test.setTimeout(60_000);
+  const found: string[] = [];
+  await page.route('**/samples/manifest.json', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.goto('/');
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  found.push(...(await seriousViolations(page, 'empty state')));
+
+  await view(page, 'Costs').click();
+  await page.getByTestId('cost-blank').click();
+  await expect(page.getByTestId('cost-invalid')).toBeVisible();
+  found.push(...(await seriousViolations(page, 'Costs, blank form')));
+
+  await page.getByTestId('file-input').setInputFiles(textFile());
+  await expect(page.getByTestId('error-banner')).toBeVisible();
+  found.push(...(await seriousViolations(page, 'error banner')));
+
+  await page.getByTestId('file-input').setInputFiles(manySubgraphs());
+  await expect(page.getByTestId('subgraphs')).toBeVisible();
+  await page.locator('[data-testid="subgraphs"] summary').first().click();
+  found.push(...(await seriousViolations(page, 'Inspect, 60 subgraphs')));
+
+  await view(page, 'Optimize').click();
+  await page.getByText('Prune, then quantize', { exact: true }).click();
+  await page.getByLabel('Quantization mode').selectOption('static');
+  await page.getByLabel('Calibration method').selectOption('percentile');
+  await page.getByLabel('Target sparsity').fill('1.5');
+  await expect(page.getByTestId('prune-error')).toBeVisible();
+  found.push(...(await seriousViolations(page, 'Optimize, prune then quantize with errors')));
 
   expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
 });

@@ -31,7 +31,7 @@ export function LayerTable({ layers, constantNodes = 0 }: { layers: LayerRow[]; 
   }, [layers, onlyWeights, filter, sort]);
 
   const header = (key: SortKey, label: string, num = false) => (
-    <th className={num ? 'num' : undefined}>
+    <th className={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
       <button
         className="sort"
         onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' && key !== 'opType' }))}
