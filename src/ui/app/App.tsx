@@ -47,7 +47,10 @@ export function App() {
           </Suspense>
         ) : model ? (
           <>
-            {view === 'inspect' && <ModelSummaryView key={model.id} model={model} />}
+            {view === 'inspect' && (
+              // The summary is long (a layer table): its pointer sits under the cards, where a newcomer still looks.
+              <ModelSummaryView key={model.id} model={model} next={<NextStepPointer view="inspect" modelId={model.id} onGo={setView} />} />
+            )}
             {view === 'optimize' && <OptimizePanel key={model.id} model={model} />}
             {view === 'benchmark' && <BenchPanel key={model.id} model={model} />}
             {view === 'tradeoff' && (
@@ -55,7 +58,7 @@ export function App() {
                 <TradeoffPanel key={model.id} model={model} onOpenCosts={() => setView('costs')} />
               </Suspense>
             )}
-            <NextStepPointer view={view} modelId={model.id} onGo={setView} />
+            {view !== 'inspect' && <NextStepPointer view={view} modelId={model.id} onGo={setView} />}
           </>
         ) : (
           !loading && (

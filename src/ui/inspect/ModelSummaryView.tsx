@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { LoadedModel } from '../../state/models';
 import { formatBytes, formatCount } from '../../core/format';
 import { Deferred } from '../app/Deferred';
@@ -9,7 +10,7 @@ import { SubgraphList } from './SubgraphList';
 import { count } from '../app/wording';
 import { nodesHint } from './counts';
 
-export function ModelSummaryView({ model }: { model: LoadedModel }) {
+export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: ReactNode }) {
   const s = model.summary;
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ') || 'unknown producer';
   return (
@@ -35,6 +36,7 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
         <Card label="MACs / item" value={s.macs.total > 0 ? formatCount(s.macs.total) : '–'} hint={s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} testId="card-macs" />
         <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
       </div>
+      {next}
 
       <div className="grid-2">
         <section className="panel">
