@@ -42,11 +42,16 @@ export function App() {
           </button>
         </nav>
         {view === 'costs' ? (
-          <Suspense fallback={<p className="muted">Loading the calculator…</p>}>
-            <CostsPanel />
-          </Suspense>
+          <>
+            <h2 className="visually-hidden">Costs</h2>
+            <Suspense fallback={<p className="muted">Loading the calculator…</p>}>
+              <CostsPanel />
+            </Suspense>
+          </>
         ) : model ? (
           <>
+            {/* Each view's panels are h3s; the view itself is the h2 (Inspect's is the model's name). */}
+            {view !== 'inspect' && <h2 className="visually-hidden">{VIEW_LABELS[view]}</h2>}
             {view === 'inspect' && (
               // The summary is long (a layer table): its pointer sits under the cards, where a newcomer still looks.
               <ModelSummaryView key={model.id} model={model} next={<NextStepPointer view="inspect" modelId={model.id} onGo={setView} />} />

@@ -49,7 +49,7 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
             <th className="num">rel. error</th>
             <th className="num">cosine</th>
             <th className="num">top-1 agree</th>
-            <th />
+            <th><span className="visually-hidden">actions</span></th>
           </tr>
         </thead>
         <tbody>
