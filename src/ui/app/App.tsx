@@ -8,20 +8,26 @@ import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
 import { Header } from './Header';
 import { ModelTabs } from './ModelTabs';
+import { NextStepPointer } from './NextStepPointer';
+import { OpenedStatus } from './OpenedStatus';
+import { VIEW_LABELS, type View } from './next-step';
 
 const CostsPanel = lazy(() => import('../cost/CostsPanel').then((m) => ({ default: m.CostsPanel })));
 const TradeoffPanel = lazy(() => import('../cost/TradeoffPanel').then((m) => ({ default: m.TradeoffPanel })));
-const VIEW_LABELS = { inspect: 'Inspect', optimize: 'Optimize', benchmark: 'Benchmark', tradeoff: 'Trade-off', costs: 'Costs' } as const;
-type View = keyof typeof VIEW_LABELS;
 
 export function App() {
   const model = useStudio(activeModel);
   const loading = useStudio((s) => s.loading);
   const [view, setView] = useState<View>('inspect');
+  // A model the user opens is shown: from Costs (the one view that shows no model) the app goes to Inspect.
+  const onOpened = (ok: boolean) => {
+    if (ok) setView((v) => (v === 'costs' ? 'inspect' : v));
+  };
   return (
-    <DropZone>
-      <Header />
+    <DropZone onOpened={onOpened}>
+      <Header onOpened={onOpened} />
       <main className="main">
+        <OpenedStatus />
         <ErrorBanner />
         <ModelTabs />
         <nav className="views" aria-label="Views">
@@ -36,12 +42,20 @@ export function App() {
           </button>
         </nav>
         {view === 'costs' ? (
-          <Suspense fallback={<p className="muted">Loading the calculator…</p>}>
-            <CostsPanel />
-          </Suspense>
+          <>
+            <h2 className="visually-hidden">Costs</h2>
+            <Suspense fallback={<p className="muted">Loading the calculator…</p>}>
+              <CostsPanel />
+            </Suspense>
+          </>
         ) : model ? (
           <>
-            {view === 'inspect' && <ModelSummaryView key={model.id} model={model} />}
+            {/* Each view's panels are h3s; the view itself is the h2 (Inspect's is the model's name). */}
+            {view !== 'inspect' && <h2 className="visually-hidden">{VIEW_LABELS[view]}</h2>}
+            {view === 'inspect' && (
+              // The summary is long (a layer table): its pointer sits under the cards, where a newcomer still looks.
+              <ModelSummaryView key={model.id} model={model} next={<NextStepPointer view="inspect" modelId={model.id} onGo={setView} />} />
+            )}
             {view === 'optimize' && <OptimizePanel key={model.id} model={model} />}
             {view === 'benchmark' && <BenchPanel key={model.id} model={model} />}
             {view === 'tradeoff' && (
@@ -49,6 +63,7 @@ export function App() {
                 <TradeoffPanel key={model.id} model={model} onOpenCosts={() => setView('costs')} />
               </Suspense>
             )}
+            {view !== 'inspect' && <NextStepPointer view={view} modelId={model.id} onGo={setView} />}
           </>
         ) : (
           !loading && (

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { openFiles } from '../../state/actions';
 
 /** The whole window accepts dropped files: a model, or a model with its external data files. */
-export function DropZone({ children }: { children: ReactNode }) {
+export function DropZone({ children, onOpened }: { children: ReactNode; onOpened?: (ok: boolean) => void }) {
   const [over, setOver] = useState(false);
   return (
     <div
@@ -20,7 +20,7 @@ export function DropZone({ children }: { children: ReactNode }) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        void openFiles([...e.dataTransfer.files]);
+        void openFiles([...e.dataTransfer.files]).then(onOpened);
       }}
     >
       {children}

@@ -3,7 +3,7 @@ import { cancelLoading, openFiles } from '../../state/actions';
 import { useStudio } from '../../state/hooks';
 import { loadManifest, openSampleById, type SampleEntry } from './samples';
 
-export function Header() {
+export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const loading = useStudio((s) => s.loading);
   const [samples, setSamples] = useState<SampleEntry[]>([]);
@@ -34,7 +34,7 @@ export function Header() {
             data-testid="sample-picker"
             value=""
             onChange={(e) => {
-              if (e.target.value) void openSampleById(e.target.value);
+              if (e.target.value) void openSampleById(e.target.value).then(onOpened);
             }}
           >
             <option value="">Samples…</option>
@@ -57,7 +57,7 @@ export function Header() {
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            void openFiles(files);
+            void openFiles(files).then(onOpened);
           }}
         />
       </div>

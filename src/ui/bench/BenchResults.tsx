@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
 import { formatBytes } from '../../core/format';
+import { count } from '../app/wording';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';
 import { useStudio } from '../../state/hooks';
@@ -67,7 +68,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
               {run.settings.labelled ? 'accuracy' : 'fidelity'} on {run.settings.dataName}
               {env && (
                 <>
-                  {' '}· measured on this machine: {env.cores} cores, {env.crossOriginIsolated ? 'cross-origin isolated' : 'NOT cross-origin isolated (1 thread, coarse timer)'}, {env.userAgent.match(/(Chrome|Firefox|Safari)\/[\d.]+/)?.[0] ?? 'browser'}
+                  {' '}· measured on this machine: {count(env.cores, 'core')}, {env.crossOriginIsolated ? 'cross-origin isolated' : 'NOT cross-origin isolated (1 thread, coarse timer)'}, {env.userAgent.match(/(Chrome|Firefox|Safari)\/[\d.]+/)?.[0] ?? 'browser'}
                   {runtimes.length > 0 && <> · {runtimes.join(', ')}</>}
                 </>
               )}

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
 import type { LayerRow } from '../../core/inspect/summary';
 import { formatBytes, formatCount, formatPercent } from '../../core/format';
+import { count } from '../app/wording';
 
 type SortKey = 'order' | 'name' | 'opType' | 'parameters' | 'bytes' | 'macs';
 const PAGE = 100;
 
-export function LayerTable({ layers }: { layers: LayerRow[] }) {
+export function LayerTable({ layers, constantNodes = 0 }: { layers: LayerRow[]; constantNodes?: number }) {
   const [onlyWeights, setOnlyWeights] = useState(true);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'order', desc: false });
@@ -30,7 +31,7 @@ export function LayerTable({ layers }: { layers: LayerRow[] }) {
   }, [layers, onlyWeights, filter, sort]);
 
   const header = (key: SortKey, label: string, num = false) => (
-    <th className={num ? 'num' : undefined}>
+    <th className={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
       <button
         className="sort"
         onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' && key !== 'opType' }))}
@@ -55,8 +56,9 @@ export function LayerTable({ layers }: { layers: LayerRow[] }) {
           <input type="checkbox" checked={onlyWeights} onChange={(e) => setOnlyWeights(e.target.checked)} /> only
           layers with weights
         </label>
-        <span className="muted small">
-          {rows.length} of {layers.length} nodes
+        <span className="muted small" data-testid="layer-count" title="Layers: every node except Constant nodes, whose tensors show as the weights of the nodes that use them">
+          {rows.length} of {count(layers.length, 'layer')}
+          {constantNodes > 0 && ` (${count(constantNodes, 'Constant node')} shown as weights)`}
         </span>
       </div>
       <table className="table">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { LoadedModel } from '../../state/models';
 import { formatBytes, formatCount } from '../../core/format';
 import { Deferred } from '../app/Deferred';
@@ -5,9 +6,11 @@ import { LayerTable } from './LayerTable';
 import { OpHistogram } from './OpHistogram';
 import { SignatureTable } from './SignatureTable';
 import { WeightsPanel } from './WeightsPanel';
+import { SubgraphList } from './SubgraphList';
+import { count } from '../app/wording';
+import { nodesHint } from './counts';
 
-
-export function ModelSummaryView({ model }: { model: LoadedModel }) {
+export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: ReactNode }) {
   const s = model.summary;
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ') || 'unknown producer';
   return (
@@ -31,8 +34,9 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
         <Card label="Parameters" value={formatCount(s.parameters.total)} hint={`${s.parameters.total.toLocaleString('en-US')} values`} testId="card-params" />
         <Card label="Weight bytes" value={formatBytes(s.parameters.bytes)} hint={s.parameters.byDtype.map((d) => d.dtype).join(', ') || 'none'} testId="card-weights" />
         <Card label="MACs / item" value={s.macs.total > 0 ? formatCount(s.macs.total) : '–'} hint={s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} testId="card-macs" />
-        <Card label="Nodes" value={String(s.nodeCount)} hint={`${s.ops.length} op types${s.graphCount > 1 ? `, ${s.graphCount - 1} subgraph(s)` : ''}`} testId="card-nodes" />
+        <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
       </div>
+      {next}
 
       <div className="grid-2">
         <section className="panel">
@@ -63,25 +67,14 @@ export function ModelSummaryView({ model }: { model: LoadedModel }) {
               </tbody>
             </table>
           )}
-          {s.subgraphs.length > 0 && (
-            <>
-              <h4>Subgraphs (walked, weights included)</h4>
-              <ul data-testid="subgraphs">
-                {s.subgraphs.map((g) => (
-                  <li key={g.path}>
-                    <code>{g.path}</code> — {g.owner}, {g.nodes} nodes
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          {s.subgraphs.length > 0 && <SubgraphList subgraphs={s.subgraphs} />}
         </section>
       </div>
 
       <section className="panel">
         <h3>Layers</h3>
-        <Deferred delay={48} fallback={<p className="muted">{s.layers.length} nodes…</p>}>
-          <LayerTable layers={s.layers} />
+        <Deferred delay={48} fallback={<p className="muted">{count(s.layers.length, 'layer')}…</p>}>
+          <LayerTable layers={s.layers} constantNodes={s.nodeCount - s.layers.length} />
         </Deferred>
       </section>
     </article>
@@ -97,3 +90,4 @@ function Card({ label, value, hint, testId }: { label: string; value: string; hi
     </div>
   );
 }
+

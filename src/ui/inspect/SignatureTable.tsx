@@ -19,7 +19,7 @@ export function SignatureTable({ inputs, outputs }: { inputs: TensorSignature[];
     <table className="table compact" data-testid="signature">
       <thead>
         <tr>
-          <th />
+          <th><span className="visually-hidden">role</span></th>
           <th>name</th>
           <th>dtype</th>
           <th>shape</th>

@@ -106,7 +106,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
       <div className="segmented" role="radiogroup" aria-label="Recipe">
         {(['quantize', 'prune', 'prune+quantize'] as Kind[]).map((k) => (
           <label key={k} className={kind === k ? 'on' : ''}>
-            <input type="radio" name="recipe" checked={kind === k} onChange={() => setKind(k)} />
+            <input type="radio" className="visually-hidden" name="recipe" value={k} checked={kind === k} onChange={() => setKind(k)} data-testid={`recipe-${k}`} />
             {k === 'prune+quantize' ? 'Prune, then quantize' : k === 'quantize' ? 'Quantize' : 'Prune'}
           </label>
         ))}

@@ -5,6 +5,10 @@ import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';
 import type { Variant } from '../../state/variants';
+import { sizeChange } from '../app/wording';
+
+/** In the size column (headed "× smaller"): `4.0×`, `8% smaller`, `same size`, `3% larger`. */
+const shortSizeChange = (before: number, after: number) => sizeChange(before, after).replace(/× smaller$/, '×');
 
 const fileNameFor = (model: LoadedModel, v: Variant) =>
   `${model.name.replace(/\.onnx$/i, '')}.${v.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.onnx`;
@@ -37,7 +41,7 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
           <tr>
             <th>variant</th>
             <th>status</th>
-            <th className="num">size</th>
+            <th className="num" title="raw file size, and how much smaller than the original">size (× smaller)</th>
             <th className="num">gzip</th>
             <th className="num">sparsity</th>
             <th className="num">quantized</th>
@@ -45,7 +49,7 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
             <th className="num">rel. error</th>
             <th className="num">cosine</th>
             <th className="num">top-1 agree</th>
-            <th />
+            <th><span className="visually-hidden">actions</span></th>
           </tr>
         </thead>
         <tbody>
@@ -85,7 +89,9 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
                     </span>
                   )}
                 </td>
-                <td className="num">{m ? `${formatBytes(m.size.bytes)} (${(m.original.bytes / m.size.bytes).toFixed(1)}×)` : ''}</td>
+                <td className="num" title={m ? `${formatBytes(m.original.bytes)} → ${formatBytes(m.size.bytes)}: ${sizeChange(m.original.bytes, m.size.bytes)}` : undefined}>
+                  {m ? `${formatBytes(m.size.bytes)} (${shortSizeChange(m.original.bytes, m.size.bytes)})` : ''}
+                </td>
                 <td className="num">{m?.size.gzipBytes ? formatBytes(m.size.gzipBytes) : ''}</td>
                 <td className="num">{m ? formatPercent(m.composition.sparsity) : ''}</td>
                 <td className="num">{m ? formatPercent(m.composition.quantizedShare, 0) : ''}</td>
