@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './test';
 import { evaluate, type FeasibleCell } from '../src/core/cost/tco';
 import { money } from '../src/ui/cost/format';
 import { sampleManifest } from './fixtures';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './test';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { summarize } from '../src/core/inspect/summary';
 import { formatCount } from '../src/core/format';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './test';
 import { manySubgraphs } from './many-subgraphs';
 import { sample, sampleManifest, subgraphModel } from './fixtures';
 

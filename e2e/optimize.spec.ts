@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './test';
 import * as ort from 'onnxruntime-node';
 import { bigMlp, sampleManifest } from './fixtures';
 
