@@ -20,7 +20,7 @@ import {
   type BenchCandidate,
   type TradeoffResult,
   type XMetric,
-} from '../core/cost/from-bench';
+} from '../core/cost/tradeoff';
 import { parseScenario } from '../core/cost/scenario';
 import { exampleDraft, type TradeoffSettings } from './cost';
 import { studio, type StudioState } from './store';

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TradeoffPoint, XMetric } from '../../core/cost/from-bench';
+import type { TradeoffPoint, XMetric } from '../../core/cost/tradeoff';
 import { selectTradeoffPoint } from '../../state/cost-actions';
 import { ChartExport } from './ChartExport';
 import type { LegendEntry } from './export';

@@ -10,7 +10,7 @@ import {
   qualityOf,
   type BenchCellLike,
   type BenchRunLike,
-} from './from-bench';
+} from './tradeoff';
 import { nonFinite } from './tco';
 
 const env = { cores: 2, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36', webgpu: null };
