@@ -1,17 +1,15 @@
 import {
   blankDraft,
-  draftFromScenario,
-  draftToInput,
-  evaluateDraft,
   freshId,
   newTarget,
   newVariant,
   type CostDraft,
-  type DraftEvaluation,
   type DraftTarget,
   type DraftVariant,
   type TargetKind,
 } from '../core/cost/draft';
+import { draftToInput, evaluateDraft, type DraftEvaluation } from '../core/cost/draft-evaluation';
+import { draftFromScenario } from '../core/cost/draft-from-scenario';
 import {
   baselineOf,
   candidatesAsDraftVariants,

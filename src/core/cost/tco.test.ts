@@ -4,10 +4,9 @@
  * are the smallest that carry the peak, parts add up to the total, and bad input is refused at the field.
  */
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, DEFAULTS } from './catalogue';
 import { breakEvenUtilization } from './break-even';
 import { CHART_MULTIPLIERS } from './cell-costs';
-import { evaluateScenario, nonFinite } from './tco';
+import { evaluateScenario } from './tco';
 import { cell, scenario, traced } from './test-scenarios';
 
 describe('evaluateScenario: cloud instance (hand-computed)', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateScenario, nonFinite } from './tco';
-import { cell, feasible, scenario } from './test-scenarios';
+import { cell, scenario } from './test-scenarios';
 import { sloBoundedThroughput } from './throughput';
 import { ceilTolerant } from './trace';
 

@@ -8,7 +8,7 @@
  */
 import type { AccuracyResult } from '../bench/accuracy';
 import type { DraftPoint, CostDraft, DraftVariant } from './draft';
-import { draftToInput, evaluateInput } from './draft';
+import { draftToInput, evaluateInput } from './draft-evaluation';
 import { paretoFrontier } from './pareto';
 import type { DeviceClass, FieldError } from './scenario';
 import type { FeasibleCell, Savings, TargetSummary, TcoResult } from './tco';
