@@ -4,6 +4,7 @@
  * numbers; per scenario, the targets as resolved, the frontiers and every default figure used with its source.
  */
 import type { CatalogueInstance, DefaultFigure } from './catalogue';
+import type { SourceRef } from './sources';
 import type { DeviceClass, SCENARIO_VERSION } from './scenario';
 
 export interface CostParts {
@@ -158,11 +159,12 @@ export interface TargetSummary {
   /** Cloud: the catalogue entry. */
   instance: CatalogueInstance | null;
   /** Cloud: the hourly price used and where it comes from. */
-  hourlyPrice: { value: number; basis: string; source: string; date: string } | null;
+  hourlyPrice: { value: number; basis: string; source: SourceRef | null } | null;
   /** Owned: fixed cost per instance per month. */
   ownedMonthly: { depreciation: number; colocation: number; opex: number; total: number } | null;
   vcpus: number | null;
-  power: { idleW: number; maxW: number; estimate: boolean; derivation: string; incomplete?: string };
+  /** `source`: the power model's (cloud); null when typed by the user. */
+  power: { idleW: number; maxW: number; estimate: boolean; derivation: string; source: SourceRef | null; incomplete?: string };
   pue: number;
   pricePerKWh: number;
   gramsCO2ePerKWh: number;

@@ -5,6 +5,7 @@
  */
 import { CLOUD_PUE, DEFAULTS, findInstance, type DefaultFigure, type DefaultKey } from './catalogue';
 import type { DefaultUsed, TargetSummary } from './result';
+import type { SourceRef } from './sources';
 import type { Scenario, Target } from './scenario';
 import { fmt } from './trace';
 
@@ -60,13 +61,11 @@ export function resolveTarget(ctx: Context, t: Target): ResolvedTarget {
     const pue = t.pue ?? useDefault(ctx, `cloudPue.${inst.provider}`, CLOUD_PUE[inst.provider], label);
     let hourly: number;
     let basis: string;
-    let source = inst.source;
-    let date = inst.date;
+    let source: SourceRef | null = inst.source;
     if (t.hourlyPrice !== undefined) {
       hourly = t.hourlyPrice;
       basis = `typed: $${fmt(hourly)}/h`;
-      source = 'typed by the user';
-      date = 'n/a';
+      source = null;
     } else if (t.pricing.model === 'spot') {
       hourly = inst.spotHourly as number;
       basis = `spot $${fmt(hourly)}/h`;
@@ -95,7 +94,7 @@ export function resolveTarget(ctx: Context, t: Target): ResolvedTarget {
         name,
         kind: 'cloud',
         instance: inst,
-        hourlyPrice: { value: hourly, basis, source, date },
+        hourlyPrice: { value: hourly, basis, source },
         ownedMonthly: null,
         vcpus: inst.vcpus,
         power: {
@@ -103,6 +102,7 @@ export function resolveTarget(ctx: Context, t: Target): ResolvedTarget {
           maxW: inst.power.maxW,
           estimate: true,
           derivation: `idle ${inst.power.idleDerivation}; max ${inst.power.maxDerivation} (CCF model)`,
+          source: inst.power.source,
           ...(inst.power.incomplete ? { incomplete: inst.power.incomplete } : {}),
         },
         pue,
@@ -112,7 +112,7 @@ export function resolveTarget(ctx: Context, t: Target): ResolvedTarget {
     };
   }
 
-  const power = { idleW: t.powerIdleW, maxW: t.powerMaxW, estimate: false, derivation: 'typed by the user' };
+  const power = { idleW: t.powerIdleW, maxW: t.powerMaxW, estimate: false, derivation: 'typed by the user', source: null };
   if (t.kind === 'owned') {
     const pue = t.pue ?? s.energy.pue ?? useDefault(ctx, 'pueOwned', DEFAULTS.pueOwned, label);
     const colo = t.colocationPerKWMonth ?? useDefault(ctx, 'colocationPerKWMonth', DEFAULTS.colocationPerKWMonth, label);

@@ -80,8 +80,8 @@ describe('evaluateScenario: cloud instance (hand-computed)', () => {
   it('lists each default used with its source and date', () => {
     const keys = r.defaultsUsed.map((d) => d.key).sort();
     expect(keys).toEqual(['cloudPue.aws', 'egressPrice', 'electricityPrice', 'gridIntensity', 'loadedHourlyRate', 'storagePrice']);
-    for (const d of r.defaultsUsed) expect(d.figure.source && d.figure.date).toBeTruthy();
-    expect(r.targets[0].hourlyPrice).toMatchObject({ value: 0.1785, basis: 'on-demand $0.1785/h', date: '2026-07-20' });
+    for (const d of r.defaultsUsed) expect(d.figure.source.publisher && d.figure.source.date).toBeTruthy();
+    expect(r.targets[0].hourlyPrice).toMatchObject({ value: 0.1785, basis: 'on-demand $0.1785/h', source: { date: '2026-07-20' } });
   });
 
   it('chart: cost per 1M against traffic, the same formulas at multiples of the traffic', () => {
@@ -111,7 +111,7 @@ describe('evaluateScenario: pricing, schedule, owned, edge (hand-computed)', () 
     expect(cell(r, 0, 0).monthly.compute).toBeCloseTo(5 * 0.0921 * 730, 9); // 336.165
     expect(cell(r, 0, 1).monthly.compute).toBeCloseTo(446.5629, 4); // 5 × 0.122346 × 730
     expect(cell(r, 0, 2).monthly.compute).toBeCloseTo(365, 9); // 5 × 0.1 × 730
-    expect(r.targets[2].hourlyPrice).toMatchObject({ basis: 'typed: $0.1/h', source: 'typed by the user' });
+    expect(r.targets[2].hourlyPrice).toMatchObject({ basis: 'typed: $0.1/h', source: null }); // typed by the user
   });
 
   it('active-hours schedule bills only active hours and counts no idle energy outside them', () => {
