@@ -45,7 +45,7 @@ export const tco: CliCommand = {
   },
 };
 
-export function renderErrors(path: string, errors: readonly FieldError[]): string {
+function renderErrors(path: string, errors: readonly FieldError[]): string {
   const n = errors.length;
   return [
     `pareto: error: the scenario "${path}" is not valid (${n} ${n === 1 ? 'problem' : 'problems'}):`,
@@ -62,7 +62,7 @@ function group(intPart: string): string {
 }
 
 /** $1,234 / $12.35 / $0.0421: whole dollars from 1,000, cents from 1, three significant digits below. */
-export function money(x: number): string {
+function money(x: number): string {
   const a = Math.abs(x);
   const sign = x < 0 ? '−' : '';
   if (a >= 1000) return `${sign}$${group(Math.round(a).toString())}`;
@@ -71,7 +71,7 @@ export function money(x: number): string {
 }
 
 /** 1,234 / 12.3 / 0.123. */
-export function quantity(x: number): string {
+function quantity(x: number): string {
   const a = Math.abs(x);
   if (a >= 1000) return group(Math.round(x).toString());
   if (a >= 10) return String(Number(x.toFixed(1)));
@@ -89,7 +89,7 @@ function count(x: number): string {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Every line of the report fits this many columns (longer ones wrap with a hanging indent). */
-export const WIDTH = 120;
+const WIDTH = 120;
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -99,7 +99,7 @@ const visible = (s: string) => s.replace(ANSI, '').length;
  * `line` wrapped at spaces to `width` visible columns; continuation lines are indented by the line's own indent + 4.
  * A word longer than a line (an address) is cut only when it cannot fit on a line of its own.
  */
-export function wrap(line: string, width = WIDTH): string[] {
+function wrap(line: string, width = WIDTH): string[] {
   if (visible(line) <= width) return [line];
   const indent = ' '.repeat((line.match(/^ */) as RegExpMatchArray)[0].length + 4);
   const words = line.trimStart().split(' ');
@@ -127,7 +127,7 @@ export function wrap(line: string, width = WIDTH): string[] {
 
 /** Against the baseline: "−19.2% (−$260.65/mo)" when cheaper, "+5.0% (+$12.00/mo)" when dearer; a difference that
  * rounds to 0.0% is "about the same", one under a cent "no difference". */
-export function vsBaseline(s: Savings): string {
+function vsBaseline(s: Savings): string {
   const dearer = -s.monthly; // > 0: this variant costs more
   if (Math.abs(dearer) < 0.005) return 'no difference';
   const amount = `${dearer > 0 ? '+' : '−'}${money(Math.abs(dearer))}/mo`;
@@ -147,7 +147,7 @@ interface RenderOptions {
   explain?: boolean;
 }
 
-export function renderTco(result: TcoResult, { style, explain = false }: RenderOptions): string {
+function renderTco(result: TcoResult, { style, explain = false }: RenderOptions): string {
   return lines(result, style, explain).flatMap((l) => wrap(l)).join('\n') + '\n';
 }
 

@@ -177,7 +177,7 @@ export type DraftEvaluation =
  * Merges the draft's own problems with the schema's, the draft's first: its message is about what was typed
  * ("120%"), the schema's about the converted value ("1.2").
  */
-export function mergeErrors(local: Record<string, string>, parsed: FieldError[]): { errors: FieldError[]; fieldErrors: Record<string, string> } {
+function mergeErrors(local: Record<string, string>, parsed: FieldError[]): { errors: FieldError[]; fieldErrors: Record<string, string> } {
   const fieldErrors: Record<string, string> = { ...local };
   for (const e of parsed) {
     // "required" from the schema for a field the draft already explained (it passed undefined on).

@@ -41,7 +41,7 @@ interface NumSpec {
 const u = (spec: NumSpec) => (spec.unit ? ` ${spec.unit}` : '');
 
 /** The reason a number breaks `spec`, or undefined. */
-export function numberProblem(x: number, spec: NumSpec): string | undefined {
+function numberProblem(x: number, spec: NumSpec): string | undefined {
   if (!Number.isFinite(x)) return `must be a finite number, not ${describeValue(x)}`;
   const why = spec.why ? ` (${spec.why})` : '';
   if (spec.gt !== undefined && !(x > spec.gt)) return `must be greater than ${spec.gt}${u(spec)}, not ${x}${why}`;
@@ -128,7 +128,7 @@ const kwhPrice = () => num({ min: 0, max: 100, unit: 'USD/kWh' });
 // ---------------------------------------------------------------------------------------------------------------
 // The schema.
 
-export const DEVICE_CLASSES = ['laptop', 'desktop', 'server', 'cloud', 'phone', 'other'] as const;
+const DEVICE_CLASSES = ['laptop', 'desktop', 'server', 'cloud', 'phone', 'other'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 const benchPoint = obj({
@@ -253,7 +253,7 @@ const edgeTarget = obj({
 
 const targetSchema = variantOf('kind', [cloudTarget, ownedTarget, edgeTarget], ['cloud', 'owned', 'edge']);
 
-export const scenarioSchema = obj({
+const scenarioSchema = obj({
   version: v.literal(SCENARIO_VERSION),
   name: v.optional(text()),
   description: v.optional(text(2000)),
@@ -301,16 +301,10 @@ export const scenarioSchema = obj({
 });
 
 export type Scenario = v.InferOutput<typeof scenarioSchema>;
-/** What may be written in a scenario file (optional fields may be left out). */
-export type ScenarioInput = v.InferInput<typeof scenarioSchema>;
 export type Variant = Scenario['variants'][number];
 export type Target = Scenario['targets'][number];
-export type CloudTarget = Extract<Target, { kind: 'cloud' }>;
-export type OwnedTarget = Extract<Target, { kind: 'owned' }>;
-export type EdgeTarget = Extract<Target, { kind: 'edge' }>;
 export type Scale = NonNullable<Target['scale']>;
 export type MeasuredThroughput = Extract<Variant['throughput'], { source: 'measured' }>;
-export type TypedThroughput = Extract<Variant['throughput'], { source: 'typed' }>;
 
 export interface FieldError {
   /** Dotted path of the field (`targets.1.instance`); `""` for the scenario as a whole. */

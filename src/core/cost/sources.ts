@@ -138,8 +138,3 @@ export const SOURCES = {
     dateKind: 'published',
   },
 } as const satisfies Record<string, SourceRef>;
-
-/** One line: `publisher, "title", published 2024-10-17` (the address is separate: `s.url`). */
-export function citation(s: SourceRef): string {
-  return `${s.publisher}, "${s.title}", ${s.dateKind} ${s.date}${s.via ? ` (via ${s.via})` : ''}`;
-}

@@ -35,7 +35,7 @@ export interface Context {
   defaults: Map<string, DefaultUsed>;
 }
 
-export function useDefault(ctx: Context, key: string, figure: DefaultFigure, usedFor: string): number {
+function useDefault(ctx: Context, key: string, figure: DefaultFigure, usedFor: string): number {
   const d = ctx.defaults.get(key) ?? { key, figure, usedFor: [] };
   if (!d.usedFor.includes(usedFor)) d.usedFor.push(usedFor);
   ctx.defaults.set(key, d);

@@ -5,7 +5,7 @@ import type { FeasibleCell, TcoResult } from '../../core/cost/tco';
 import { ChartExport } from './ChartExport';
 import { money, num } from './format';
 
-export const PART_COLORS: Record<(typeof COST_PARTS)[number], string> = {
+const PART_COLORS: Record<(typeof COST_PARTS)[number], string> = {
   compute: '#3b6ea5',
   storage: '#7fd1b9',
   network: '#e3a857',

@@ -12,7 +12,7 @@ const PROVIDERS: { id: Provider; name: string }[] = [
   { id: 'azure', name: 'Azure (eastus)' },
 ];
 
-export function instanceLabel(id: string): string {
+function instanceLabel(id: string): string {
   const c = CATALOGUE.find((x) => x.id === id);
   if (!c) return id;
   const acc = c.accelerator ? ` · ${c.accelerator.count}× ${c.accelerator.model}` : '';
