@@ -6,11 +6,11 @@ import {
   candidatesAsDraftVariants,
   candidatesFromRuns,
   deviceOf,
-  evaluateTradeoff,
   qualityOf,
   type BenchCellLike,
   type BenchRunLike,
-} from './tradeoff';
+} from './bench-candidates';
+import { evaluateTradeoff } from './tradeoff';
 import { nonFinite } from './tco';
 
 const env = { cores: 2, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36', webgpu: null };
