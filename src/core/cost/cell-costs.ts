@@ -46,8 +46,10 @@ function costAt(ctx: Context, rt: ResolvedTarget, variant: Variant, x: number, a
   } else {
     const U = s.targetUtilization;
     const raw = peakRps / (x * U);
-    const forLoad = tr('instances.forLoad', 'Instances for the peak', `ceil(${fmt(peakRps)} req/s ÷ (${fmt(x)} items/s × ${fmt(U)})) = ceil(${fmt(raw)})`, ceilTolerant(raw), 'instances');
-    const n = tr('instances.total', 'Instances', `${forLoad} + redundancy ${s.redundancy}`, forLoad + s.redundancy, 'instances');
+    const instancesUnit = (k: number) => (k === 1 ? 'instance' : 'instances');
+    const need = ceilTolerant(raw);
+    const forLoad = tr('instances.forLoad', 'Instances for the peak', `ceil(${fmt(peakRps)} req/s ÷ (${fmt(x)} items/s × ${fmt(U)})) = ceil(${fmt(raw)})`, need, instancesUnit(need));
+    const n = tr('instances.total', 'Instances', `${forLoad} + redundancy ${s.redundancy}`, forLoad + s.redundancy, instancesUnit(forLoad + s.redundancy));
     instances = { forLoad, redundancy: s.redundancy, total: n };
     const uAvg = tr('utilization.average', 'Average utilisation (active hours)', `${fmt(averageRps)} req/s ÷ (${n} × ${fmt(x)} items/s)`, averageRps / (n * x), '');
     const uPeak = tr('utilization.peak', 'Peak utilisation', `${fmt(peakRps)} req/s ÷ (${n} × ${fmt(x)} items/s)`, peakRps / (n * x), '');
