@@ -8,14 +8,16 @@ import type { FieldError } from '../../core/cost/scenario';
 
 /**
  * `pareto tco <scenario.json>`: evaluate a TCO scenario (docs/tco.md) with the same core code as the app and print
- * a table per variant (one row per target), or the result as JSON. A scenario that does not validate is reported
- * field by field on stderr (exit 1).
+ * two tables per variant (one row per target; costs by part, then per 1M, energy and the comparison with the
+ * baseline), the notes and every figure used with its source, all within 120 columns; with `--explain` also every
+ * formula with its numbers; or the result as JSON. A scenario that does not validate is reported field by field on
+ * stderr (exit 1).
  */
 export const tco: CliCommand = {
   signature: 'tco <scenario>',
   description: 'Total cost of ownership of model variants on cloud, owned or edge hardware, from a scenario file (docs/tco.md)',
   options: [
-    { flags: '--json', description: 'Print the result as JSON (the TcoResult of src/core/cost/tco.ts, documented in docs/tco.md)' },
+    { flags: '--json', description: 'Print the result as JSON (the TcoResult of src/core/cost/result.ts, documented in docs/tco.md)' },
     { flags: '--explain', description: 'Also print every formula with its numbers, per variant and target (the trace)' },
   ],
   examples: ['pareto tco examples/scenario.json', 'pareto tco examples/scenario.json --explain', 'pareto tco scenario.json --json > tco.json'],
