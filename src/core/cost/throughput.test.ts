@@ -103,3 +103,20 @@ describe('evaluateScenario: measured throughput scaled to the target', () => {
     expect(nonFinite(r)).toBeUndefined();
   });
 });
+
+describe('throughput labels', () => {
+  it('count cores in words that agree: "1 core", "4 vCPUs"', () => {
+    const one = {
+      source: 'measured',
+      device: { name: 'this browser, WASM 1 thread', class: 'laptop', cores: 1 },
+      points: [{ batchSize: 1, itemsPerSecond: 50, p99Ms: 10 }],
+    };
+    const c = cell(evaluateScenario(scenario((x) => (x.variants[0].throughput = one))));
+    // 4 vCPUs ÷ 1 core = 4: 50 × 4 = 200 items/s
+    expect(c.throughput.itemsPerSecond).toBe(200);
+    expect(c.throughput.label).toBe(
+      'laptop measurement (this browser, WASM 1 thread, 1 core) × 4 (by core count: 4 vCPUs (AWS c7i.xlarge) ÷ 1 core (this browser, WASM 1 thread) = 4)',
+    );
+    expect(c.throughput.label).not.toMatch(/\b1 cores\b/);
+  });
+});

@@ -16,6 +16,9 @@ const deviceWord: Record<DeviceClass, string> = {
   other: 'device',
 };
 
+/** "1 core", "8 cores". */
+const counted = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export interface BenchPoint {
   batchSize: number;
   itemsPerSecond: number;
@@ -68,7 +71,7 @@ function resolveScale(t: MeasuredThroughput, rt: ResolvedTarget): ScaleInfo {
       method: 'cores',
       factor,
       latencyFactor: 1,
-      derivation: `by core count: ${cores} ${target.kind === 'edge' ? 'cores' : 'vCPUs'} (${rt.summary.name}) ÷ ${dev.cores} cores (${dev.name}) = ${fmt(factor)}`,
+      derivation: `by core count: ${counted(cores, target.kind === 'edge' ? 'core' : 'vCPU')} (${rt.summary.name}) ÷ ${counted(dev.cores, 'core')} (${dev.name}) = ${fmt(factor)}`,
     };
   }
   return { method: 'none', factor: 1, latencyFactor: 1, derivation: `unscaled: taken as measured on ${dev.name}` };
@@ -116,7 +119,7 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
     ...(s.maxBatchSize !== undefined ? { maxBatchSize: s.maxBatchSize } : {}),
   });
   const dev = t.device;
-  const devText = `${deviceWord[dev.class]} measurement (${dev.name}, ${dev.cores} cores)`;
+  const devText = `${deviceWord[dev.class]} measurement (${dev.name}, ${counted(dev.cores, 'core')})`;
   const targetKind = rt.target.kind === 'cloud' ? 'cloud instance' : rt.target.kind === 'owned' ? 'server' : "users' devices";
   const crossDevice = scale.method !== 'none' || (rt.target.kind !== 'edge' && !['server', 'cloud'].includes(dev.class));
   const source = scale.method === 'none' ? 'measured' : 'scaled';

@@ -141,7 +141,7 @@ describe('the trade-off', () => {
     // c7i.xlarge has 4 vCPUs; the measurement used 1 core: × 4, an estimate, and it says so
     expect(int8.itemsPerSecond).toBe(3500 * 4);
     expect(int8.estimate).toBe(true);
-    expect(int8.throughputLabel).toMatch(/by core count: 4 vCPUs \(AWS c7i.xlarge\) ÷ 1 cores/);
+    expect(int8.throughputLabel).toMatch(/by core count: 4 vCPUs \(AWS c7i.xlarge\) ÷ 1 core \(/);
     // int8 is cheaper and within 1 point: on the frontier, the cheapest meeting the floor, with a saving
     expect(r.floor).toBeCloseTo(98, 9);
     expect(r.cheapest?.id).toBe(int8.id);
