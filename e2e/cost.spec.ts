@@ -122,8 +122,10 @@ test("a product manager with no model: types figures, compares two cloud instanc
   await expect(page.getByTestId('chart-traffic').locator('.recharts-line').first()).toBeVisible();
   // every default shows its source and date; the catalogue entries too
   const storage = page.getByTestId('cost-storage').getByTestId('field-source').first();
-  await expect(storage).toContainText('AWS S3 Standard');
-  await expect(storage).toContainText('undated');
+  await expect(storage).toContainText('Amazon Web Services');
+  await expect(storage).toContainText('S3 Standard');
+  await expect(storage).toContainText('read 2026-12-06');
+  await expect(storage.getByRole('link', { name: 'Amazon Web Services' })).toHaveAttribute('href', 'https://aws.amazon.com/s3/pricing/');
   await expect(page.locator('[data-testid="cost-target"][data-target-id="t1"]')).toContainText('2026-07-20');
   const sources = page.getByTestId('cost-sources');
   for (const text of ['electricityPrice', '2024-10-17', 'gridIntensity', 'storagePrice', 'loadedHourlyRate', 'colocationPerKWMonth', 'aws/karpenter-provider-aws', '2026-08-03']) {

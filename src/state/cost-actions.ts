@@ -1,26 +1,17 @@
 import {
   blankDraft,
-  draftFromScenario,
-  draftToInput,
-  evaluateDraft,
   freshId,
   newTarget,
   newVariant,
   type CostDraft,
-  type DraftEvaluation,
   type DraftTarget,
   type DraftVariant,
   type TargetKind,
 } from '../core/cost/draft';
-import {
-  baselineOf,
-  candidatesAsDraftVariants,
-  candidatesFromRuns,
-  evaluateTradeoff,
-  type BenchCandidate,
-  type TradeoffResult,
-  type XMetric,
-} from '../core/cost/from-bench';
+import { draftToInput, evaluateDraft, type DraftEvaluation } from '../core/cost/draft-evaluation';
+import { draftFromScenario } from '../core/cost/draft-from-scenario';
+import { baselineOf, candidatesAsDraftVariants, candidatesFromRuns, type BenchCandidate } from '../core/cost/bench-candidates';
+import { evaluateTradeoff, type TradeoffResult, type XMetric } from '../core/cost/tradeoff';
 import { parseScenario } from '../core/cost/scenario';
 import { exampleDraft, type TradeoffSettings } from './cost';
 import { studio, type StudioState } from './store';

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
-import { draftFromScenario, type CostDraft } from '../core/cost/draft';
-import type { XMetric } from '../core/cost/from-bench';
+import type { CostDraft } from '../core/cost/draft';
+import { draftFromScenario } from '../core/cost/draft-from-scenario';
+import type { XMetric } from '../core/cost/tradeoff';
 import { parseScenario } from '../core/cost/scenario';
 import example from '../../examples/scenario.json';
 

@@ -1,21 +1,24 @@
 import type { CliCommand } from '../command';
 // Only types from the core here: the core modules (and valibot) load when the command runs, not for `pareto --help`.
 // ../render/text is a small module without dependencies.
-import { fields, table, type Style } from '../render/text';
-import type { CellResult, FeasibleCell, TcoResult, TraceLine } from '../../core/cost/tco';
+import { fields, table, type Column, type Style } from '../render/text';
+import type { CellResult, FeasibleCell, Savings, TcoResult, TraceLine } from '../../core/cost/tco';
+import type { SourceRef } from '../../core/cost/sources';
 import type { FieldError } from '../../core/cost/scenario';
 
 /**
  * `pareto tco <scenario.json>`: evaluate a TCO scenario (docs/tco.md) with the same core code as the app and print
- * a table per variant (one row per target), or the result as JSON. A scenario that does not validate is reported
- * field by field on stderr (exit 1).
+ * two tables per variant (one row per target; costs by part, then per 1M, energy and the comparison with the
+ * baseline), the notes and every figure used with its source, all within 120 columns; with `--explain` also every
+ * formula with its numbers; or the result as JSON. A scenario that does not validate is reported field by field on
+ * stderr (exit 1).
  */
 export const tco: CliCommand = {
   signature: 'tco <scenario>',
   description: 'Total cost of ownership of model variants on cloud, owned or edge hardware, from a scenario file (docs/tco.md)',
   options: [
-    { flags: '--json', description: 'Print the result as JSON (the TcoResult of src/core/cost/tco.ts, documented in docs/tco.md)' },
-    { flags: '--explain', description: 'Also print every formula with its numbers, per variant and target' },
+    { flags: '--json', description: 'Print the result as JSON (the TcoResult of src/core/cost/result.ts, documented in docs/tco.md)' },
+    { flags: '--explain', description: 'Also print every formula with its numbers, per variant and target (the trace)' },
   ],
   examples: ['pareto tco examples/scenario.json', 'pareto tco examples/scenario.json --explain', 'pareto tco scenario.json --json > tco.json'],
   async run([path], options, io) {
@@ -44,7 +47,7 @@ export const tco: CliCommand = {
   },
 };
 
-export function renderErrors(path: string, errors: readonly FieldError[]): string {
+function renderErrors(path: string, errors: readonly FieldError[]): string {
   const n = errors.length;
   return [
     `pareto: error: the scenario "${path}" is not valid (${n} ${n === 1 ? 'problem' : 'problems'}):`,
@@ -61,7 +64,7 @@ function group(intPart: string): string {
 }
 
 /** $1,234 / $12.35 / $0.0421: whole dollars from 1,000, cents from 1, three significant digits below. */
-export function money(x: number): string {
+function money(x: number): string {
   const a = Math.abs(x);
   const sign = x < 0 ? '−' : '';
   if (a >= 1000) return `${sign}$${group(Math.round(a).toString())}`;
@@ -70,7 +73,7 @@ export function money(x: number): string {
 }
 
 /** 1,234 / 12.3 / 0.123. */
-export function quantity(x: number): string {
+function quantity(x: number): string {
   const a = Math.abs(x);
   if (a >= 1000) return group(Math.round(x).toString());
   if (a >= 10) return String(Number(x.toFixed(1)));
@@ -87,13 +90,67 @@ function count(x: number): string {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** Every line of the report fits this many columns (longer ones wrap with a hanging indent). */
+const WIDTH = 120;
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visible = (s: string) => s.replace(ANSI, '').length;
+
+/**
+ * `line` wrapped at spaces to `width` visible columns; continuation lines are indented by the line's own indent + 4.
+ * A word longer than a line (an address) is cut only when it cannot fit on a line of its own.
+ */
+function wrap(line: string, width = WIDTH): string[] {
+  if (visible(line) <= width) return [line];
+  const indent = ' '.repeat((line.match(/^ */) as RegExpMatchArray)[0].length + 4);
+  const words = line.trimStart().split(' ');
+  const out: string[] = [];
+  let cur = line.slice(0, line.length - line.trimStart().length);
+  let fresh = true;
+  for (let w of words) {
+    if (!fresh && visible(cur) + 1 + visible(w) > width) {
+      out.push(cur);
+      cur = indent;
+      fresh = true;
+    }
+    while (visible(cur) + visible(w) > width && w.length > width - indent.length) {
+      const room = width - visible(cur);
+      out.push(cur + w.slice(0, room));
+      w = w.slice(room);
+      cur = indent;
+    }
+    cur += fresh ? w : ` ${w}`;
+    fresh = false;
+  }
+  out.push(cur);
+  return out.map((l) => l.trimEnd());
+}
+
+/** Against the baseline: "−19.2% (−$260.65/mo)" when cheaper, "+5.0% (+$12.00/mo)" when dearer; a difference that
+ * rounds to 0.0% is "about the same", one under a cent "no difference". */
+function vsBaseline(s: Savings): string {
+  const dearer = -s.monthly; // > 0: this variant costs more
+  if (Math.abs(dearer) < 0.005) return 'no difference';
+  const amount = `${dearer > 0 ? '+' : '−'}${money(Math.abs(dearer))}/mo`;
+  if (s.fraction === null) return amount;
+  if (Math.abs(s.fraction) < 0.0005) return `about the same (${amount})`;
+  return `${dearer > 0 ? '+' : '−'}${pct(Math.abs(s.fraction))} (${amount})`;
+}
+
+/** The lines that say where a figure comes from: publisher, title and date, then the address. */
+function sourceLines(r: SourceRef | null, indent: string): string[] {
+  if (!r) return [`${indent}typed in the scenario`];
+  return [`${indent}${r.publisher}, "${r.title}", ${r.dateKind} ${r.date}${r.via ? ` (via ${r.via})` : ''}`, `${indent}${r.url}`];
+}
+
 interface RenderOptions {
   style: Style;
   explain?: boolean;
 }
 
-export function renderTco(result: TcoResult, { style, explain = false }: RenderOptions): string {
-  return lines(result, style, explain).join('\n') + '\n';
+function renderTco(result: TcoResult, { style, explain = false }: RenderOptions): string {
+  return lines(result, style, explain).flatMap((l) => wrap(l)).join('\n') + '\n';
 }
 
 function lines(r: TcoResult, style: Style, explain: boolean): string[] {
@@ -115,15 +172,17 @@ function lines(r: TcoResult, style: Style, explain: boolean): string[] {
   out.push('', style.bold('Targets'));
   out.push(
     ...table(
-      [{ header: 'target' }, { header: 'kind' }, { header: 'price' }, { header: 'power idle/max' }, { header: 'PUE', align: 'right' }, { header: '$/kWh', align: 'right' }, { header: 'gCO2e/kWh', align: 'right' }],
+      [
+        { header: 'target', max: 40 },
+        { header: 'kind' },
+        { header: 'power idle/max' },
+        { header: 'PUE', align: 'right' },
+        { header: '$/kWh', align: 'right' },
+        { header: 'gCO2e/kWh', align: 'right' },
+      ],
       r.targets.map((x) => [
         `${x.name}${x.name === x.id ? '' : ` [${x.id}]`}`,
         x.kind,
-        x.hourlyPrice
-          ? `${x.hourlyPrice.basis} (${x.hourlyPrice.date})`
-          : x.ownedMonthly
-            ? `${money(x.ownedMonthly.total)}/month each (depreciation ${money(x.ownedMonthly.depreciation)} + colo ${money(x.ownedMonthly.colocation)} + opex ${money(x.ownedMonthly.opex)})`
-            : 'no compute bill (users’ devices)',
         `${quantity(x.power.idleW)}/${quantity(x.power.maxW)} W${x.power.estimate ? ' (est.)' : ''}`,
         String(x.pue),
         String(x.pricePerKWh),
@@ -132,34 +191,21 @@ function lines(r: TcoResult, style: Style, explain: boolean): string[] {
       style,
     ),
   );
+  for (const x of r.targets) {
+    const price = x.hourlyPrice
+      ? x.hourlyPrice.basis
+      : x.ownedMonthly
+        ? `${money(x.ownedMonthly.total)}/month each (depreciation ${money(x.ownedMonthly.depreciation)} + colo ${money(x.ownedMonthly.colocation)} + opex ${money(x.ownedMonthly.opex)})`
+        : 'no compute bill (users’ devices)';
+    out.push(`  ${style.dim('·')} ${x.name}: ${price}`);
+  }
 
   for (const v of r.variants) {
     const head = `Variant ${v.name}${v.name === v.id ? '' : ` [${v.id}]`}`;
     const tags = [v.isBaseline ? 'baseline' : '', v.accuracy !== null ? `accuracy ${v.accuracy}%` : '', `${quantity(v.modelSizeMB)} MB`].filter(Boolean);
     out.push('', `${style.bold(head)} ${style.dim(`(${tags.join(', ')})`)}`);
-    const rows = v.cells.map((c) => row(r, c));
-    out.push(
-      ...table(
-        [
-          { header: 'target' },
-          { header: 'items/s', align: 'right' },
-          { header: 'batch', align: 'right' },
-          { header: 'inst.', align: 'right' },
-          { header: 'compute', align: 'right' },
-          { header: 'storage', align: 'right' },
-          { header: 'network', align: 'right' },
-          { header: 'energy', align: 'right' },
-          { header: 'maint.', align: 'right' },
-          { header: 'total/mo', align: 'right' },
-          { header: 'per 1M', align: 'right' },
-          { header: 'kWh/mo', align: 'right' },
-          { header: 'kgCO2e/mo', align: 'right' },
-          { header: 'vs baseline' },
-        ],
-        rows,
-        style,
-      ),
-    );
+    out.push(...table(MONTHLY_COLUMNS, v.cells.map((c) => monthlyRow(r, c)), style));
+    out.push('', ...table(SUMMARY_COLUMNS, v.cells.map((c) => summaryRow(r, c)), style));
     const notes: string[] = [];
     for (const c of v.cells) {
       const name = targetName(r, c.targetId);
@@ -211,9 +257,21 @@ function lines(r: TcoResult, style: Style, explain: boolean): string[] {
   out.push('', style.bold('Default figures used'));
   for (const d of r.defaultsUsed) {
     const f = d.figure;
-    out.push(`  ${d.key} = ${Number(f.value.toPrecision(6))} ${f.unit}${f.estimate ? ' (estimate)' : ''}: ${f.source}, ${f.date}`);
+    out.push(`  ${d.key} = ${Number(f.value.toPrecision(6))} ${f.unit}${f.estimate ? ' (estimate)' : ''}`);
+    out.push(...sourceLines(f.source, '      '));
+    if (f.derived) out.push(`      derived: ${f.derived}`);
+    if (f.note) out.push(`      note: ${f.note}`);
   }
   if (!r.defaultsUsed.length) out.push('  none: every figure was typed in the scenario');
+  const cloud = r.targets.filter((x) => x.instance);
+  if (cloud.length) {
+    out.push('', style.bold('Catalogue figures used'));
+    for (const x of cloud) {
+      out.push(`  ${x.name}: ${x.hourlyPrice?.basis ?? ''}`, ...sourceLines(x.hourlyPrice?.source ?? null, '      '));
+      out.push(`  ${x.name}: power ${quantity(x.power.idleW)}–${quantity(x.power.maxW)} W (estimate), derived: ${x.power.derivation}`);
+      out.push(...sourceLines(x.power.source, '      '));
+    }
+  }
   return out;
 }
 
@@ -226,32 +284,59 @@ function targetName(r: TcoResult, id: string): string {
   return r.targets.find((t) => t.id === id)?.name ?? id;
 }
 
-function row(r: TcoResult, c: CellResult): string[] {
+/** Target names longer than this are shortened in the tables (the notes below them give the full name). */
+const TARGET_MAX = 30;
+
+const MONTHLY_COLUMNS = [
+  { header: 'target', max: TARGET_MAX },
+  { header: 'items/s', align: 'right' },
+  { header: 'batch', align: 'right' },
+  { header: 'inst.', align: 'right' },
+  { header: 'compute', align: 'right' },
+  { header: 'storage', align: 'right' },
+  { header: 'network', align: 'right' },
+  { header: 'energy', align: 'right' },
+  { header: 'maint.', align: 'right' },
+  { header: 'total/mo', align: 'right' },
+] as const satisfies readonly Column[];
+
+const SUMMARY_COLUMNS = [
+  { header: 'target', max: TARGET_MAX },
+  { header: 'total/mo', align: 'right' },
+  { header: 'per 1M', align: 'right' },
+  { header: 'kWh/mo', align: 'right' },
+  { header: 'kgCO2e/mo', align: 'right' },
+  { header: 'vs baseline' },
+] as const satisfies readonly Column[];
+
+/** Per month, by part: throughput, batch size, instances, then each part and the total. */
+function monthlyRow(r: TcoResult, c: CellResult): string[] {
   const name = targetName(r, c.targetId);
-  if (!c.feasible) return [name, 'infeasible', '', '', '', '', '', '', '', '', '', '', '', ''];
-  const f: FeasibleCell = c;
-  const m = f.monthly;
-  const vs = f.savings
-    ? f.savings.fraction !== null
-      ? `${f.savings.monthly >= 0 ? '−' : '+'}${pct(Math.abs(f.savings.fraction))} (${money(-f.savings.monthly)}/mo)`
-      : money(-f.savings.monthly)
-    : r.variants.find((v) => v.id === f.variantId)?.isBaseline
-      ? 'baseline'
-      : 'baseline infeasible';
+  if (!c.feasible) return [name, 'infeasible', '', '', '', '', '', '', '', ''];
+  const m = c.monthly;
   return [
     name,
-    `${quantity(f.throughput.itemsPerSecond)}${f.throughput.estimate ? '*' : ''}`,
-    f.throughput.batchSize === null ? '–' : String(f.throughput.batchSize),
-    f.instances ? String(f.instances.total) : '–',
+    `${quantity(c.throughput.itemsPerSecond)}${c.throughput.estimate ? '*' : ''}`,
+    c.throughput.batchSize === null ? '–' : String(c.throughput.batchSize),
+    c.instances ? String(c.instances.total) : '–',
     money(m.compute),
     money(m.storage),
     money(m.network),
     money(m.energy),
     money(m.maintenance),
     money(m.total),
-    money(f.costPer1M),
-    quantity(f.energy.kWhPerMonth),
-    quantity(f.energy.kgCO2ePerMonth),
-    vs,
   ];
+}
+
+/** The total, cost per 1M inferences, energy and carbon, and the comparison with the baseline. */
+function summaryRow(r: TcoResult, c: CellResult): string[] {
+  const name = targetName(r, c.targetId);
+  if (!c.feasible) return [name, 'infeasible', '', '', '', ''];
+  const f: FeasibleCell = c;
+  const vs = f.savings
+    ? vsBaseline(f.savings)
+    : r.variants.find((v) => v.id === f.variantId)?.isBaseline
+      ? 'baseline'
+      : 'baseline infeasible';
+  return [name, money(f.monthly.total), money(f.costPer1M), quantity(f.energy.kWhPerMonth), quantity(f.energy.kgCO2ePerMonth), vs];
 }

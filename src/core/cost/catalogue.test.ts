@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ACCELERATOR_POWER, CATALOGUE, CLOUD_PUE, DEFAULTS, findInstance, HOURS_PER_MONTH, instancePower } from './catalogue';
+import { readdirSync, readFileSync } from 'node:fs';
+import {
+  ACCELERATOR_POWER,
+  CATALOGUE,
+  CLOUD_PUE,
+  CPU_WATTS_PER_VCPU,
+  DEFAULTS,
+  findInstance,
+  HOURS_PER_MONTH,
+  instancePower,
+  MEMORY_WATTS_PER_GB,
+  type DefaultFigure,
+} from './catalogue';
+import { SOURCES, type SourceRef } from './sources';
 
 describe('catalogue', () => {
   it('every instance has an id, a price, specs, power, a source and a date', () => {
@@ -17,8 +30,8 @@ describe('catalogue', () => {
       expect(i.power.estimate).toBe(true);
       expect(i.power.maxW).toBeGreaterThan(i.power.idleW);
       expect(i.power.idleW).toBeGreaterThan(0);
-      expect(i.source.length).toBeGreaterThan(10);
-      expect(i.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(i.source.title.length).toBeGreaterThan(10);
+      expect(i.source.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
     // CPU and GPU instances of the three clouds.
     for (const p of ['aws', 'gcp', 'azure']) {
@@ -28,7 +41,7 @@ describe('catalogue', () => {
     expect(CATALOGUE.some((i) => i.provider === 'gcp' && !i.accelerator)).toBe(true);
   });
 
-  it('keeps the prices of tco-facts §1', () => {
+  it('keeps the prices of the providers\' price lists', () => {
     expect(findInstance('aws/c7i.xlarge')?.onDemandHourly).toBe(0.1785);
     expect(findInstance('aws/g4dn.xlarge')?.onDemandHourly).toBe(0.526);
     expect(findInstance('gcp/g2-standard-4')).toMatchObject({ onDemandHourly: 0.7068, spotHourly: 0.3973 });
@@ -78,8 +91,8 @@ describe('catalogue', () => {
     for (const f of figures) {
       expect(Number.isFinite(f.value)).toBe(true);
       expect(f.unit.length).toBeGreaterThan(0);
-      expect(f.source.length).toBeGreaterThan(5);
-      expect(f.date.length).toBeGreaterThan(0);
+      expect(f.source.title.length).toBeGreaterThan(5);
+      expect(f.source.date.length).toBeGreaterThan(0);
     }
     // $132,930 × 1.35 ÷ 2,080 h = $179,455.50 ÷ 2,080 = $86.2767/h
     expect(DEFAULTS.loadedHourlyRate.value).toBeCloseTo(86.2767, 4);
@@ -87,5 +100,45 @@ describe('catalogue', () => {
     expect(DEFAULTS.electricityPrice.value).toBe(0.0806);
     expect(DEFAULTS.gridIntensity.value).toBe(345);
     expect(HOURS_PER_MONTH).toBe(8760 / 12);
+  });
+
+  it('every figure names its original source in full: publisher, title, address and date; none undated or from notes', () => {
+    const figures: [string, DefaultFigure][] = [
+      ...Object.entries(DEFAULTS),
+      ...Object.entries(CLOUD_PUE).map(([k, f]): [string, DefaultFigure] => [`cloudPue.${k}`, f]),
+      ...Object.entries(CPU_WATTS_PER_VCPU).flatMap(([k, p]): [string, DefaultFigure][] => [[`cpu.${k}.idle`, p.idle], [`cpu.${k}.max`, p.max]]),
+      ['memory', MEMORY_WATTS_PER_GB],
+      ...Object.entries(ACCELERATOR_POWER).flatMap(([k, a]): [string, DefaultFigure][] => [[`${k}.idle`, a.idleW], [`${k}.max`, a.maxW]]),
+    ];
+    const refs: [string, SourceRef][] = [
+      ...figures.map(([k, f]): [string, SourceRef] => [k, f.source]),
+      ...CATALOGUE.flatMap((i): [string, SourceRef][] => [[`${i.id} price`, i.source], [`${i.id} power`, i.power.source]]),
+      ...Object.entries(SOURCES),
+    ];
+    expect(refs.length).toBeGreaterThan(60);
+    for (const [key, r] of refs) {
+      expect(r.publisher.trim().length, `${key}: publisher`).toBeGreaterThan(2);
+      expect(r.title.trim().length, `${key}: title`).toBeGreaterThan(5);
+      expect(r.url, `${key}: url`).toMatch(/^https:\/\/[a-z0-9.-]+\.[a-z]{2,}\//);
+      expect(r.date, `${key}: date`).toMatch(/^(19|20)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/);
+      expect(['published', 'read'], `${key}: dateKind`).toContain(r.dateKind);
+    }
+    // A figure computed from its source says how; no figure or source cites the research notes or goes undated.
+    for (const [key, f] of figures) {
+      const text = JSON.stringify(f);
+      expect(text, key).not.toMatch(/tco-facts|undated|§/i);
+      if (f.derived !== undefined) expect(f.derived.length, key).toBeGreaterThan(10);
+    }
+    expect(JSON.stringify(CATALOGUE)).not.toMatch(/tco-facts|undated|§/i);
+    // Derived figures: GPU idle watts the appendix lacks are 11% of the maximum, and say so.
+    expect(ACCELERATOR_POWER.L4.idleW.derived).toMatch(/72 W .*× 0\.11/);
+    expect(DEFAULTS.loadedHourlyRate.derived).toMatch(/132,930/);
+  });
+
+  it('no source file of the cost model cites the research notes', () => {
+    const dir = new URL('./', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(files).toContain('catalogue.ts');
+    for (const f of files) expect(readFileSync(new URL(f, dir), 'utf8'), f).not.toMatch(/tco-facts|undated/i);
   });
 });

@@ -1,45 +1,46 @@
 /**
  * The embedded catalogue of the TCO calculator: cloud instances (price, vCPUs, memory, accelerator, power) and the
- * default figures (PUE, electricity, carbon, storage, egress, people). Every figure carries its source and date,
- * taken from /work/shared/design/tco-facts.md (sections noted as §n); the UI and the CLI show them next to the
- * number. Figures marked `estimate: true` are unsourced estimates (UE in tco-facts) or derived by a model (power).
+ * default figures (PUE, electricity, carbon, storage, egress, people). Every figure names its source (sources.ts:
+ * publisher, title, address, date); the UI and the CLI show it next to the number. Figures marked `estimate: true`
+ * are estimates or modelled (power); figures marked `derived` are computed from their source, and say how.
  *
  * Pure data and pure functions: no Node or DOM.
  */
+import { SOURCES, type SourceRef } from './sources';
 
-/** A default figure with where it comes from. `date` is the source's date or data date ("undated" when it has none). */
+/** A default figure with where it comes from. */
 export interface DefaultFigure {
   value: number;
   unit: string;
-  source: string;
-  date: string;
-  /** True for unsourced estimates and modelled figures. */
+  source: SourceRef;
+  /** Set when the value is not printed in the source but computed from it (by a model or arithmetic): how. */
+  derived?: string;
+  /** True for estimates and modelled figures. */
   estimate?: boolean;
   note?: string;
 }
 
-const fig = (value: number, unit: string, source: string, date: string, extra: { estimate?: boolean; note?: string } = {}): DefaultFigure => ({
+const fig = (value: number, unit: string, source: SourceRef, extra: { derived?: string; estimate?: boolean; note?: string } = {}): DefaultFigure => ({
   value,
   unit,
   source,
-  date,
   ...extra,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// Power model inputs (tco-facts §2), used to derive each instance's idle and maximum watts.
+// Power model inputs (the Cloud Carbon Footprint method), used to derive each instance's idle and maximum watts.
 
-const CCF = 'Cloud Carbon Footprint methodology (tco-facts §2)';
+const perVcpu = (value: number) => fig(value, 'W/vCPU', SOURCES.ccfCompute, { estimate: true });
 
-/** Watts per vCPU at idle and at 100% (CCF). */
+/** Watts per vCPU at idle and at 100% (CCF averages over each provider's CPU micro-architectures). */
 export const CPU_WATTS_PER_VCPU = {
-  aws: { idle: fig(0.74, 'W/vCPU', CCF, 'undated', { estimate: true }), max: fig(3.5, 'W/vCPU', CCF, 'undated', { estimate: true }) },
-  gcp: { idle: fig(0.71, 'W/vCPU', CCF, 'undated', { estimate: true }), max: fig(4.26, 'W/vCPU', CCF, 'undated', { estimate: true }) },
-  azure: { idle: fig(0.78, 'W/vCPU', CCF, 'undated', { estimate: true }), max: fig(3.76, 'W/vCPU', CCF, 'undated', { estimate: true }) },
+  aws: { idle: perVcpu(0.74), max: perVcpu(3.5) },
+  gcp: { idle: perVcpu(0.71), max: perVcpu(4.26) },
+  azure: { idle: perVcpu(0.78), max: perVcpu(3.76) },
 } as const;
 
 /** Memory power, constant (CCF). Applied per GiB of instance memory (GiB taken as GB: 7% difference, below the model's precision). */
-export const MEMORY_WATTS_PER_GB = fig(0.392, 'W/GB', CCF, 'undated', { estimate: true });
+export const MEMORY_WATTS_PER_GB = fig(0.392, 'W/GB', SOURCES.ccfMemory, { estimate: true });
 
 export interface AcceleratorPower {
   name: string;
@@ -47,47 +48,36 @@ export interface AcceleratorPower {
   maxW: DefaultFigure;
 }
 
-const GPU_IDLE_NOTE = 'idle = 11% of max, the CCF ratio (T4 8/71, A10G 18/153, A100 46/407)';
+/** A CCF Appendix III figure (modelled watts at 0% and 100%). */
+const ccfGpu = (value: number, note?: string) => fig(value, 'W', SOURCES.ccfGpus, { estimate: true, ...(note ? { note } : {}) });
 
-/** Per-accelerator idle and maximum watts (tco-facts §2). */
+/** Idle watts of a GPU the CCF appendix lacks: its maximum × 0.11, the appendix's idle/max ratio. */
+const idleFromMax = (maxW: number, maxFrom: string) =>
+  fig(maxW * 0.11, 'W', SOURCES.ccfGpus, {
+    estimate: true,
+    derived: `${maxW} W (${maxFrom}) × 0.11, the idle/max ratio of the GPUs in CCF Appendix III (T4 8/71, A10G 18/153, A100 46/407)`,
+  });
+
+/** Per-accelerator idle and maximum watts. */
 export const ACCELERATOR_POWER: Record<string, AcceleratorPower> = {
-  T4: {
-    name: 'NVIDIA T4',
-    idleW: fig(8, 'W', 'CCF Methodology App. III', '2023-09', { estimate: true }),
-    maxW: fig(71, 'W', 'CCF Methodology App. III', '2023-09', { estimate: true, note: 'NVIDIA T4 brief: 70 W TDP' }),
-  },
-  A10G: {
-    name: 'NVIDIA A10G',
-    idleW: fig(18, 'W', 'CCF Methodology App. III', '2023-09', { estimate: true }),
-    maxW: fig(153, 'W', 'CCF Methodology App. III', '2023-09', { estimate: true }),
-  },
-  L4: {
-    name: 'NVIDIA L4',
-    idleW: fig(72 * 0.11, 'W', 'aiwiki.ai (72 W) × CCF idle ratio', '2026-06', { estimate: true, note: GPU_IDLE_NOTE }),
-    maxW: fig(72, 'W', 'aiwiki.ai; fpsbench', '2026-06'),
-  },
+  T4: { name: 'NVIDIA T4', idleW: ccfGpu(8), maxW: ccfGpu(71, 'NVIDIA rates the T4 at 70 W TDP') },
+  A10G: { name: 'NVIDIA A10G', idleW: ccfGpu(18), maxW: ccfGpu(153) },
+  L4: { name: 'NVIDIA L4', idleW: idleFromMax(72, 'NVIDIA L4 maximum'), maxW: fig(72, 'W', SOURCES.nvidiaL4) },
   A100: {
     name: 'NVIDIA A100',
-    idleW: fig(46, 'W', 'CCF Methodology App. III', '2023-09', { estimate: true }),
-    maxW: fig(407, 'W', 'CCF Methodology App. III', '2023-09', {
-      estimate: true,
-      note: 'spec: SXM 400 W, PCIe 250 W (40 GB) / 300 W (80 GB) (hmc-tech; GA-data)',
-    }),
+    idleW: ccfGpu(46),
+    maxW: ccfGpu(407, 'NVIDIA rates the A100 SXM at 400 W, PCIe at 250 W (40 GB) / 300 W (80 GB)'),
   },
-  H100_SXM: {
-    name: 'NVIDIA H100 SXM',
-    idleW: fig(700 * 0.11, 'W', 'NVIDIA PB-11133 (700 W) × CCF idle ratio', '2022-11', { estimate: true, note: GPU_IDLE_NOTE }),
-    maxW: fig(700, 'W', 'NVIDIA PB-11133', '2022-11'),
-  },
+  H100_SXM: { name: 'NVIDIA H100 SXM', idleW: idleFromMax(700, 'NVIDIA H100 SXM maximum'), maxW: fig(700, 'W', SOURCES.nvidiaH100) },
   H100_NVL: {
     name: 'NVIDIA H100 NVL',
-    idleW: fig(400 * 0.11, 'W', 'One Stop Systems (400 W) × CCF idle ratio', 'undated', { estimate: true, note: GPU_IDLE_NOTE }),
-    maxW: fig(400, 'W', 'One Stop Systems; runpod', 'undated'),
+    idleW: idleFromMax(400, 'NVIDIA H100 NVL maximum'),
+    maxW: fig(400, 'W', SOURCES.nvidiaH100, { note: 'the top of its configurable 350–400 W range' }),
   },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Instances (tco-facts §1).
+// Instances.
 
 export type Provider = 'aws' | 'gcp' | 'azure';
 
@@ -101,6 +91,8 @@ export interface InstancePower {
   maxDerivation: string;
   /** Set when a part's power is not in the sources (left out, so energy is understated). */
   incomplete?: string;
+  /** The method the watts are derived with (the Cloud Carbon Footprint model). */
+  source: SourceRef;
 }
 
 export interface CatalogueInstance {
@@ -118,22 +110,18 @@ export interface CatalogueInstance {
   /** USD per hour, spot; null when the source has none. */
   spotHourly: number | null;
   power: InstancePower;
-  source: string;
-  date: string;
+  /** Where the price (and the vCPUs and memory) come from. */
+  source: SourceRef;
   /** Caveats: inferred specs, unsourced figures. */
   notes: string[];
 }
 
-const SRC = {
-  aws: { source: 'aws/karpenter-provider-aws zz_generated.pricing_aws.go (AWS Pricing API); specs from its instance-types.md', date: '2026-07-20' },
-  gcp: { source: 'cloudpilot-ai/karpenter-provider-gcp initial-prices.json (Cloud Billing API)', date: '2026-08-03' },
-  azure: { source: 'Azure/karpenter-provider-azure zz_generated.pricing.go', date: '2026-06-18' },
-} as const;
+const PRICES: Record<Provider, SourceRef> = { aws: SOURCES.awsPrices, gcp: SOURCES.gcpPrices, azure: SOURCES.azurePrices };
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const w = (x: number) => `${round(x)} W`;
 
-/** Idle and max watts of an instance: vCPUs × CCF W/vCPU + memory × 0.392 W/GB + accelerators (tco-facts §2, §8.6). */
+/** Idle and max watts of an instance: vCPUs × CCF W/vCPU + memory × 0.392 W/GB + accelerators (the CCF model). */
 export function instancePower(
   provider: Provider,
   vcpus: number,
@@ -166,6 +154,7 @@ export function instancePower(
     idleDerivation: parts(cpu.idle.value, acc?.idleW.value, idle),
     maxDerivation: parts(cpu.max.value, acc?.maxW.value, max),
     ...(missing.length ? { incomplete: `left out: ${missing.join(', ')}; energy is understated` } : {}),
+    source: SOURCES.ccfModel,
   };
 }
 
@@ -271,9 +260,8 @@ const SPECS: Spec[] = [
 
 const PROVIDER_NAMES: Record<Provider, string> = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' };
 
-/** CPU and GPU instances of AWS, GCP and Azure (tco-facts §1). Spot is null where the source has no spot price. */
+/** CPU and GPU instances of AWS, GCP and Azure. Spot is null where the source has no spot price. */
 export const CATALOGUE: readonly CatalogueInstance[] = SPECS.map((s) => {
-  const src = SRC[s.provider];
   const notes = [...(s.notes ?? [])];
   return {
     id: `${s.provider}/${s.type}`,
@@ -286,8 +274,7 @@ export const CATALOGUE: readonly CatalogueInstance[] = SPECS.map((s) => {
     onDemandHourly: s.od,
     spotHourly: s.spot ?? null,
     power: instancePower(s.provider, s.vcpus, s.memoryGiB, s.acc ?? null),
-    source: src.source,
-    date: src.date,
+    source: PRICES[s.provider],
     notes,
   };
 });
@@ -297,45 +284,48 @@ export function findInstance(id: string): CatalogueInstance | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Defaults for the scenario (tco-facts §3, §4, §5, §7, §8).
+// Defaults for the scenario.
 
 /** Data-centre PUE per cloud provider (CCF), used for the energy of cloud instances. */
 export const CLOUD_PUE: Record<Provider, DefaultFigure> = {
-  aws: fig(1.135, 'ratio', 'Cloud Carbon Footprint provider default (tco-facts §3)', 'undated'),
-  gcp: fig(1.1, 'ratio', 'Cloud Carbon Footprint provider default (tco-facts §3); Google fleet 1.10 in 2023', 'undated'),
-  azure: fig(1.185, 'ratio', 'Cloud Carbon Footprint provider default (tco-facts §3)', 'undated'),
+  aws: fig(1.135, 'ratio', SOURCES.ccfPue),
+  gcp: fig(1.1, 'ratio', SOURCES.ccfPue, { note: 'Google reports a fleet PUE of 1.10 for 2023' }),
+  azure: fig(1.185, 'ratio', SOURCES.ccfPue),
 };
 
 const LOADED_RATE = (132930 * 1.35) / 2080;
 
 export const DEFAULTS = {
   /** PUE of owned hardware in a colocation or own data centre. */
-  pueOwned: fig(1.56, 'ratio', 'Uptime Institute 2024 survey, via GA-data default_PUE.csv (tco-facts §3)', '2024'),
+  pueOwned: fig(1.56, 'ratio', SOURCES.uptime2024),
   /** Users' devices: no data-centre overhead. A definition, not a measurement. */
-  pueEdge: fig(1, 'ratio', "definition: users' own devices have no data-centre overhead", 'n/a'),
-  electricityPrice: fig(0.0806, 'USD/kWh', 'US industrial average 8.06 ¢/kWh (EIA Electric Power Annual, via Statista; tco-facts §4)', '2024-10-17', {
-    note: 'data year 2023; US commercial ≈ 12.7 ¢ (unsourced); EU non-household ≈ €0.20 (Eurostat, 2H 2023)',
+  pueEdge: fig(1, 'ratio', SOURCES.isoPue, {
+    derived: "PUE = facility energy ÷ IT equipment energy; a user's own device has no facility around it, so 1 by definition",
   }),
-  gridIntensity: fig(345, 'gCO2e/kWh', 'US grid average, 760 lb/MWh (EIA via Statista; GA-data CI_aggregated.csv; tco-facts §4)', '2023', {
-    note: 'world 481, Germany 381, France 56 (Ember 2023, via OWID)',
+  electricityPrice: fig(0.0806, 'USD/kWh', SOURCES.eiaPrice, {
+    note: 'US industrial average, data year 2023; commercial ≈ 12.7 ¢ (estimate); EU non-household ≈ €0.20 (Eurostat, 2H 2023)',
   }),
-  storagePrice: fig(0.023, 'USD/GB-month', 'AWS S3 Standard, first 50 TB (AWS price summaries: devnotes.tech, deepeshsoni.com; tco-facts §5)', 'undated', {
-    note: 'GCS Standard ≈ $0.020/GiB-month (read 2026-09-20)',
+  gridIntensity: fig(345, 'gCO2e/kWh', SOURCES.eiaCo2, {
+    derived: '760 lb CO2/MWh, the 2023 US average from EIA data (as charted by Statista), × 0.4536 kg/lb = 345 g/kWh; the FAQ gives 0.81 lb/kWh (367 g) for utility-scale plants alone',
+    note: 'world 481, Germany 381, France 56 (Ember, 2023 data)',
   }),
-  egressPrice: fig(0.09, 'USD/GB', 'AWS internet egress, first 10 TB (AWS price summaries; tco-facts §5)', 'undated', {
+  storagePrice: fig(0.023, 'USD/GB-month', SOURCES.awsStorage, { note: 'GCS Standard ≈ $0.020/GiB-month' }),
+  egressPrice: fig(0.09, 'USD/GB', SOURCES.awsEgress, {
     note: 'flat rate: $0.085 next 40 TB, $0.07 next 100 TB; GCP Premium $0.12/GiB; CloudFront US $0.085/GB',
   }),
-  colocationPerKWMonth: fig(200, 'USD/kW-month', 'midpoint of $150–250 per kW-month (third-party blogs, tco-facts §8.7)', '2026', {
+  colocationPerKWMonth: fig(200, 'USD/kW-month', SOURCES.colocation, {
     estimate: true,
+    derived: '$196 per kW a month (250–500 kW, H2 2025), rounded to $200',
     note: "applied to the hardware's maximum power",
   }),
-  loadedHourlyRate: fig(LOADED_RATE, 'USD/h', 'BLS OEWS software developers mean wage $132,930/yr (tco-facts §7)', '2022-05', {
+  loadedHourlyRate: fig(LOADED_RATE, 'USD/h', SOURCES.blsWage, {
     estimate: true,
-    note: '× 1.35 loaded overhead (unsourced, midpoint of 1.3–1.4) ÷ 2,080 h/yr = $86.28/h; 2024 mean $144,570',
+    derived: '$132,930/yr × 1.35 loaded overhead ÷ 2,080 h/yr = $86.28/h; the 1.35 (midpoint of 1.3–1.4) is an estimate, not from BLS',
+    note: 'the May 2024 mean is $144,570',
   }),
 } as const satisfies Record<string, DefaultFigure>;
 
 export type DefaultKey = keyof typeof DEFAULTS;
 
-/** Hours in an average month: 8,760 h/yr ÷ 12 (tco-facts §8.5). */
+/** Hours in an average month: 8,760 h a year ÷ 12. */
 export const HOURS_PER_MONTH = 730;

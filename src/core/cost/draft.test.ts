@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { blankDraft, draftFromScenario, draftToInput, evaluateDraft, freshId, newTarget, newVariant, type CostDraft } from './draft';
+import { blankDraft, freshId, newTarget, newVariant, type CostDraft } from './draft';
+import { draftToInput, evaluateDraft } from './draft-evaluation';
+import { draftFromScenario } from './draft-from-scenario';
 import { parseScenario } from './scenario';
 import { evaluate, nonFinite } from './tco';
 

@@ -1,11 +1,11 @@
 import { useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { COST_PARTS } from '../../core/cost/result';
 import type { FeasibleCell, TcoResult } from '../../core/cost/tco';
 import { ChartExport } from './ChartExport';
 import { money, num } from './format';
 
-const PARTS = ['compute', 'storage', 'network', 'energy', 'maintenance'] as const;
-export const PART_COLORS: Record<(typeof PARTS)[number], string> = {
+const PART_COLORS: Record<(typeof COST_PARTS)[number], string> = {
   compute: '#3b6ea5',
   storage: '#7fd1b9',
   network: '#e3a857',
@@ -36,7 +36,7 @@ export default function CostCharts({ r }: { r: TcoResult }) {
   const target = shown === 'auto' ? (all.length > MAX_SERIES ? withCells[0].id : 'all') : shown;
   const cells = target === 'all' ? all : all.filter((x) => x.targetId === target).map((x) => ({ ...x, label: x.variant }));
   const where = target === 'all' ? '' : ` on ${r.targets.find((t) => t.id === target)?.name ?? target}`;
-  const bars = cells.map(({ label, c }) => ({ label, ...Object.fromEntries(PARTS.map((p) => [p, c.monthly[p]])), total: c.monthly.total }));
+  const bars = cells.map(({ label, c }) => ({ label, ...Object.fromEntries(COST_PARTS.map((p) => [p, c.monthly[p]])), total: c.monthly.total }));
   const lines = cells[0].c.chart.map((p, k) => ({
     rps: p.averageRps,
     ...Object.fromEntries(cells.map(({ key, c }) => [key, c.chart[k]?.costPer1M])),
@@ -68,7 +68,7 @@ export default function CostCharts({ r }: { r: TcoResult }) {
             target={barRef}
             title={`Monthly cost by part${where} (USD)`}
             subtitle={r.name ?? undefined}
-            legend={PARTS.map((p) => ({ label: p, color: PART_COLORS[p] }))}
+            legend={COST_PARTS.map((p) => ({ label: p, color: PART_COLORS[p] }))}
             name="monthly-cost-by-part"
           />
         </div>
@@ -80,7 +80,7 @@ export default function CostCharts({ r }: { r: TcoResult }) {
               <YAxis type="category" dataKey="label" width={190} fontSize={11} interval={0} />
               <Tooltip formatter={(v) => money(Number(v))} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
-              {PARTS.map((p) => (
+              {COST_PARTS.map((p) => (
                 <Bar key={p} dataKey={p} stackId="cost" fill={PART_COLORS[p]} isAnimationActive={false} />
               ))}
             </BarChart>

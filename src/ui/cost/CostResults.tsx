@@ -1,17 +1,18 @@
 import { Fragment, lazy, Suspense, useState } from 'react';
+import { COST_PARTS } from '../../core/cost/result';
 import type { CellResult, FeasibleCell, TcoResult } from '../../core/cost/tco';
+import { Cite } from './Field';
 import { money, num, percent, savingText } from './format';
 
 const CostCharts = lazy(() => import('./CostCharts'));
 
-const PARTS = ['compute', 'storage', 'network', 'energy', 'maintenance'] as const;
 
 function Trace({ c }: { c: FeasibleCell }) {
   return (
     <div className="cost-trace" data-testid="cost-trace">
       <table className="table compact">
         <tbody>
-          {PARTS.map((p) => (
+          {COST_PARTS.map((p) => (
             <tr key={p}>
               <th>{p}</th>
               <td className="num">{money(c.monthly[p])}/month</td>
@@ -151,7 +152,11 @@ export function CostResults({ r }: { r: TcoResult }) {
                     <td colSpan={9}>
                       <strong>{t.name}</strong> <span className="badge">{t.kind === 'cloud' ? 'cloud' : t.kind === 'owned' ? 'owned' : 'edge'}</span>{' '}
                       <span className="small muted">
-                        {t.hourlyPrice && `${t.hourlyPrice.basis} · ${t.hourlyPrice.source} · ${t.hourlyPrice.date}`}
+                        {t.hourlyPrice && (
+                          <>
+                            {t.hourlyPrice.basis} · <Cite r={t.hourlyPrice.source} />
+                          </>
+                        )}
                         {t.ownedMonthly &&
                           `${money(t.ownedMonthly.total)}/month per box: depreciation ${money(t.ownedMonthly.depreciation)} + colocation ${money(t.ownedMonthly.colocation)} + opex ${money(t.ownedMonthly.opex)}`}
                         {t.kind === 'edge' && 'no compute bill; energy paid by the users'}
@@ -244,15 +249,16 @@ export function Sources({ r }: { r: TcoResult }) {
             <strong>
               {num(d.figure.value, 6)} {d.figure.unit === 'ratio' ? '' : d.figure.unit}
             </strong>{' '}
-            ({d.key}, for {d.usedFor.join(', ')}) · {d.figure.source} · <span className="cost-date">{d.figure.date}</span>
+            ({d.key}, for {d.usedFor.join(', ')}) · <Cite r={d.figure.source} url />
             {d.figure.estimate && <span className="badge warn">estimate</span>}
+            {d.figure.derived && <span className="small muted"> · derived: {d.figure.derived}</span>}
             {d.figure.note && <span className="small muted"> · {d.figure.note}</span>}
           </li>
         ))}
         {instances.map((t) => (
           <li key={t.id} data-key={`instance:${t.id}`}>
-            <strong>{t.hourlyPrice?.basis}</strong> ({t.name}) · {t.hourlyPrice?.source} · <span className="cost-date">{t.hourlyPrice?.date}</span>; power{' '}
-            {num(t.power.idleW)}–{num(t.power.maxW)} W modelled by the Cloud Carbon Footprint method<span className="badge warn">estimate</span>
+            <strong>{t.hourlyPrice?.basis}</strong> ({t.name}) · <Cite r={t.hourlyPrice?.source ?? null} url />; power {num(t.power.idleW)}–
+            {num(t.power.maxW)} W<span className="badge warn">estimate</span>, derived: {t.power.derivation} · <Cite r={t.power.source} url />
           </li>
         ))}
         {r.defaultsUsed.length === 0 && instances.length === 0 && <li>Every figure was typed in: no default used.</li>}

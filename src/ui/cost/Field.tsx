@@ -1,32 +1,61 @@
 import { useId, type ReactNode } from 'react';
 import type { DefaultFigure } from '../../core/cost/catalogue';
+import type { SourceRef } from '../../core/cost/sources';
 import { num } from './format';
 
 export interface SourceNote {
   /** "default 0.023 USD/GB-month" or "catalogue $0.1785/h". */
   what: string;
-  source: string;
-  date: string;
+  /** Where the figure comes from; null when the user typed it. */
+  ref: SourceRef | null;
+  /** How the figure is computed from its source, when it is not printed there. */
+  derived?: string;
   estimate?: boolean;
   note?: string;
 }
 
 export const fromFigure = (f: DefaultFigure, prefix = 'default'): SourceNote => ({
   what: `${prefix} ${num(f.value, 4)} ${f.unit === 'ratio' ? '' : f.unit}`.trim(),
-  source: f.source,
-  date: f.date,
+  ref: f.source,
+  derived: f.derived,
   estimate: f.estimate,
   note: f.note,
 });
 
+/** "publisher, title · read 2026-12-06", the publisher linking to the source's address. */
+export function Cite({ r, url = false }: { r: SourceRef | null; url?: boolean }) {
+  if (!r) return <span>typed by you</span>;
+  return (
+    <span className="cost-cite" data-testid="source-cite">
+      <a href={r.url} target="_blank" rel="noreferrer noopener" title={r.url}>
+        {r.publisher}
+      </a>
+      , {r.title} · <span className="cost-date">{`${r.dateKind} ${r.date}`}</span>
+      {r.via && <span className="muted"> (via {r.via})</span>}
+      {url && (
+        <>
+          {' · '}
+          <a href={r.url} target="_blank" rel="noreferrer noopener" className="cost-url">
+            {r.url}
+          </a>
+        </>
+      )}
+    </span>
+  );
+}
+
 /** A "what · source · date" line under a field whose value is (or can be) a sourced default. */
 export function Source({ s, used = true }: { s: SourceNote; used?: boolean }) {
-  const title = [s.what, s.source, s.date, s.estimate ? 'estimate' : '', s.note ?? ''].filter(Boolean).join(' · ');
+  const r = s.ref;
+  const title = [s.what, r ? `${r.publisher}, ${r.title}, ${r.dateKind} ${r.date}, ${r.url}` : 'typed by you', s.estimate ? 'estimate' : '', s.derived ? `derived: ${s.derived}` : '', s.note ?? '']
+    .filter(Boolean)
+    .join(' · ');
   return (
     <span className={`cost-source${used ? '' : ' unused'}`} title={title} data-testid="field-source">
       {used ? '' : 'replaces '}
       {s.what}
-      {s.estimate && <span className="badge warn">estimate</span>} · {s.source} · <span className="cost-date">{s.date}</span>
+      {s.estimate && <span className="badge warn">estimate</span>}
+      {s.derived && <span className="badge">derived</span>} · <Cite r={r} />
     </span>
   );
 }

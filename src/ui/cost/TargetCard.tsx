@@ -1,7 +1,7 @@
 import { CATALOGUE, CLOUD_PUE, DEFAULTS, type Provider } from '../../core/cost/catalogue';
 import type { CostDraft, DraftTarget, PricingModel, ScaleChoice, TargetKind } from '../../core/cost/draft';
 import { patchTarget, removeTarget } from '../../state/cost-actions';
-import { Field, fromFigure, Source } from './Field';
+import { Cite, Field, fromFigure, Source } from './Field';
 import { num } from './format';
 
 type Errors = Record<string, string>;
@@ -12,7 +12,7 @@ const PROVIDERS: { id: Provider; name: string }[] = [
   { id: 'azure', name: 'Azure (eastus)' },
 ];
 
-export function instanceLabel(id: string): string {
+function instanceLabel(id: string): string {
   const c = CATALOGUE.find((x) => x.id === id);
   if (!c) return id;
   const acc = c.accelerator ? ` · ${c.accelerator.count}× ${c.accelerator.model}` : '';
@@ -123,13 +123,12 @@ export function TargetCard({ t, i, d, errors, showScale, derivation, canRemove }
                 <Source
                   s={{
                     what: `$${inst.onDemandHourly}/h on demand${inst.spotHourly !== null ? `, $${inst.spotHourly}/h spot` : ', no spot price'}`,
-                    source: inst.source,
-                    date: inst.date,
+                    ref: inst.source,
                     note: inst.notes.join('; '),
                   }}
                 />
-                <span className="cost-source" title={`idle ${inst.power.idleDerivation}; max ${inst.power.maxDerivation}`}>
-                  power {num(inst.power.idleW)}–{num(inst.power.maxW)} W, modelled (CCF)<span className="badge warn">estimate</span>
+                <span className="cost-source" title={`derived: idle ${inst.power.idleDerivation}; max ${inst.power.maxDerivation}`}>
+                  power {num(inst.power.idleW)}–{num(inst.power.maxW)} W, derived<span className="badge warn">estimate</span> · <Cite r={inst.power.source} />
                   {inst.power.incomplete && <> · {inst.power.incomplete}</>}
                   {inst.notes.length > 0 && <> · {inst.notes.join('; ')}</>}
                 </span>
@@ -187,7 +186,7 @@ export function TargetCard({ t, i, d, errors, showScale, derivation, canRemove }
             {F('accelerator', 'Accelerator', at('accelerator'), { placeholder: 'none' })}
           </div>
           {F('pue', 'PUE', at('pue'), {
-            source: d.ownedPue.trim() ? { what: `energy section ${d.ownedPue}`, source: 'typed by you', date: 'n/a' } : fromFigure(DEFAULTS.pueOwned),
+            source: d.ownedPue.trim() ? { what: `energy section ${d.ownedPue}`, ref: null } : fromFigure(DEFAULTS.pueOwned),
           })}
         </>
       )}

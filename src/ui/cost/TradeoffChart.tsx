@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TradeoffPoint, XMetric } from '../../core/cost/from-bench';
+import type { TradeoffPoint, XMetric } from '../../core/cost/tradeoff';
 import { selectTradeoffPoint } from '../../state/cost-actions';
 import { ChartExport } from './ChartExport';
 import type { LegendEntry } from './export';
@@ -22,7 +22,7 @@ export interface TradeoffChartProps {
 const GOOD = '#2f8f6b';
 const INK = '#1b2430';
 
-export function formatX(x: XMetric, v: number | null): string {
+function formatX(x: XMetric, v: number | null): string {
   if (v === null) return '–';
   switch (x) {
     case 'cost':
@@ -38,7 +38,7 @@ export function formatX(x: XMetric, v: number | null): string {
 }
 
 /** Colour per recipe, the same in the chart, its legend and the table. */
-export function recipeColors(points: TradeoffPoint[]): Map<string, string> {
+function recipeColors(points: TradeoffPoint[]): Map<string, string> {
   const m = new Map<string, string>();
   for (const p of points) if (!m.has(p.recipe)) m.set(p.recipe, p.recipe.startsWith('original') ? '#5d6b7c' : SERIES[m.size % SERIES.length]);
   return m;
@@ -122,7 +122,7 @@ function PointShape(props: unknown) {
 const Nothing = () => <g />;
 
 /** About 5 round ticks covering [lo, hi] (padded by `pad` of the span), kept within [min, max]. */
-export function niceTicks(lo: number, hi: number, min: number, max: number, pad = 0): number[] {
+function niceTicks(lo: number, hi: number, min: number, max: number, pad = 0): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [min, Number.isFinite(max) ? max : 1];
   let span = hi - lo;
   if (!(span > 0)) span = Math.abs(hi) * 0.2 || 1;

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { X_METRICS, type TradeoffPoint, type XMetric } from '../../core/cost/from-bench';
+import { X_METRICS, type TradeoffPoint, type XMetric } from '../../core/cost/tradeoff';
 import { CATALOGUE } from '../../core/cost/catalogue';
 import { patchDraft, selectTradeoff, selectTradeoffPoint, setTradeoff } from '../../state/cost-actions';
 import { useStudio } from '../../state/hooks';

@@ -47,10 +47,18 @@ export function joules(x: number | null | undefined): string {
   return `${num(x * 1e6)} µJ`;
 }
 
-/** Savings: "saves 37.7% ($520.10/month)", or "costs 5.0% more". */
+/**
+ * Against the baseline: "saves 37.7% ($520.10/month)" or "costs 5.0% more ($12.00/month)"; a difference that rounds
+ * to 0.0% is "about the same cost ($0.89/month less)", and one under a cent "about the same cost (within a cent a
+ * month)". Positive `monthly` means this variant is cheaper.
+ */
 export function savingText(s: { monthly: number; fraction: number | null } | null | undefined): string {
   if (!s || !ok(s.monthly)) return '–';
-  const p = s.fraction === null ? '' : `${percent(Math.abs(s.fraction))} `;
   if (Math.abs(s.monthly) < 0.005) return 'about the same cost (within a cent a month)';
-  return s.monthly > 0 ? `saves ${p}(${money(s.monthly)}/month)` : `costs ${p}more (${money(-s.monthly)}/month)`;
+  const cheaper = s.monthly > 0;
+  if (s.fraction !== null && Math.abs(s.fraction) < 0.0005) {
+    return `about the same cost (${money(Math.abs(s.monthly))}/month ${cheaper ? 'less' : 'more'})`;
+  }
+  const p = s.fraction === null ? '' : `${percent(Math.abs(s.fraction))} `;
+  return cheaper ? `saves ${p}(${money(s.monthly)}/month)` : `costs ${p}more (${money(-s.monthly)}/month)`;
 }

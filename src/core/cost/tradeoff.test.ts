@@ -6,11 +6,11 @@ import {
   candidatesAsDraftVariants,
   candidatesFromRuns,
   deviceOf,
-  evaluateTradeoff,
   qualityOf,
   type BenchCellLike,
   type BenchRunLike,
-} from './from-bench';
+} from './bench-candidates';
+import { evaluateTradeoff } from './tradeoff';
 import { nonFinite } from './tco';
 
 const env = { cores: 2, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36', webgpu: null };
@@ -141,7 +141,7 @@ describe('the trade-off', () => {
     // c7i.xlarge has 4 vCPUs; the measurement used 1 core: × 4, an estimate, and it says so
     expect(int8.itemsPerSecond).toBe(3500 * 4);
     expect(int8.estimate).toBe(true);
-    expect(int8.throughputLabel).toMatch(/by core count: 4 vCPUs \(AWS c7i.xlarge\) ÷ 1 cores/);
+    expect(int8.throughputLabel).toMatch(/by core count: 4 vCPUs \(AWS c7i.xlarge\) ÷ 1 core \(/);
     // int8 is cheaper and within 1 point: on the frontier, the cheapest meeting the floor, with a saving
     expect(r.floor).toBeCloseTo(98, 9);
     expect(r.cheapest?.id).toBe(int8.id);
