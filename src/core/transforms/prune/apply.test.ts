@@ -371,9 +371,15 @@ describe('prune: N:M', () => {
     expect(nm.stats.layers.map((x) => x.zerosAfter)).toEqual([(BIG_K * BIG_N * 7) / 8, (BIG_K * BIG_N * 7) / 8]);
   });
 
-  it('Conv groups along input channels; an axis M does not divide is an error that names the node', async () => {
-    const msg = await expectCode(pruned(convNetModel(), { pattern: '2:4' }), 'bad-input', /"conv" \(Conv\).*\[4, 3, 3, 3\].*3 along its reduction axis 1/);
-    expect(msg).toMatch(/skip/);
+  it('Conv groups along input channels; a weight whose axis M does not divide stays dense (an error only when none fits)', async () => {
+    const some = await pruned(convNetModel(), { pattern: '2:4' });
+    expect(some.stats.layers.map((x) => x.tensor)).toEqual(['Wf']);
+    expect(some.report.skipped).toEqual([
+      { node: 'conv', opType: 'Conv', reason: expect.stringMatching(/^weight "Wc" \[4, 3, 3, 3\] has 3 along its reduction axis 1, not a multiple of 4/) },
+    ]);
+    expect(floatWeights(some.model).get('Wc')).toEqual(floatWeights(convNetModel()).get('Wc'));
+    const msg = await expectCode(pruned(convNetModel(), { pattern: '2:4', skip: ['head'] }), 'bad-input', /"conv" \(Conv\).*\[4, 3, 3, 3\].*3 along its reduction axis 1/);
+    expect(msg).toMatch(/fits no weight.*unstructured/);
     const r = await pruned(convNetModel(), { pattern: '1:3', skip: ['head'] });
     expect(layerOf(r.stats, 'Wc').axis).toBe(1);
     // Wc[4,3,3,3]: for each (o, kh, kw) the 3 input channels keep 1.

@@ -118,7 +118,8 @@ function plan(index: ReturnType<typeof indexConstants>, options: PruneOptions, n
   };
 
   const layers: Layer[] = [];
-  const nmErrors: string[] = [];
+  /** N:M: weights left dense because M does not divide their reduction axis. */
+  const nmUnfit: string[] = [];
   for (const entry of index.tensors) {
     const t = entry.tensor;
     const dims = dimsOf(t);
@@ -184,10 +185,10 @@ function plan(index: ReturnType<typeof indexConstants>, options: PruneOptions, n
       const conv = uses.find((u) => u.opType === 'ConvTranspose');
       if (conv) size = dims[axis] / groupOf(conv.node);
       if (!Number.isInteger(size) || size % nm.m !== 0) {
-        nmErrors.push(
-          `${uses.map((u) => `"${u.nodeName}" (${u.opType})`).join(', ')}: weight "${entry.name}" [${dims.join(', ')}] has ` +
-            `${size} along its reduction axis ${axis}${conv ? ' per group' : ''}, not a multiple of ${nm.m}`,
-        );
+        // Groups of M cannot tile this axis: the layer stays dense, the others are pruned.
+        const length = `${size} along its reduction axis ${axis}${conv ? ' per group' : ''}`;
+        skipAll(`weight "${entry.name}" [${dims.join(', ')}] has ${length}, not a multiple of ${nm.m}: pattern ${options.pattern} cannot group it, so it stays dense`);
+        nmUnfit.push(`${uses.map((u) => `"${u.nodeName}" (${u.opType})`).join(', ')}: weight "${entry.name}" [${dims.join(', ')}] has ${length}`);
         continue;
       }
       layer.axis = axis;
@@ -197,12 +198,18 @@ function plan(index: ReturnType<typeof indexConstants>, options: PruneOptions, n
     layers.push(layer);
     useNodes.forEach((u) => pruned.add(u));
   }
-  if (nmErrors.length > 0) {
+  if (nm && nmUnfit.length > 0 && layers.length === 0) {
     bad(
-      `Pattern ${options.pattern} needs the reduction axis of every pruned weight to be a multiple of ${nm!.m}; ` +
-        `${nmErrors.length} ${nmErrors.length === 1 ? 'is' : 'are'} not: ${nmErrors.slice(0, 3).join('; ')}` +
-        `${nmErrors.length > 3 ? '; …' : ''}. Add ${nmErrors.length === 1 ? 'that node' : 'those nodes'} to skip.`,
-      nmErrors,
+      `Pattern ${options.pattern} fits no weight of this model: it groups ${nm.m} consecutive weights along a weight's reduction ` +
+        `axis, and no prunable weight has a reduction axis that is a multiple of ${nm.m} (${nmUnfit.slice(0, 3).join('; ')}` +
+        `${nmUnfit.length > 3 ? '; …' : ''}). Use the unstructured pattern (--sparsity) instead.`,
+      nmUnfit,
+    );
+  }
+  if (nmUnfit.length > 0 && layers.length > 0) {
+    notes.push(
+      `${nmUnfit.length} weight ${nmUnfit.length === 1 ? 'tensor was' : 'tensors were'} left dense: ${nm!.m} does not divide ` +
+        `${nmUnfit.length === 1 ? 'its' : 'their'} reduction axis (listed under skipped).`,
     );
   }
 
