@@ -96,7 +96,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     }
   }
   if (o.mode === 'dynamic' && o.activationType === 'int8') {
-    notes.push("activationType 'int8' applies to static mode; dynamic mode quantizes activations to uint8 (DynamicQuantizeLinear's only type).");
+    notes.push("int8 activations (--activation-type / Activation type) apply to static mode; dynamic mode quantizes activations to uint8 (DynamicQuantizeLinear's only type).");
   }
 
   const w = new Writer(model, input.external, o, perChannel, notes);
