@@ -19,10 +19,10 @@ import { groupOf, indexConstants, roleOf, type ConstantTensor, type NodeRef, typ
  * Conv/ConvTranspose W), wherever they live: initializers or Constant nodes, in the main graph or inside If/Loop/Scan
  * subgraphs (names resolve through enclosing graphs). A tensor read by several nodes is pruned once; if any of its
  * readers is skipped it stays dense. Biases only with includeBias. Other dtypes (float16, int8) are reported as
- * skipped. External-data weights come back inline (raw_data) in the output; the input model is never modified (the
- * output shares the untouched tensors' bytes with it) unless `inPlace` is set: then unstructured pruning writes the
- * zeros into the input's raw_data bytes themselves (no copy) and the output aliases them; external-data and
- * float_data tensors, and N:M patterns, still get copies. Both give bit-identical results.
+ * skipped. External-data weights come back inline (raw_data) in the output; the input model is left untouched (the
+ * output shares the untouched tensors' bytes with it) unless the run owns it (ctx.ownsModel, types.ts): then
+ * unstructured pruning writes the zeros into the input's raw_data bytes themselves (no copy) and the output aliases
+ * them; external-data and float_data tensors, and N:M patterns, still get copies. Both give bit-identical results.
  *
  * What the report says: per layer and overall the exact zeros before/after and the achieved sparsity, parameter
  * counts, raw and gzip sizes before/after (exact or estimated, as stated), the global threshold, timings, and a
@@ -245,7 +245,7 @@ function setData(t: TensorProto, bits: Uint32Array): boolean {
 }
 
 /**
- * inPlace: a tensor whose float32 data can be pruned in its own bytes: inline raw_data at any alignment (unaligned
+ * ownsModel: a tensor whose float32 data can be pruned in its own bytes: inline raw_data at any alignment (unaligned
  * bytes go through an aligned one-chunk scratch, threshold.ts); not external data, not float_data (those are copied).
  */
 const prunableInPlace = (t: TensorProto, n: number): boolean => !isExternal(t) && t.rawData.length >= n * 4;
@@ -327,7 +327,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
       await check(0.05 + 0.85 * (done / work), stage);
       const sources = g.layers.map((l) => sourceBytes(l.entry.tensor, model.external, l.n));
       const n = g.layers.reduce((s, l) => s + l.n, 0);
-      const inPlace = g.layers.map((l) => options.inPlace === true && prunableInPlace(l.entry.tensor, l.n));
+      const inPlace = g.layers.map((l) => ctx.ownsModel === true && prunableInPlace(l.entry.tensor, l.n));
       const r = await pruneSmallest(sources, pruneCount(g.target, n), { tick: tickFor(n), inPlace });
       done += n;
       if (g === groups[groups.length - 1] && shared.length > 0 && r.key >= 0) threshold = keyToMagnitude(r.key);
