@@ -7,18 +7,10 @@ import { elementCount, tensorByteLength, tensorBytes, type ExternalData } from '
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { detectQuantization } from './detect';
 import { defaultOpset, editableCopy, Names, opsetBlockers, readsOf, setDefaultOpset, topoSort, type Scope } from './graph';
-import {
-  channelMaxAbs,
-  channelMinMax,
-  F32Source,
-  quantizeInto,
-  quantizeTransposedInto,
-  quantParams,
-  roundInt32,
-  toFloat16Into,
-  type Layout,
-  type QuantParams,
-} from './kernels';
+import { channelMaxAbs, channelMinMax } from './channel-ranges';
+import { F32Source, type Layout } from './f32-source';
+import { toFloat16Into } from './float16';
+import { quantizeInto, quantizeTransposedInto, quantParams, roundInt32, type QuantParams } from './int8';
 import { validateQuantizeOptions, type QuantizeOptions } from './options';
 import { planQuantization, type ConstRef, type NodePlan } from './plan';
 
