@@ -133,7 +133,7 @@ export function planPrune(index: ReturnType<typeof indexConstants>, options: Pru
     bad(
       `Pattern ${options.pattern} fits no weight of this model: it groups ${nm.m} consecutive weights along a weight's reduction ` +
         `axis, and no prunable weight has a reduction axis that is a multiple of ${nm.m} (${nmUnfit.slice(0, 3).join('; ')}` +
-        `${nmUnfit.length > 3 ? '; …' : ''}). Use the unstructured pattern (--sparsity) instead.`,
+        `${nmUnfit.length > 3 ? '; …' : ''}). Use the unstructured pattern with a target sparsity (--sparsity / Target sparsity) instead.`,
       nmUnfit,
     );
   }
