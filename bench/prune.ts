@@ -1,7 +1,7 @@
 /**
  * Prune 50% global unstructured on the ~400 MB model: throughput and peak memory (the helpers are in
  * bench/quantize.ts). Two ways: as the app's optimize worker and the CLI run it (they own the model they read from
- * bytes, so prune writes into it: forOwnedModel), and the core's default copying path (input left untouched), for
+ * bytes, so prune writes into it: ownsModel), and the core's default copying path (input left untouched), for
  * reference.
  */
 import { transformRows } from './quantize';

@@ -2,7 +2,7 @@
  * Bench cases for the transforms, on the ~400 MB float32 MLP (ctx.transformModel()):
  * - throughput: applyRecipe (the transform plus serialising the result into parts) as the CLI and the app's optimize
  *   worker run it: on a model read with readOnnx from its own copy of the file's bytes (weights are views, mostly
- *   unaligned, as when a user opens a file), with forOwnedModel (prune writes into those bytes); in this process, on
+ *   unaligned, as when a user opens a file), owning the model (ownsModel: prune writes into those bytes); in this process, on
  *   one core; GB/s of float32 weights, median of 3 runs after a warm-up;
  * - peak memory: the same in a fresh `node --expose-gc` process (this file run as a script, like write-memory.ts):
  *   node --expose-gc --import tsx bench/quantize.ts --child quantize|prune|prune-in-place <model.onnx>
@@ -18,25 +18,26 @@ import { pathToFileURL } from 'node:url';
 import { formatBytes } from '../src/core/format';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { applyRecipe } from '../src/core/transforms/apply-recipe';
-import { forOwnedModel, recipeName, type Recipe } from '../src/core/transforms/recipe';
+import { recipeName, type Recipe } from '../src/core/transforms/recipe';
 import { startPeakRss } from './peak-rss';
 import { median, row, type BenchCase, type BenchContext, type BenchRow } from './registry';
 
-/** prune: as the app and the CLI run it (in place, forOwnedModel); prune-copying: the core's default (input untouched). */
+/** prune: as the app and the CLI run it (in place, ownsModel); prune-copying: the core's default (input untouched). */
 export type TransformKind = 'quantize' | 'prune' | 'prune-copying';
 
 // The compressed size is what the CLI measures separately; the transform itself is timed here.
 const PRUNE_50 = { sparsity: 0.5, scope: 'global', pattern: 'unstructured', compressedSize: 'off' } as const;
 
 export const RECIPES: Record<TransformKind, Recipe> = {
-  quantize: forOwnedModel({ steps: [{ transform: 'quantize', options: { mode: 'dynamic', perChannel: true } }] }),
-  // Prunes the input model's own bytes: every run needs a fresh model (see transformRows).
-  prune: forOwnedModel({ steps: [{ transform: 'prune', options: PRUNE_50 }] }),
+  quantize: { steps: [{ transform: 'quantize', options: { mode: 'dynamic', perChannel: true } }] },
+  // Run owning the model (OWNS_MODEL): prunes the input model's own bytes, so every run needs a fresh model (see transformRows).
+  prune: { steps: [{ transform: 'prune', options: PRUNE_50 }] },
   'prune-copying': { steps: [{ transform: 'prune', options: PRUNE_50 }] },
 };
 
-/** Recipes that change the model they are given. */
-const MUTATES: ReadonlySet<TransformKind> = new Set(['prune']);
+/** Kinds run owning their model, as the app and the CLI run prune: they change the model they are given (quantize never
+ * writes into its input, so one model serves all its runs). */
+const OWNS_MODEL: ReadonlySet<TransformKind> = new Set(['prune']);
 
 const RUNS = 3;
 
@@ -68,7 +69,7 @@ async function child(kind: TransformKind, path: string): Promise<void> {
   const rssLoaded = process.memoryUsage.rss();
   sampler.from(rssLoaded);
   const t0 = performance.now();
-  const result = await applyRecipe(model, RECIPES[kind]);
+  const result = await applyRecipe(model, RECIPES[kind], { ownsModel: OWNS_MODEL.has(kind) });
   const ms = performance.now() - t0;
   const peak = await sampler.stop(process.memoryUsage.rss());
   const out: TransformMemoryResult = {
@@ -114,7 +115,7 @@ export async function transformRows(ctx: BenchContext, kind: TransformKind, labe
   const m = await ctx.transformModel();
   const recipe = RECIPES[kind];
   const name = recipeName(recipe);
-  const shared = MUTATES.has(kind) ? undefined : readOnnx(m.bytes, { fileName: m.fileName });
+  const shared = OWNS_MODEL.has(kind) ? undefined : readOnnx(m.bytes, { fileName: m.fileName });
   const prefix = note ? `${note}; ` : '';
   ctx.log(`${kind}: ${name} ×${RUNS + 1} on ${formatBytes(m.bytes.length)}`);
   const times: number[] = [];
@@ -126,7 +127,7 @@ export async function transformRows(ctx: BenchContext, kind: TransformKind, labe
     ctx.gc();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await applyRecipe(model, recipe);
+    const r = await applyRecipe(model, recipe, { ownsModel: OWNS_MODEL.has(kind) });
     const dt = performance.now() - t0;
     const dc = process.cpuUsage(c0);
     outBytes = r.bytes;

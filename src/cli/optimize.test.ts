@@ -268,7 +268,7 @@ describe('pareto quantize', () => {
     expect(o).toMatch(/Quantized\s+0\.0% → \d/);
     expect(o).toMatch(/fc1\s+Gemm\s+w1\s+int8 per-tensor/);
     expect(o).toMatch(/Skipped\s+1 node left/);
-    expect(o).toMatch(/MatMul#2\s+MatMul\s+excluded by excludeOpTypes/);
+    expect(o).toMatch(/MatMul#2\s+MatMul\s+excluded by op type \(--exclude \/ Exclude\)/);
     expect(o).toMatch(/Fidelity vs the original\s+onnxruntime-node, first 64 rows of .*x\.npy/);
     expect(o).toMatch(/^\s+y\s+0\.\d+\s+0\.9\d+\s+\d+\.\d%/m);
   });
@@ -293,7 +293,7 @@ describe('pareto quantize', () => {
       }
       expect(Math.sqrt(err / sig), mode).toBeLessThan(0.05);
       if (mode === 'fp16') {
-        expect(r.skipped).toEqual([{ node: 'fc1', opType: 'Gemm', reason: 'excluded by excludeNodes' }]);
+        expect(r.skipped).toEqual([{ node: 'fc1', opType: 'Gemm', reason: 'excluded by name (--exclude / Exclude)' }]);
         expect(r.layers.map((l: { scheme: string }) => l.scheme)).toEqual(['float16']);
       } else {
         expect(r.size.ratio, mode).toBeGreaterThan(minRatio);

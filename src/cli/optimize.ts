@@ -24,7 +24,7 @@ import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { TensorSignature } from '../core/inspect/summary';
 import { weightComposition, type WeightComposition } from '../core/inspect/composition';
 import { applyRecipe } from '../core/transforms/apply-recipe';
-import { forOwnedModel, recipeName, validateRecipe, type Recipe } from '../core/transforms/recipe';
+import { recipeName, validateRecipe, type Recipe } from '../core/transforms/recipe';
 import type { CalibrationBatch, CalibrationRunner, FeedTensor } from '../core/transforms/quantize/calibrate';
 import { describeMethod, EXACT_LIMIT, measureSize, type SizeMethod } from '../core/transforms/prune/sizes';
 import type { TransformReport } from '../core/transforms/types';
@@ -583,8 +583,8 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
 
     const tt = performance.now();
     // The model was read from the file for this run only (fidelity reads the original from the file again), so prune
-    // writes into its bytes instead of copying every weight (forOwnedModel).
-    const result = await applyRecipe(model, forOwnedModel(job.recipe), { onProgress: (p) => progress(p.fraction * 0.9, p.stage) }, deps);
+    // writes into its bytes instead of copying every weight (ownsModel).
+    const result = await applyRecipe(model, job.recipe, { onProgress: (p) => progress(p.fraction * 0.9, p.stage), ownsModel: true }, deps);
     const transformMs = performance.now() - tt - calibrationMs;
 
     // Weights left in external data files are moved inside the output, so it stands alone wherever it is written.

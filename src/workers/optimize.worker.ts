@@ -12,7 +12,7 @@ import { weightComposition } from '../core/inspect/composition';
 import type { TensorSignature } from '../core/inspect/summary';
 import { describeMethod, measureSize } from '../core/transforms/prune/sizes';
 import { applyRecipe } from '../core/transforms/apply-recipe';
-import { forOwnedModel, recipeName } from '../core/transforms/recipe';
+import { recipeName } from '../core/transforms/recipe';
 import { ortWebWasm } from '../runtimes/ort-web-wasm';
 import type { CalibrationRunner } from '../core/transforms/quantize/calibrate';
 import type { DataSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
@@ -90,9 +90,9 @@ const api: OptimizeWorkerApi = {
       const t0 = performance.now();
       const result = await applyRecipe(
         model,
-        // This worker reads its own copy of the model for each job: prune may write into it (forOwnedModel).
-        forOwnedModel(job.recipe),
-        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.75, stage: p.stage }) },
+        job.recipe,
+        // This worker reads its own copy of the model for each job: prune may write into it (ownsModel).
+        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.75, stage: p.stage }), ownsModel: true },
         {
           calibrationRunner,
           calibrationBatches: () => calibration.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, { data: t.data, dims: t.dims, type: t.dtype }]))),

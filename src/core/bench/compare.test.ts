@@ -11,7 +11,6 @@ import { readNpy } from '../data/npy';
 import { readOnnx } from '../formats/onnx/read';
 import { concatBytes } from '../testing/fixtures';
 import { applyRecipe } from '../transforms/apply-recipe';
-import { forOwnedModel } from '../transforms/recipe';
 import { compareOneAtATime, compareSessions } from './compare';
 import type { Feeds, InferenceSession } from './session';
 
@@ -30,7 +29,7 @@ describe('compareOneAtATime', () => {
     const model = readOnnx(original.slice());
     const inputName = model.proto.graph!.input[0].name;
     const batches = feeds().map((f) => ({ [inputName]: f.input }));
-    const r = await applyRecipe(model, forOwnedModel({ steps: [{ transform: 'prune', options: { sparsity: 0.5 } }] }));
+    const r = await applyRecipe(model, { steps: [{ transform: 'prune', options: { sparsity: 0.5 } }] }, { ownsModel: true });
     const variant = concatBytes(r.parts);
 
     const [ref, cand] = [await ortNode.createSession(original), await ortNode.createSession(variant)];

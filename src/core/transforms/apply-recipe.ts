@@ -35,8 +35,11 @@ export async function applyRecipe(
   const n = recipe.steps.length;
   for (let i = 0; i < n; i++) {
     const step = recipe.steps[i];
+    // Every step may write into the input when the caller owns it: later steps read the earlier steps' outputs, which
+    // hold only fresh copies and the input's own bytes.
     const sub: TransformContext = {
       signal: ctx.signal,
+      ownsModel: ctx.ownsModel,
       onProgress: (p) => ctx.onProgress?.({ fraction: (i + p.fraction) / n, stage: p.stage }),
     };
     let proto: ModelProto;

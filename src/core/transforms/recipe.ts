@@ -62,12 +62,3 @@ export function validateRecipe(input: unknown): Recipe {
 export function withPendingCalibration(o: Partial<QuantizeOptions>): Partial<QuantizeOptions> {
   return o.mode === 'static' && !o.activationRanges ? { ...o, activationRanges: { '(calibrated when run)': [0, 1] } } : o;
 }
-
-/**
- * The recipe for a caller that owns the model it passes to applyRecipe (read from bytes for this one run, never
- * used again as the original): prune steps write into the model's own weight bytes (inPlace) instead of copying
- * every weight. Same output; the input model's weights are changed.
- */
-export function forOwnedModel(recipe: Recipe): Recipe {
-  return { ...recipe, steps: recipe.steps.map((s) => (s.transform === 'prune' ? { ...s, options: { ...s.options, inPlace: true } } : s)) };
-}

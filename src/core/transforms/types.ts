@@ -4,7 +4,9 @@ import type { OnnxModel } from '../formats/onnx/read';
 
 /**
  * The contract every transform (quantize, prune, ...) follows. A transform lives in its own folder with
- * `options.ts` (typed options, defaults, validation) and `apply.ts`; it never mutates its input model.
+ * `options.ts` (typed options, defaults, validation) and `apply.ts`. It leaves its input model as it was unless the
+ * run says the caller owns that model (TransformContext.ownsModel): then prune writes its zeros into the input's own
+ * weight bytes instead of copying them.
  */
 export interface Progress {
   /** 0..1 */
@@ -13,9 +15,17 @@ export interface Progress {
   stage: string;
 }
 
+/** How a job runs (not what it does: that is the plain-data options, or a recipe). */
 export interface TransformContext {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /**
+   * The caller owns the input model: it was read for this run only and is never used again as the original (the app's
+   * optimize worker and the CLI read their own copy per job). Transforms may then write into its weight bytes instead of
+   * copying them: prune does (half the memory, bit-identical output); the input's weights are changed. Default false:
+   * the input is left untouched.
+   */
+  ownsModel?: boolean;
 }
 
 /** What a transform tells the user it did (and did not do), per node. */

@@ -18,6 +18,7 @@ import {
   toTypedFields,
 } from '../../testing/fixtures';
 import { prune, type PruneLayerStat, type PruneOptions, type PruneStats } from './index';
+import type { TransformContext } from '../types';
 import { floatWeights, relL2, zerosIn } from './testing';
 
 ortWeb.env.wasm.numThreads = 1;
@@ -25,7 +26,7 @@ ortWeb.env.wasm.numThreads = 1;
 const open = (m: ModelProto, external?: Record<string, Uint8Array>): OnnxModel =>
   readOnnx(writeOnnx(m), { loadExternal: (loc) => external?.[loc] });
 
-async function pruned(m: ModelProto | OnnxModel, options: Partial<PruneOptions> = {}, ctx = {}) {
+async function pruned(m: ModelProto | OnnxModel, options: Partial<PruneOptions> = {}, ctx: TransformContext = {}) {
   const model = 'proto' in m ? m : open(m);
   const r = await prune.apply(model, prune.validate(options), ctx);
   const bytes = writeOnnx(r.model);
@@ -254,7 +255,7 @@ describe('prune: unstructured magnitude pruning', () => {
   });
 });
 
-describe('prune: inPlace', () => {
+describe('prune: owning the model (ownsModel: in place)', () => {
   /** Stats without the timings (which differ run to run). */
   const figures = (st: PruneStats) => ({ ...st, timing: undefined });
   const cases: [string, () => OnnxModel, Partial<PruneOptions>][] = [
@@ -273,14 +274,13 @@ describe('prune: inPlace', () => {
       const copyIn = make();
       const inputBytes = writeOnnx(copyIn.proto);
       const copy = await pruned(copyIn, { ...options, compressedSize: 'exact' });
-      expect(same(writeOnnx(copyIn.proto), inputBytes)).toBe(true); // inPlace=false never mutates the input
+      expect(same(writeOnnx(copyIn.proto), inputBytes)).toBe(true); // without ownsModel the input is never mutated
       const own = make();
-      const inPlace = await pruned(own, { ...options, compressedSize: 'exact', inPlace: true });
+      const inPlace = await pruned(own, { ...options, compressedSize: 'exact' }, { ownsModel: true });
       expect(same(inPlace.bytes, copy.bytes)).toBe(true);
       expect(figures(inPlace.stats)).toEqual(figures(copy.stats));
       expect(inPlace.report.notes).toEqual(copy.report.notes);
-      expect(inPlace.report.options.inPlace).toBe(true);
-      expect(copy.report.options.inPlace).toBe(false);
+      expect(inPlace.report.options).toEqual(copy.report.options); // who owns the bytes is not an option
     });
   }
 
@@ -308,7 +308,7 @@ describe('prune: inPlace', () => {
         const own = readOnnx(buf.subarray(shift));
         const w1 = own.proto.graph!.initializer.find((t) => t.name === 'W1')!.rawData;
         alignments.add(w1.byteOffset % 4);
-        const r = await pruned(own, { sparsity, inPlace: true });
+        const r = await pruned(own, { sparsity }, { ownsModel: true });
         expect(same(r.bytes, copy.bytes)).toBe(true);
         expect(figures(r.stats)).toEqual(figures(copy.stats));
         const outW1 = r.model.graph!.initializer.find((t) => t.name === 'W1')!.rawData;
@@ -320,8 +320,8 @@ describe('prune: inPlace', () => {
     }
   });
 
-  it('inPlace must be a boolean', async () => {
-    await expectCode(pruned(mlpModel(), { inPlace: 'yes' as never }), 'bad-input', /inPlace must be true or false/);
+  it('inPlace is not a pruning option (ownership belongs to the run, not to the recipe)', async () => {
+    await expectCode(pruned(mlpModel(), { inPlace: true } as never), 'bad-input', /Unknown pruning option "inPlace"/);
   });
 });
 
@@ -371,9 +371,15 @@ describe('prune: N:M', () => {
     expect(nm.stats.layers.map((x) => x.zerosAfter)).toEqual([(BIG_K * BIG_N * 7) / 8, (BIG_K * BIG_N * 7) / 8]);
   });
 
-  it('Conv groups along input channels; an axis M does not divide is an error that names the node', async () => {
-    const msg = await expectCode(pruned(convNetModel(), { pattern: '2:4' }), 'bad-input', /"conv" \(Conv\).*\[4, 3, 3, 3\].*3 along its reduction axis 1/);
-    expect(msg).toMatch(/skip/);
+  it('Conv groups along input channels; a weight whose axis M does not divide stays dense (an error only when none fits)', async () => {
+    const some = await pruned(convNetModel(), { pattern: '2:4' });
+    expect(some.stats.layers.map((x) => x.tensor)).toEqual(['Wf']);
+    expect(some.report.skipped).toEqual([
+      { node: 'conv', opType: 'Conv', reason: expect.stringMatching(/^weight "Wc" \[4, 3, 3, 3\] has 3 along its reduction axis 1, not a multiple of 4/) },
+    ]);
+    expect(floatWeights(some.model).get('Wc')).toEqual(floatWeights(convNetModel()).get('Wc'));
+    const msg = await expectCode(pruned(convNetModel(), { pattern: '2:4', skip: ['head'] }), 'bad-input', /"conv" \(Conv\).*\[4, 3, 3, 3\].*3 along its reduction axis 1/);
+    expect(msg).toMatch(/fits no weight.*unstructured/);
     const r = await pruned(convNetModel(), { pattern: '1:3', skip: ['head'] });
     expect(layerOf(r.stats, 'Wc').axis).toBe(1);
     // Wc[4,3,3,3]: for each (o, kh, kw) the 3 input channels keep 1.

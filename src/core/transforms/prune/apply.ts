@@ -1,28 +1,28 @@
 import { ParetoError } from '../../errors';
-import { DataLocation, DataType, type TensorProto } from '../../formats/onnx/proto';
-import { dtypeName } from '../../formats/onnx/dtypes';
-import { dimsOf, elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
+import { DataLocation, type TensorProto } from '../../formats/onnx/proto';
+import { elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
 import type { OnnxModel } from '../../formats/onnx/read';
 import { cloneModelSharingBytes } from '../common/clone-sharing-bytes';
-import { makeCheckpoint, type TransformContext, type TransformReport, type TransformResult } from '../types';
+import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { applyNM, nmRowCount, nmShape } from './nm';
-import { parsePattern, validatePruneOptions, type NMPattern, type PruneOptions } from './options';
+import { parsePattern, validatePruneOptions, type PruneOptions } from './options';
+import { bad, planPrune, type Layer } from './plan';
 import { describeMethod, measureSize, type SizeFigures } from './sizes';
 import { bitsView, CHUNK_ELEMENTS, keyToMagnitude, pruneCount, pruneSmallest } from './threshold';
-import { groupOf, indexConstants, roleOf, type ConstantTensor, type NodeRef, type Reader } from './weights';
+import { indexConstants } from './weights';
 
 /**
- * Magnitude pruning of a model's weights (see options.ts for the options, threshold.ts for the exact selection,
- * nm.ts for N:M and its axis).
+ * Magnitude pruning of a model's weights (see options.ts for the options, plan.ts for which weights and why others
+ * stay dense, threshold.ts for the exact selection, nm.ts for N:M and its axis).
  *
  * What is pruned: float32 tensors of rank >= 2 that a node of `opTypes` reads as its weight (MatMul A/B, Gemm A/B,
  * Conv/ConvTranspose W), wherever they live: initializers or Constant nodes, in the main graph or inside If/Loop/Scan
  * subgraphs (names resolve through enclosing graphs). A tensor read by several nodes is pruned once; if any of its
  * readers is skipped it stays dense. Biases only with includeBias. Other dtypes (float16, int8) are reported as
- * skipped. External-data weights come back inline (raw_data) in the output; the input model is never modified (the
- * output shares the untouched tensors' bytes with it) unless `inPlace` is set: then unstructured pruning writes the
- * zeros into the input's raw_data bytes themselves (no copy) and the output aliases them; external-data and
- * float_data tensors, and N:M patterns, still get copies. Both give bit-identical results.
+ * skipped. External-data weights come back inline (raw_data) in the output; the input model is left untouched (the
+ * output shares the untouched tensors' bytes with it) unless the run owns it (ctx.ownsModel, types.ts): then
+ * unstructured pruning writes the zeros into the input's raw_data bytes themselves (no copy) and the output aliases
+ * them; external-data and float_data tensors, and N:M patterns, still get copies. Both give bit-identical results.
  *
  * What the report says: per layer and overall the exact zeros before/after and the achieved sparsity, parameter
  * counts, raw and gzip sizes before/after (exact or estimated, as stated), the global threshold, timings, and a
@@ -80,143 +80,6 @@ export interface PruneStats {
   };
 }
 
-interface Layer {
-  entry: ConstantTensor;
-  uses: Reader[];
-  dims: number[];
-  n: number;
-  /** Unstructured: own target (layer scope or override); undefined = the global group. */
-  target?: number;
-  /** N:M: the group axis. */
-  axis?: number;
-}
-
-interface Plan {
-  layers: Layer[];
-  skipped: TransformReport['skipped'];
-  notes: string[];
-}
-
-const bad = (msg: string, details?: string[]): never => {
-  throw new ParetoError('bad-input', msg, details);
-};
-
-function plan(index: ReturnType<typeof indexConstants>, options: PruneOptions, nm: NMPattern | undefined): Plan {
-  const notes: string[] = [];
-  const skip = new Set(options.skip);
-  const opTypes = new Set<string>(options.opTypes);
-  const inSkip = (r: { nodeName: string; opType: string; node: { name: string } }) =>
-    skip.has(r.nodeName) || skip.has(r.node.name) || skip.has(r.opType);
-  const overrideOf = (r: { nodeName: string; node: { name: string } }): number | undefined =>
-    options.overrides[r.node.name] ?? options.overrides[r.nodeName];
-
-  // Why each prunable node was left alone (first reason wins); nodes that get a pruned tensor are removed.
-  const reasons = new Map<NodeRef['node'], string>();
-  const pruned = new Set<NodeRef['node']>();
-  const reason = (node: NodeRef['node'], why: string) => {
-    if (!reasons.has(node)) reasons.set(node, why);
-  };
-
-  const layers: Layer[] = [];
-  const nmErrors: string[] = [];
-  for (const entry of index.tensors) {
-    const t = entry.tensor;
-    const dims = dimsOf(t);
-    const uses: Reader[] = [];
-    const axes = new Set<number>();
-    for (const r of entry.readers) {
-      if (!opTypes.has(r.opType)) continue;
-      const { role, axis } = roleOf(r.node, r.inputIndex, dims.length);
-      if (role === 'weight' || (role === 'bias' && options.includeBias && !nm)) {
-        uses.push(r);
-        if (role === 'weight' && axis !== undefined) axes.add(axis);
-      }
-    }
-    if (uses.length === 0) continue;
-    const useNodes = uses.map((u) => u.node);
-    const skipAll = (why: string) => useNodes.forEach((n) => reason(n, why));
-    const n = elementCount(t);
-    if (t.dataType !== DataType.FLOAT) {
-      skipAll(`weight "${entry.name}" is ${dtypeName(t.dataType)}; pruning handles float32 weights (prune before quantizing)`);
-      continue;
-    }
-    if (n === 0) continue;
-    const isBiasOnly = uses.every((u) => roleOf(u.node, u.inputIndex, dims.length).role === 'bias');
-    if (dims.length < 2 && !isBiasOnly) {
-      skipAll(`weight "${entry.name}" is ${dims.length}-D; 1-D tensors are not pruned`);
-      continue;
-    }
-    const skipper = entry.readers.find(inSkip);
-    if (skipper) {
-      for (const u of uses) {
-        reason(u.node, u.node === skipper.node ? 'in the skip list' : `weight "${entry.name}" is shared with "${skipper.nodeName}", which is in the skip list`);
-      }
-      continue;
-    }
-    const overridden = uses.map(overrideOf).filter((v): v is number => v !== undefined);
-    const target = overridden.length > 0 ? Math.min(...overridden) : undefined;
-    if (overridden.length > 1 && new Set(overridden).size > 1) {
-      notes.push(`Weight "${entry.name}" is shared by nodes with different overrides (${overridden.join(', ')}); the lowest, ${target}, was used.`);
-    }
-    if (target === 0) {
-      skipAll(`override sparsity 0 for ${uses.find((u) => overrideOf(u) === 0)!.nodeName}`);
-      continue;
-    }
-    const others = entry.readers.filter((r) => !uses.includes(r));
-    if (others.length > 0) {
-      notes.push(
-        `Weight "${entry.name}" is also read by ${others.map((r) => `"${r.nodeName}" (${r.opType})`).join(', ')}; ` +
-          'those nodes see the pruned values too.',
-      );
-    }
-    const layer: Layer = { entry, uses, dims, n };
-    if (nm) {
-      if (axes.size !== 1) {
-        skipAll(
-          axes.size === 0
-            ? `weight "${entry.name}" has no reduction axis for N:M`
-            : `weight "${entry.name}" is read along different reduction axes (${[...axes].join(', ')}) by its nodes`,
-        );
-        continue;
-      }
-      const axis = [...axes][0];
-      let size = dims[axis];
-      const conv = uses.find((u) => u.opType === 'ConvTranspose');
-      if (conv) size = dims[axis] / groupOf(conv.node);
-      if (!Number.isInteger(size) || size % nm.m !== 0) {
-        nmErrors.push(
-          `${uses.map((u) => `"${u.nodeName}" (${u.opType})`).join(', ')}: weight "${entry.name}" [${dims.join(', ')}] has ` +
-            `${size} along its reduction axis ${axis}${conv ? ' per group' : ''}, not a multiple of ${nm.m}`,
-        );
-        continue;
-      }
-      layer.axis = axis;
-    } else if (options.scope === 'layer' || target !== undefined) {
-      layer.target = target ?? options.sparsity;
-    }
-    layers.push(layer);
-    useNodes.forEach((u) => pruned.add(u));
-  }
-  if (nmErrors.length > 0) {
-    bad(
-      `Pattern ${options.pattern} needs the reduction axis of every pruned weight to be a multiple of ${nm!.m}; ` +
-        `${nmErrors.length} ${nmErrors.length === 1 ? 'is' : 'are'} not: ${nmErrors.slice(0, 3).join('; ')}` +
-        `${nmErrors.length > 3 ? '; …' : ''}. Add ${nmErrors.length === 1 ? 'that node' : 'those nodes'} to skip.`,
-      nmErrors,
-    );
-  }
-
-  const skipped: TransformReport['skipped'] = [];
-  for (const r of index.nodes) {
-    if (!opTypes.has(r.opType) || pruned.has(r.node)) continue;
-    const why = reasons.get(r.node) ?? (inSkip(r) ? 'in the skip list' : 'no constant weight input (its inputs are computed at run time)');
-    skipped.push({ node: r.nodeName, opType: r.opType, reason: why });
-  }
-  const matched = options.skip.filter((s) => !index.nodeNames.has(s) && !index.nodes.some((r) => r.opType === s));
-  if (matched.length > 0) notes.push(`Skip entries that match no node name or op type: ${matched.join(', ')}.`);
-  return { layers, skipped, notes };
-}
-
 /** A float32 tensor's data as little-endian bytes (a view of raw_data or external data; packed from float_data). */
 function sourceBytes(t: TensorProto, external: ExternalData, n: number): Uint8Array {
   const src = tensorBytes(t, external);
@@ -238,7 +101,7 @@ function setData(t: TensorProto, bits: Uint32Array): boolean {
 }
 
 /**
- * inPlace: a tensor whose float32 data can be pruned in its own bytes: inline raw_data at any alignment (unaligned
+ * ownsModel: a tensor whose float32 data can be pruned in its own bytes: inline raw_data at any alignment (unaligned
  * bytes go through an aligned one-chunk scratch, threshold.ts); not external data, not float_data (those are copied).
  */
 const prunableInPlace = (t: TensorProto, n: number): boolean => !isExternal(t) && t.rawData.length >= n * 4;
@@ -260,7 +123,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
       missing,
     );
   }
-  const { layers, skipped, notes } = plan(index, options, nm);
+  const { layers, skipped, notes } = planPrune(index, options, nm);
 
   // Sizes before (on the input model).
   const sizeStart = performance.now();
@@ -320,7 +183,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
       await check(0.05 + 0.85 * (done / work), stage);
       const sources = g.layers.map((l) => sourceBytes(l.entry.tensor, model.external, l.n));
       const n = g.layers.reduce((s, l) => s + l.n, 0);
-      const inPlace = g.layers.map((l) => options.inPlace === true && prunableInPlace(l.entry.tensor, l.n));
+      const inPlace = g.layers.map((l) => ctx.ownsModel === true && prunableInPlace(l.entry.tensor, l.n));
       const r = await pruneSmallest(sources, pruneCount(g.target, n), { tick: tickFor(n), inPlace });
       done += n;
       if (g === groups[groups.length - 1] && shared.length > 0 && r.key >= 0) threshold = keyToMagnitude(r.key);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../data/npy';
 import { readOnnx } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
-import { prune, type PruneStats } from './index';
+import { nmShape, prune, type PruneStats } from './index';
+import { floatWeights } from './testing';
 
 /**
  * Accuracy after pruning the shipped MNIST samples (public/samples, produced by `npm run samples`): 50% global
@@ -60,4 +61,49 @@ describe.skipIf(missing.length > 0)('prune: MNIST samples keep their accuracy at
       expect(pruned).toBeGreaterThanOrEqual(base - 0.01);
     });
   }
+});
+
+describe.skipIf(missing.length > 0)('prune: 2:4 on the MNIST CNN sample', () => {
+  it('leaves conv1 (1 input channel) dense with a reason, and prunes every other layer 2 of each 4 along its reduction axis', async () => {
+    const bytes = new Uint8Array(readFileSync(join(SAMPLES, 'mnist-cnn.onnx')));
+    const r = await prune.apply(readOnnx(bytes), prune.validate({ pattern: '2:4' }));
+    expect(r.report.skipped).toEqual([
+      {
+        node: 'conv1',
+        opType: 'Conv',
+        reason: 'weight "conv1.weight" [16, 1, 3, 3] has 1 along its reduction axis 1, not a multiple of 4: pattern 2:4 cannot group it, so it stays dense',
+      },
+    ]);
+    const stats = r.report.stats as unknown as PruneStats;
+    expect(stats.layers.map((l) => l.tensor)).toEqual(['conv2.weight', 'dense1.weight', 'logits.weight']);
+    const before = floatWeights(readOnnx(bytes).proto);
+    const after = floatWeights(readOnnx(writeOnnx(r.model)).proto);
+    expect(after.get('conv1.weight')).toEqual(before.get('conv1.weight'));
+    for (const l of stats.layers) {
+      const { outer, axisSize, inner } = nmShape(l.shape, l.axis!);
+      const w0 = before.get(l.tensor)!;
+      const w1 = after.get(l.tensor)!;
+      // Counted first, asserted once per layer (an expect per weight would take seconds).
+      let groups = 0;
+      let fewZeros = 0;
+      let changedKept = 0;
+      let keptSmaller = 0;
+      for (let o = 0; o < outer; o++) {
+        for (let g = 0; g < axisSize; g += 4) {
+          for (let j = 0; j < inner; j++) {
+            const idx = [0, 1, 2, 3].map((k) => (o * axisSize + g + k) * inner + j);
+            const zeroed = idx.filter((i) => w1[i] === 0);
+            const kept = idx.filter((i) => w1[i] !== 0);
+            if (zeroed.length < 2) fewZeros++;
+            for (const i of kept) if (w1[i] !== w0[i]) changedKept++;
+            for (const z of zeroed) for (const i of kept) if (Math.abs(w0[z]) > Math.abs(w0[i])) keptSmaller++;
+            groups++;
+          }
+        }
+      }
+      expect({ fewZeros, changedKept, keptSmaller }).toEqual({ fewZeros: 0, changedKept: 0, keptSmaller: 0 });
+      expect(groups).toBe(l.params / 4);
+      expect(l.sparsity).toBeGreaterThanOrEqual(0.5);
+    }
+  });
 });

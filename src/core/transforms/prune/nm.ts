@@ -10,7 +10,8 @@
  *   - Gemm: B with transB=0 is [K, N] (axis 0), with transB=1 [N, K] (axis 1); a constant A: transA ? 0 : 1.
  *   - Conv W[O, I/group, kh, kw]: along I (axis 1), for every (O, kh, kw); groups stay inside a conv group.
  *   - ConvTranspose W[C_in, C_out/group, kh, kw]: along C_in (axis 0), which the transposed conv sums over.
- * M must divide that axis (for ConvTranspose, C_in / group) so that no group straddles a row.
+ * M must divide that axis (for ConvTranspose, C_in / group) so that no group straddles a row; a weight where it does not
+ * (e.g. a first Conv with 1 input channel) is left dense and reported as skipped (apply.ts), the others are pruned.
  *
  * Ties: among equal magnitudes, the element earlier along the axis is kept. Exact zeros already present count
  * among the N kept when they are among the largest (then a group has fewer than N non-zeros).

@@ -42,13 +42,6 @@ export interface PruneOptions {
   /** Also prune biases (Gemm C, Conv/ConvTranspose B). Off by default; unstructured only. */
   includeBias: boolean;
   compressedSize: CompressedSizeMode;
-  /**
-   * Prune the input model's weights in place (the caller owns the model and will not use the original again): no
-   * copy, half the memory. The pruned values are written into the input tensors' own raw_data bytes and the returned
-   * model shares (aliases) them; results are bit-identical to the copying path. Tensors in external data or in typed
-   * fields (float_data), and N:M patterns, still get copies. Default false: the input is never modified.
-   */
-  inPlace?: boolean;
 }
 
 const defaults: PruneOptions = {
@@ -60,7 +53,6 @@ const defaults: PruneOptions = {
   opTypes: Object.freeze(['MatMul', 'Gemm', 'Conv']) as unknown as PrunableOpType[],
   includeBias: false,
   compressedSize: 'auto',
-  inPlace: false,
 };
 /** The defaults (frozen; validatePruneOptions returns fresh copies). */
 export const DEFAULT_PRUNE_OPTIONS: Readonly<PruneOptions> = Object.freeze(defaults);
@@ -167,9 +159,6 @@ export function validatePruneOptions(input: unknown): PruneOptions {
     return bad(`compressedSize must be 'auto', 'exact', 'estimate' or 'off', got ${describe(compressedSize)}.`);
   }
 
-  const inPlace = get('inPlace');
-  if (typeof inPlace !== 'boolean') return bad(`inPlace must be true or false, got ${describe(inPlace)}.`);
-
   return {
     sparsity,
     pattern,
@@ -179,6 +168,5 @@ export function validatePruneOptions(input: unknown): PruneOptions {
     opTypes: [...new Set(opTypes)] as PrunableOpType[],
     includeBias,
     compressedSize,
-    inPlace,
   };
 }

@@ -1,18 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { floatToHalfBits, randomFloats } from '../../testing/fixtures';
-import {
-  channelMaxAbs,
-  channelMinMax,
-  dequantizeInto,
-  F32Source,
-  floatToHalf,
-  quantizeInto,
-  quantizeTransposedInto,
-  quantParams,
-  toFloat16Into,
-  type Layout,
-} from './kernels';
+import { channelMaxAbs, channelMinMax } from './channel-ranges';
+import { F32Source, type Layout } from './f32-source';
+import { floatToHalf, toFloat16Into } from './float16';
+import { dequantizeInto, quantizeInto, quantizeTransposedInto, quantParams } from './int8';
 import { simdColumns, simdConfig } from './simd';
 
 /** Runs `fn` with the WebAssembly SIMD passes (for any size) and with the plain-JS loops. */

@@ -108,27 +108,28 @@ export function planQuantization(model: ModelProto, o: QuantizeOptions, needRang
   const excludeNodes = new Set(o.excludeNodes);
   const excludeOps = new Set(o.excludeOpTypes);
 
+  // Reasons name what the user set, as the CLI flag and the form field (not the option key): "--exclude / Exclude".
   for (const { node: n, scope, index } of ordered) {
     const label = nodeLabel(n, scope, index);
     const skip = (reason: string) => skipped.push({ node: label, opType: n.opType, reason });
     if (!o.opTypes.includes(n.opType as QuantizableOp)) {
-      skip(`op type ${n.opType} not selected (opTypes)`);
+      skip(`op type ${n.opType} not selected (--op-types / Ops)`);
       continue;
     }
     if (excludeOps.has(n.opType)) {
-      skip('excluded by excludeOpTypes');
+      skip('excluded by op type (--exclude / Exclude)');
       continue;
     }
     if ((n.name && excludeNodes.has(n.name)) || excludeNodes.has(label)) {
-      skip('excluded by excludeNodes');
+      skip('excluded by name (--exclude / Exclude)');
       continue;
     }
     if (n === first) {
-      skip('first quantizable layer kept float (keepFirstLayerFloat)');
+      skip('kept in float: first quantizable layer (--keep-first / keep first layer float)');
       continue;
     }
     if (n === last) {
-      skip('last quantizable layer kept float (keepLastLayerFloat)');
+      skip('kept in float: last quantizable layer (--keep-last / keep last layer float)');
       continue;
     }
     const r = planNode(n, scope, o, needRanges);

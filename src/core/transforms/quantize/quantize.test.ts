@@ -24,7 +24,7 @@ import {
 } from '../../testing/fixtures';
 import type { FeedTensor } from './calibrate';
 import { asModel, floatFeed, openSession, ortNodeRunner, relL2, roundTrip, runOnce, type Feeds } from './harness.test';
-import { calibrate, detectQuantization, quantize, type QuantizeMode, type QuantizeOptions } from './index';
+import { calibrate, defaultQuantizeOptions, detectQuantization, quantize, type QuantizeMode, type QuantizeOptions } from './index';
 import { gemmModel, loopModel, oldOpsetModel, sharedWeightModel, unquantizableModel, wideRangeModel } from './local-fixtures.test';
 
 const opsOf = (m: ModelProto): string[] => {
@@ -258,16 +258,19 @@ describe('skipped nodes are listed with the reason', () => {
     expect(wo.report.skipped.map((s) => s.node)).toEqual(['mm_fp16', 'mm_input']);
     const conv = asModel(convNetModel());
     const r1 = await quantize.apply(conv, opts({ excludeOpTypes: ['Conv'] }));
-    expect(r1.report.skipped).toEqual([{ node: 'conv', opType: 'Conv', reason: 'excluded by excludeOpTypes' }]);
+    expect(r1.report.skipped).toEqual([{ node: 'conv', opType: 'Conv', reason: 'excluded by op type (--exclude / Exclude)' }]);
     const r2 = await quantize.apply(conv, opts({ excludeNodes: ['head'] }));
-    expect(r2.report.skipped).toEqual([{ node: 'head', opType: 'Gemm', reason: 'excluded by excludeNodes' }]);
+    expect(r2.report.skipped).toEqual([{ node: 'head', opType: 'Gemm', reason: 'excluded by name (--exclude / Exclude)' }]);
     const r3 = await quantize.apply(conv, opts({ keepFirstLayerFloat: true }));
-    expect(r3.report.skipped[0]).toMatchObject({ node: 'conv', reason: expect.stringMatching(/keepFirstLayerFloat/) });
+    expect(r3.report.skipped[0]).toMatchObject({ node: 'conv', reason: 'kept in float: first quantizable layer (--keep-first / keep first layer float)' });
     const r4 = await quantize.apply(conv, opts({ keepLastLayerFloat: true, opTypes: ['Conv', 'Gemm'] }));
-    expect(r4.report.skipped[0]).toMatchObject({ node: 'head', reason: expect.stringMatching(/keepLastLayerFloat/) });
+    expect(r4.report.skipped[0]).toMatchObject({ node: 'head', reason: 'kept in float: last quantizable layer (--keep-last / keep last layer float)' });
     const r5 = await quantize.apply(conv, opts({ opTypes: ['Gemm'] }));
-    expect(r5.report.skipped).toEqual([{ node: 'conv', opType: 'Conv', reason: 'op type Conv not selected (opTypes)' }]);
+    expect(r5.report.skipped).toEqual([{ node: 'conv', opType: 'Conv', reason: 'op type Conv not selected (--op-types / Ops)' }]);
     expect(opsOf(r5.model)).toContain('Conv');
+    // Reasons name the CLI flag and the form field, never an option key (excludeOpTypes, keepFirstLayerFloat, ...).
+    const keys = new RegExp(`\\b(${Object.keys(defaultQuantizeOptions).filter((k) => /[A-Z]/.test(k)).join('|')})\\b`);
+    for (const r of [r1, r2, r3, r4, r5]) for (const s of r.report.skipped) expect(s.reason).not.toMatch(keys);
     // static: a node whose activation has no range stays float
     const cal = await calibrate(conv, [{ x: randomFloats(3 * 64, 1) }], ortNodeRunner);
     const partial = { ...cal.ranges };

@@ -3,15 +3,16 @@ import { I32, module, op, PAGE_BYTES, V128, wasmApi, type WasmFunction, type Was
 /**
  * The two passes of per-column quantization (MatMul weights [K, N], channel = column, N a multiple of 4) in
  * WebAssembly SIMD, four columns per instruction: per-column max of the magnitude keys, and the quantization itself
- * with the same float64 arithmetic as the JS loops of kernels.ts, so the bytes are the same, value for value:
+ * with the same float64 arithmetic as the JS loops of channel-ranges.ts and int8.ts, so the bytes are the same, value
+ * for value:
  *
  *   t = trunc(float64(v) * inv[c] + off[c])   (f64x2 mul then add: no fused multiply-add in WebAssembly)
  *   byte = t ^ flip                           (t in [0, 255] by construction, see quantParams; a NaN gives 0 as
  *                                              `NaN | 0` does)
  *
  * Rows go through a block of the module's memory (copied in from the source at any alignment); the quantized bytes
- * are copied out to the caller's array. Where WebAssembly SIMD is missing, simdColumns() is undefined and kernels.ts
- * runs its JS loops.
+ * are copied out to the caller's array. Where WebAssembly SIMD is missing, simdColumns() is undefined and
+ * channel-ranges.ts and int8.ts run their JS loops.
  */
 
 /** Elements per block (several rows; one row when a row is longer). */
