@@ -5,6 +5,7 @@
  *
  * Pure: no DOM, no React, no store.
  */
+import { dict } from '../own';
 import type { CostDraft, DraftField, DraftTarget, DraftVariant, Text } from './draft';
 import { DRAFT_PATHS } from './draft';
 import { parseScenario, SCENARIO_VERSION, type FieldError, type Scenario } from './scenario';
@@ -52,7 +53,7 @@ function variantInput(b: Builder, v: DraftVariant, i: number, targetIds: Readonl
   if (v.source === 'measured' && v.measured) {
     throughput = { source: 'measured', device: { ...v.measured.device }, points: v.measured.points.map((p) => ({ ...p })) };
   } else {
-    const perTarget: Record<string, unknown> = {};
+    const perTarget = dict<unknown>();
     for (const [tid, f] of Object.entries(v.perTarget)) {
       if (!targetIds.has(tid) || f.itemsPerSecond.trim() === '') continue; // a removed target, or nothing typed
       const p = `throughput.perTarget.${tid}`;

@@ -3,6 +3,7 @@
  *
  * Pure: no DOM, no React, no store.
  */
+import { dict } from '../own';
 import { blankDraft, newTarget, newVariant, type CostDraft, type DraftPerTarget, type DraftTarget, type DraftVariant, type Text } from './draft';
 import type { Scenario } from './scenario';
 
@@ -19,7 +20,7 @@ export function draftFromScenario(s: Scenario): CostDraft {
     if (th.source === 'measured') {
       return { ...base, source: 'measured', measured: { device: { ...th.device }, points: th.points.map((p) => ({ ...p })), origin: 'imported scenario' } };
     }
-    const perTarget: Record<string, DraftPerTarget> = {};
+    const perTarget = dict<DraftPerTarget>();
     for (const [tid, f] of Object.entries(th.perTarget ?? {})) {
       perTarget[tid] = {
         itemsPerSecond: t(f.itemsPerSecond),

@@ -3,6 +3,7 @@
  * lists and choices, each refusing a bad value with a message that says what was expected and what was given.
  * The bounds keep every output of the TCO model finite (no overflow to Infinity) and catch unit mistakes.
  */
+import { RESERVED_NAMES } from '../own';
 import * as v from 'valibot';
 
 export function describeValue(x: unknown): string {
@@ -60,6 +61,7 @@ export const id = () =>
   v.pipe(
     text(100),
     v.check((s) => s.trim().length > 0, 'must not be empty'),
+    v.check((s) => !RESERVED_NAMES.has(s), (issue) => `"${String(issue.input)}" is a reserved name; choose another id`),
   );
 
 function objectMessage(issue: v.StrictObjectIssue | v.ObjectIssue): string {

@@ -2,6 +2,7 @@
  * Throughput per instance on a target: typed figures as given, or benchmark points scaled to the target (by core
  * count or a typed factor) and bounded by the p99 SLO. Says where the figure comes from and when it is an estimate.
  */
+import { own } from '../own';
 import type { ChosenThroughput, ScaleInfo, ThroughputCandidate, ThroughputInfo } from './result';
 import { implicitScale, type DeviceClass, type MeasuredThroughput, type Variant } from './scenario';
 import type { Context, ResolvedTarget } from './targets';
@@ -85,7 +86,8 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
   const warnings: string[] = [];
   const where = `"${variant.name ?? variant.id}" on ${rt.summary.name}`;
   if (t.source === 'typed') {
-    const fig = t.perTarget?.[rt.target.id] ?? t;
+    const typedHere = own(t.perTarget, rt.target.id);
+    const fig = typedHere ?? t;
     const reasons: string[] = [];
     if (fig.p99Ms !== undefined && fig.p99Ms > slo) reasons.push(`typed p99 ${fmt(fig.p99Ms)} ms exceeds the SLO of ${fmt(slo)} ms`);
     if (fig.batchSize !== undefined && s.maxBatchSize !== undefined && fig.batchSize > s.maxBatchSize) {
@@ -99,7 +101,7 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
       allowed: reasons.length === 0,
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
     };
-    const label = t.perTarget?.[rt.target.id] ? `typed for ${rt.summary.name}` : 'typed (same figure for every target)';
+    const label = typedHere ? `typed for ${rt.summary.name}` : 'typed (same figure for every target)';
     const info: ThroughputInfo = { source: 'typed', measuredOn: null, scale: null, estimate: false, label, candidates: [candidate] };
     if (fig.p99Ms === undefined) warnings.push(`Throughput of ${where} is typed without a p99: taken as meeting the ${fmt(slo)} ms SLO.`);
     if (!candidate.allowed) return { info, chosen: null, reason: `${where} is infeasible: ${candidate.reason}.`, warnings };
