@@ -164,6 +164,11 @@ const COUNT_PIECE = 1 << 16;
 /** The magnitude keys of the given ranks (0-based, ascending, at most three) among float32 bit patterns `keys`, by
  * one two-level 16-bit histogram. */
 export function keysAtRanks(keys: Uint32Array, ranks: readonly number[]): number[] {
+  // A few thousand keys sort faster than two histograms are cleared and scanned; same keys either way.
+  if (keys.length <= SMALL_SORT) {
+    const sorted = keys.map((b) => b & 0x7fffffff).sort();
+    return ranks.map((r) => sorted[r]);
+  }
   const h = new Uint32Array(HIGH_BINS);
   for (let i = 0; i < keys.length; i += COUNT_PIECE) countHigh(keys, i, Math.min(keys.length, i + COUNT_PIECE), h);
   const bins: number[] = [];
@@ -186,6 +191,38 @@ export function keysAtRanks(keys: Uint32Array, ranks: readonly number[]): number
   for (let i = 0; i < keys.length; i += COUNT_PIECE) countLow(keys, i, Math.min(keys.length, i + COUNT_PIECE), b0, b1, b2, l0, l1, l2);
   return ranks.map((r, j) => findLow(lows.get(bins[j])!, bins[j] << 16, r - below[j] + 1)[0]);
 }
+
+/** Up to this many keys, selecting by sorting a copy is cheaper than the 2^15 + 2^16-bin histograms. */
+export const SMALL_SORT = 2048;
+
+/**
+ * findLow for a few keys that share their high bits (`lows`: their low 16 bits, any order; sorted in place): the
+ * smallest key lo|j whose running count reaches need (>= 1), and the count below it. Same answer as building the
+ * 2^16-bin histogram and calling findLow.
+ */
+export function findLowSorted(lows: Uint32Array, lo: number, need: number): [number, number] {
+  lows.sort();
+  const j = lows[need - 1];
+  let below = need - 1;
+  while (below > 0 && lows[below - 1] === j) below--;
+  return [lo | j, below];
+}
+
+/**
+ * Zero-filled histogram buffers, reused across selections: a fresh 512 KiB array costs page faults and garbage
+ * collection on every call, which dominates selecting from small tensors (a model with thousands of small layers
+ * pruned per layer). take() hands a buffer out exclusively; give() returns it.
+ */
+const spare: Uint32Array[] = [];
+export const bins = {
+  take(length: number): Uint32Array {
+    const i = spare.findIndex((b) => b.length === length);
+    return i < 0 ? new Uint32Array(length) : spare.splice(i, 1)[0].fill(0);
+  },
+  give(b: Uint32Array): void {
+    if (spare.length < 4) spare.push(b);
+  },
+};
 
 /** The smallest key lo|j whose running count in `low` reaches need (>= 1), and the count below it. */
 export function findLow(low: Uint32Array, lo: number, need: number): [number, number] {

@@ -11,6 +11,9 @@ import {
   CHUNK_ELEMENTS,
   countZeros,
   findLow,
+  findLowSorted,
+  bins,
+  SMALL_SORT,
   HIGH_BINS,
   histHigh,
   histLowInBin,
@@ -148,7 +151,7 @@ export class Selection {
     this.checkK(k);
     const mid = (from + to) / 2;
     // Pass A: histogram; exact zeros counted only where bin 0 (|w| < 2^-133) is populated.
-    const h4 = new Uint32Array(4 * HIGH_BINS);
+    const h4 = bins.take(4 * HIGH_BINS);
     const bin0 = () => h4[0] + h4[HIGH_BINS] + h4[2 * HIGH_BINS] + h4[3 * HIGH_BINS];
     const bin0Before = this.sources.map(() => 0);
     const bin0After = this.sources.map(() => 0);
@@ -174,6 +177,7 @@ export class Selection {
       return z;
     });
     if (k === 0) {
+      bins.give(h4);
       return { k, key: -1, below: 0, zeroed: this.sources.map(() => 0), zerosBefore, zerosAfter: zerosBefore.slice(), route: 'none' };
     }
 
@@ -212,12 +216,25 @@ export class Selection {
       );
       while (starts.length < this.sources.length) starts.push(c);
       starts.push(c);
-      // All candidates share the high bits: their low 16 bits give the exact threshold.
-      const low = new Uint32Array(LOW_BINS);
-      for (let a = 0; a < this.sources.length; a++) {
-        for (let j = starts[a]; j < starts[a + 1]; j++) low[this.outAt(a, cand[j]) & 0xffff]++;
+      // All candidates share the high bits: their low 16 bits give the exact threshold (a few are sorted, many
+      // counted in a 2^16-bin histogram: same threshold).
+      let t: number;
+      let cumBelow: number;
+      if (inBin <= SMALL_SORT) {
+        const lows = new Uint32Array(inBin);
+        let q = 0;
+        for (let a = 0; a < this.sources.length; a++) {
+          for (let j = starts[a]; j < starts[a + 1]; j++) lows[q++] = this.outAt(a, cand[j]) & 0xffff;
+        }
+        [t, cumBelow] = findLowSorted(lows, lo, k - belowBin);
+      } else {
+        const low = bins.take(LOW_BINS);
+        for (let a = 0; a < this.sources.length; a++) {
+          for (let j = starts[a]; j < starts[a + 1]; j++) low[this.outAt(a, cand[j]) & 0xffff]++;
+        }
+        [t, cumBelow] = findLow(low, lo, k - belowBin);
+        bins.give(low);
       }
-      const [t, cumBelow] = findLow(low, lo, k - belowBin);
       key = t;
       below = belowBin + cumBelow;
       let ties = k - below;
@@ -235,9 +252,10 @@ export class Selection {
     } else {
       route = 'refine';
       // Refining pass: the low 16 bits inside the bin give the exact threshold; then write zeros below it and the first ties.
-      const low = new Uint32Array(LOW_BINS);
+      const low = bins.take(LOW_BINS);
       await this.pass((_, s) => histLowInBin(s, bin, low), mid, (mid + to) / 2);
       const [t, cumBelow] = findLow(low, lo, k - belowBin);
+      bins.give(low);
       key = t;
       below = belowBin + cumBelow;
       let ties = k - below;
@@ -255,6 +273,7 @@ export class Selection {
     // With a threshold above 0 every zero (key 0) was selected, so the zeros after are exactly the selected ones.
     // With threshold 0 (more zeros than k), only zeros were selected and the zeros are unchanged.
     const zerosAfter = key === 0 ? zerosBefore.slice() : zeroed.slice();
+    bins.give(h4);
     return { k, key, below, zeroed, zerosBefore, zerosAfter, route };
   }
 }
