@@ -9,15 +9,21 @@
 export const QUOTE_MAX = 80;
 
 /**
- * `"abc"` for short values; `"abcd…" (440123 characters)` for long ones (at most `max` characters of the value,
- * ellipsis included, never splitting a surrogate pair).
+ * `"abc"` for short values; `"abcd…" (440123 characters)` for long ones. The quoted text (escapes included) takes
+ * at most `max` + 2 characters, never splitting a character or an escape.
  */
 export function quote(value: string, max = QUOTE_MAX): string {
-  if (value.length <= max) return JSON.stringify(value);
-  let cut = Math.max(0, max - 1);
-  const c = value.charCodeAt(cut - 1);
-  if (c >= 0xd800 && c <= 0xdbff) cut--;
-  return `${JSON.stringify(value.slice(0, cut) + '…')} (${value.length} characters)`;
+  if (value.length <= max) {
+    const q = JSON.stringify(value);
+    if (q.length <= max + 2) return q;
+  }
+  let shown = '';
+  for (const ch of value) {
+    const e = JSON.stringify(ch).slice(1, -1);
+    if (shown.length + e.length > max - 1) break;
+    shown += e;
+  }
+  return `"${shown}…" (${value.length} characters)`;
 }
 
 /** Up to `maxItems` quoted values joined by ", ", then "… and N more"; each cut to `max` characters. */

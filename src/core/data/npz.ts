@@ -45,7 +45,7 @@ const tooLarge = (msg: string): never => {
 
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6);
 
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 0)} MiB`;
+const mib = (n: number) => `${+(n / 2 ** 20).toFixed(2)} MiB`;
 
 /** Deflate never expands more than this (a 258-byte match coded in 2 bits). */
 const MAX_DEFLATE_RATIO = 1032;
