@@ -165,7 +165,7 @@ describe('readNpz: bombs', () => {
     expect(full.length).toBeLessThan(5e6);
   });
 
-  it('stops a member whose .npy header declares 5 bytes but inflates to 4.2 GB, after about a MiB', () => {
+  it('stops a member whose .npy header declares 5 bytes but inflates to 4.2 GB, within 16.5 MiB of output', () => {
     const data = bomb(u8Header(5));
     const stats: NpzStats = { bytesInflated: 0, bytesRead: 0 };
     const file = zip([{ name: 'x.npy', data, method: 8, size: 128 + GIB_4 * MiB }]);
@@ -173,7 +173,7 @@ describe('readNpz: bombs', () => {
     expect(e.code).toBe('bad-input');
     expect(e.message).toBe('bomb.npz, array "x" inflates past the 133 bytes its .npy header declares; the archive is damaged or hostile (reading stopped).');
     expect(stats.bytesInflated).toBeGreaterThan(133);
-    expect(stats.bytesInflated).toBeLessThan(2 * MiB);
+    expect(stats.bytesInflated).toBeLessThan(17 * MiB);
   });
 
   it('refuses a member whose header declares 4.2 GB (over the 512 MiB cap) before inflating its data', () => {
@@ -186,7 +186,7 @@ describe('readNpz: bombs', () => {
     expect(e.message).toBe(
       `bomb.npz, array "x" declares ${128 + n} bytes (4000 MiB), more than the 512 MiB left of the cap for this archive; reading stopped.`,
     );
-    expect(stats.bytesInflated).toBeLessThan(2 * MiB);
+    expect(stats.bytesInflated).toBeLessThan(17 * MiB);
   });
 
   it('stops at the header-declared size when that is under the cap but the data goes on', () => {
@@ -196,7 +196,7 @@ describe('readNpz: bombs', () => {
     const e = failure(() => readNpz(file, 'bomb.npz', { maxBytes: 8 * MiB, stats }));
     expect(e.message).toMatch(/array "x" inflates past the 6291584 bytes its \.npy header declares/);
     expect(stats.bytesInflated).toBeGreaterThan(n);
-    expect(stats.bytesInflated).toBeLessThan(n + 2 * MiB);
+    expect(stats.bytesInflated).toBeLessThan(n + 17 * MiB);
   });
 
   it('stops at the size the archive declares', () => {
@@ -206,7 +206,7 @@ describe('readNpz: bombs', () => {
     expect(failure(() => readNpz(file, 'a.npz', { stats })).message).toBe(
       'a.npz, array "x" inflates past the 1000 bytes the archive declares for it; the archive is damaged or hostile.',
     );
-    expect(stats.bytesInflated).toBeLessThan(2 * MiB);
+    expect(stats.bytesInflated).toBeLessThan(17 * MiB);
   });
 
   it('caps all arrays together, stored or deflated, and the number of arrays', () => {
@@ -224,7 +224,7 @@ describe('readNpz: bombs', () => {
     const stats: NpzStats = { bytesInflated: 0, bytesRead: 0 };
     const e = failure(() => readNpz(overlapping, 'o.npz', { maxBytes: 10 * MiB, stats }));
     expect(e.message).toMatch(/^o\.npz, array "b2" declares 3145856 bytes \(3 MiB\), more than the 1 MiB left of the cap/);
-    expect(stats.bytesInflated).toBeLessThan(11 * MiB);
+    expect(stats.bytesInflated).toBeLessThan(13 * MiB); // three members read (9 MiB) and the first step of the fourth
     const small = writeNpy('uint8', [2], Uint8Array.from([1, 2]));
     const many = zip(Array.from({ length: 5 }, (_, i) => member(`m${i}.npy`, small)));
     expect(Object.keys(readNpz(many, 'm.npz', { maxArrays: 5 }))).toHaveLength(5);

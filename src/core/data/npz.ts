@@ -10,7 +10,7 @@ import { readNpy, readNpyHeader, npyDataStart, writeNpy, type NpyArray } from '.
  * Hostile archives are bounded: the zip's central directory is read by hand, and each deflated member is inflated
  * in small steps, stopping as soon as its output passes what its own .npy header declares (header + shape ×
  * itemsize), what the archive declares for it, or what is left of `maxBytes` for the whole archive. A 4 MB "bomb"
- * that would inflate to gigabytes ends after a few megabytes of work with a message naming the member.
+ * that would inflate to 4.2 GB ends after at most 16.5 MiB of output past its limit, with a message naming the member.
  */
 
 /** Default cap on the bytes all arrays of an .npz may take once read (their .npy files, headers included): 512 MiB. */
@@ -49,6 +49,11 @@ const mib = (n: number) => `${+(n / 2 ** 20).toFixed(2)} MiB`;
 
 /** Deflate never expands more than this (a 258-byte match coded in 2 bits). */
 const MAX_DEFLATE_RATIO = 1032;
+/**
+ * Smallest step of compressed input (bytes): a step's output can pass a limit by at most 1032 times this, 16.5 MiB.
+ * Smaller steps bound the work more tightly but cost more per byte (fflate copies its 32 KiB window at each step).
+ */
+const OVERSHOOT_STEP = 16 * 1024;
 
 interface ZipEntry {
   name: string;
@@ -179,9 +184,10 @@ function inflateMember(data: Uint8Array, entry: ZipEntry, budget: number, stats:
     if (chunk.length > 0) accept(chunk);
   });
   for (let i = 0; i < data.length; ) {
-    // Feed little enough that one step cannot produce much more than what is still allowed (1 KiB..64 KiB in).
+    // Feed little enough that one step cannot produce much more than what is still allowed: at most
+    // OVERSHOOT_STEP past it (16 KiB in, 16.5 MiB out at worst), at most 64 KiB in (66 MiB out) at a time.
     const allowed = out ? out.length - length : Math.min(budget, 2 ** 20);
-    const step = Math.min(64 * 1024, Math.max(1024, Math.floor(allowed / MAX_DEFLATE_RATIO)));
+    const step = Math.min(64 * 1024, Math.max(OVERSHOOT_STEP, Math.floor(allowed / MAX_DEFLATE_RATIO)));
     const end = Math.min(data.length, i + step);
     inflate.push(data.subarray(i, end), end === data.length);
     i = end;
