@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../errors';
-import { csvToArrays, parseCsv } from './csv';
+import { CSV_MAX_CHARS, CSV_MAX_FIELD_CHARS, csvToArrays, parseCsv } from './csv';
 
 const message = (f: () => unknown): string => {
   try {
@@ -91,5 +91,64 @@ describe('csvToArrays', () => {
     expect(message(() => csvToArrays(parseCsv('a,b\n1,2\n3,\n'), { labelColumn: 'b' }))).toMatch(/line 3: the label "b" is missing/);
     expect(message(() => csvToArrays(parseCsv('a,b\n1,2\n3,x\n'), { labelColumn: 'b' }))).toMatch(/line 3: the label "b" is "x" while other labels are numbers/);
     expect(message(() => csvToArrays(parseCsv('b\n1\n'), { labelColumn: 'b' }))).toMatch(/no feature columns/);
+  });
+});
+
+describe('CSV caps and hostile text', () => {
+  const failure = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (!isParetoError(e)) throw e;
+      return { code: e.code, message: e.message };
+    }
+    throw new Error('expected an error');
+  };
+
+  it('states its caps: 256 Mi characters of text, 1 Mi per field', () => {
+    expect(CSV_MAX_CHARS).toBe(256 * 2 ** 20);
+    expect(CSV_MAX_FIELD_CHARS).toBe(2 ** 20);
+  });
+
+  it('refuses text over the size cap before parsing', () => {
+    const text = `a,b\n${'1,2\n'.repeat(100)}`;
+    expect(parseCsv(text, { maxChars: text.length }).rows).toHaveLength(100);
+    expect(failure(() => parseCsv(text, { maxChars: 100, fileName: 'big.csv' }))).toEqual({
+      code: 'too-large',
+      message: `big.csv is ${text.length} characters; CSV files over 100 characters are refused.`,
+    });
+  });
+
+  it('refuses a field over the field cap, quoted or not, naming its line', () => {
+    const long = 'x'.repeat(5000);
+    expect(parseCsv(`a,b\n1,${long}\n`, { maxFieldChars: 5000 }).rows[0][1]).toHaveLength(5000);
+    for (const text of [`a,b\n1,2\n3,${long}y\n`, `a,b\n1,2\n3,"${long}\ny"\n`]) {
+      expect(failure(() => parseCsv(text, { maxFieldChars: 5000, fileName: 'f.csv' }))).toEqual({
+        code: 'too-large',
+        message: 'f.csv, line 3: a field is longer than 5000 characters; fields that long are refused (is this a CSV table?).',
+      });
+    }
+  });
+
+  it('keeps messages short whatever the cells and names hold', () => {
+    const huge = '9'.repeat(3_000_000); // a number so long it is infinite
+    const name = 'c'.repeat(500_000);
+    const messages = [
+      failure(() => csvToArrays(parseCsv(`a,b\n1,${huge}\n`, { maxFieldChars: 4e6 }))).message,
+      failure(() => csvToArrays(parseCsv(`a,b\n1,${'z'.repeat(3_000_000)}\n`, { maxFieldChars: 4e6 }))).message,
+      failure(() => csvToArrays(parseCsv(`${name},b\nx,1\n`))).message,
+      failure(() => parseCsv(`${name},${name}\n1,2\n`)).message,
+      failure(() => csvToArrays(parseCsv(`${name},b\n1,2\n`), { labelColumn: 'nope' })).message,
+      failure(() => csvToArrays(parseCsv(`${Array.from({ length: 5000 }, (_, i) => `c${i}`).join(',')}\n${'1,'.repeat(4999)}1\n`), { labelColumn: 'nope' })).message,
+      failure(() => csvToArrays(parseCsv(`a,${name}\n1,2\n3,${'q'.repeat(100_000)}\n`), { labelColumn: name })).message,
+    ];
+    for (const m of messages) expect(m.length).toBeLessThan(600);
+    for (const m of messages.slice(0, 5)) expect(m.length).toBeLessThan(300);
+    expect(messages[0]).toMatch(/column "b" is infinite \("9{39}…" \(3000000 characters\)\)/);
+    expect(messages[1]).toMatch(/column "b" is not a number \("z{39}…" \(3000000 characters\)\)/);
+    expect(messages[2]).toMatch(/^the CSV file, line 2, column "c{79}…" \(500000 characters\) is not a number/);
+    expect(messages[4]).toMatch(/has no column "nope"; its columns are "c{39}…" \(500000 characters\), "b"\.$/);
+    expect(messages[5]).toMatch(/its columns are "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", … and 4992 more\.$/);
+    expect(messages[6]).toMatch(/line 3: the label "c{79}…" \(500000 characters\) is "q{39}…" \(100000 characters\) while other labels are numbers/);
   });
 });

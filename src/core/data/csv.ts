@@ -1,4 +1,5 @@
 import { ParetoError } from '../errors';
+import { quote, quoteList } from '../text';
 import type { NpyArray } from './npy';
 
 /**
@@ -6,7 +7,25 @@ import type { NpyArray } from './npy';
  * Parsing follows RFC 4180: fields may be quoted ("a, b"), quotes inside are doubled (""), quoted fields may
  * span lines; CRLF or LF line ends; a UTF-8 byte-order mark is dropped; blank lines are skipped. The delimiter is
  * ',' unless the header has more ';' or tabs than commas (or it is given).
+ *
+ * Caps (options of parseCsv): the text may hold at most CSV_MAX_CHARS characters (256 Mi, so 256 MiB of ASCII) and
+ * a field at most CSV_MAX_FIELD_CHARS (1 Mi characters); longer input is refused with a 'too-large' error naming the
+ * line, before rows pile up. Every cell, column name and label echoed in a message is cut to a readable length.
  */
+
+/** Most characters of CSV text parsed: 256 Mi (256 MiB of ASCII; a table of about 30 million numbers). */
+export const CSV_MAX_CHARS = 256 * 2 ** 20;
+/** Most characters in one field: 1 Mi. A number or a class name takes tens; longer is not a table. */
+export const CSV_MAX_FIELD_CHARS = 2 ** 20;
+
+export interface CsvOptions {
+  delimiter?: string;
+  fileName?: string;
+  /** Most characters of text (default CSV_MAX_CHARS). */
+  maxChars?: number;
+  /** Most characters in one field (default CSV_MAX_FIELD_CHARS). */
+  maxFieldChars?: number;
+}
 
 export interface CsvTable {
   header: string[];
@@ -19,6 +38,9 @@ export interface CsvTable {
 
 const bad = (msg: string): never => {
   throw new ParetoError('bad-input', msg);
+};
+const tooLarge = (msg: string): never => {
+  throw new ParetoError('too-large', msg);
 };
 
 function detectDelimiter(text: string): string {
@@ -35,11 +57,14 @@ function detectDelimiter(text: string): string {
 }
 
 /** Parses CSV text into a header and rows of equal length (a ragged row is an error naming its line). */
-export function parseCsv(text: string, options: { delimiter?: string; fileName?: string } = {}): CsvTable {
+export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const fileName = options.fileName ?? 'the CSV file';
+  const maxChars = options.maxChars ?? CSV_MAX_CHARS;
+  const maxField = options.maxFieldChars ?? CSV_MAX_FIELD_CHARS;
+  if (text.length > maxChars) tooLarge(`${fileName} is ${text.length} characters; CSV files over ${maxChars} characters are refused.`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') bad(`Bad CSV delimiter ${JSON.stringify(delimiter)}.`);
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') bad(`Bad CSV delimiter ${quote(delimiter)}.`);
   const records: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
   let field = '';
@@ -49,6 +74,8 @@ export function parseCsv(text: string, options: { delimiter?: string; fileName?:
   let wasQuoted = false;
   let i = 0;
   const n = text.length;
+  const longField = (): never =>
+    tooLarge(`${fileName}, line ${recordLine}: a field is longer than ${maxField} characters; fields that long are refused (is this a CSV table?).`);
   const endField = () => {
     fields.push(wasQuoted ? field : field.trim());
     field = '';
@@ -75,6 +102,7 @@ export function parseCsv(text: string, options: { delimiter?: string; fileName?:
       }
       if (c === '\n') line++;
       field += c;
+      if (field.length > maxField) longField();
       i++;
       continue;
     }
@@ -98,6 +126,7 @@ export function parseCsv(text: string, options: { delimiter?: string; fileName?:
         if (c !== ' ' && c !== '\t') bad(`${fileName}, line ${line}: text after a closing quote.`);
       } else {
         field += c;
+        if (field.length > maxField) longField();
       }
       i++;
     }
@@ -108,7 +137,7 @@ export function parseCsv(text: string, options: { delimiter?: string; fileName?:
   const header = records[0].fields;
   const seen = new Set<string>();
   for (const h of header) {
-    if (seen.has(h)) bad(`${fileName}: the header names column "${h}" twice.`);
+    if (seen.has(h)) bad(`${fileName}: the header names column ${quote(h)} twice.`);
     seen.add(h);
   }
   const rows: string[][] = [];
@@ -162,7 +191,7 @@ export function csvToArrays(table: CsvTable, options: { labelColumn?: string; fi
     if (labelIndex < 0) {
       const ci = header.findIndex((h) => h.toLowerCase() === options.labelColumn!.toLowerCase());
       if (ci >= 0) labelIndex = ci;
-      else bad(`${fileName} has no column "${options.labelColumn}"; its columns are ${header.map((h) => `"${h}"`).join(', ')}.`);
+      else bad(`${fileName} has no column ${quote(options.labelColumn!)}; its columns are ${quoteList(header)}.`);
     }
   }
   const featureCols = header.map((_, i) => i).filter((i) => i !== labelIndex);
@@ -174,8 +203,8 @@ export function csvToArrays(table: CsvTable, options: { labelColumn?: string; fi
       const cell = rows[r][featureCols[j]];
       const v = MISSING.test(cell) ? undefined : parseNumber(cell);
       if (v === undefined || !Number.isFinite(v)) {
-        const what = cell === '' ? 'is empty' : MISSING.test(cell) ? `is a missing value ("${cell}")` : v === undefined ? `is not a number ("${cell.slice(0, 40)}")` : `is infinite ("${cell}")`;
-        bad(`${fileName}, line ${lines[r]}, column "${header[featureCols[j]]}" ${what}; every feature must be a finite number.`);
+        const what = cell === '' ? 'is empty' : MISSING.test(cell) ? `is a missing value (${quote(cell)})` : v === undefined ? `is not a number (${quote(cell, 40)})` : `is infinite (${quote(cell, 40)})`;
+        bad(`${fileName}, line ${lines[r]}, column ${quote(header[featureCols[j]])} ${what}; every feature must be a finite number.`);
       }
       features[r * nf + j] = v as number;
     }
@@ -185,7 +214,7 @@ export function csvToArrays(table: CsvTable, options: { labelColumn?: string; fi
     const name = header[labelIndex];
     const cells = rows.map((row) => row[labelIndex]);
     const missing = cells.findIndex((c) => MISSING.test(c));
-    if (missing >= 0) bad(`${fileName}, line ${lines[missing]}: the label "${name}" is missing.`);
+    if (missing >= 0) bad(`${fileName}, line ${lines[missing]}: the label ${quote(name)} is missing.`);
     const nums = cells.map(parseNumber);
     out.labelName = name;
     if (nums.every((v) => v !== undefined && Number.isFinite(v))) {
@@ -202,7 +231,7 @@ export function csvToArrays(table: CsvTable, options: { labelColumn?: string; fi
       out.classNames = classNames;
     } else {
       const r = nums.findIndex((v) => v === undefined || !Number.isFinite(v));
-      bad(`${fileName}, line ${lines[r]}: the label "${name}" is "${cells[r]}" while other labels are numbers.`);
+      bad(`${fileName}, line ${lines[r]}: the label ${quote(name)} is ${quote(cells[r], 40)} while other labels are numbers.`);
     }
   }
   return out;

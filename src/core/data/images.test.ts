@@ -115,4 +115,26 @@ describe('imageInputSpec', () => {
     expect(() => imageInputSpec(sig(['N', 1, 28, 28]), { size: { width: 32, height: 32 } })).toThrow(/takes 28×28 images/);
     expect(() => imageInputSpec(sig(null))).toThrow(/no known shape/);
   });
+
+  it('keeps messages short for huge input names and shapes from a hostile model', () => {
+    const name = 'i'.repeat(300_000);
+    const message = (shape: (number | string | null)[] | null, dtype = 'float32') => {
+      try {
+        imageInputSpec({ name, dtype, shape });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected an error');
+    };
+    const ms = [
+      message(['N', 1, 28, 28], 'uint8'),
+      message(null),
+      message(Array.from({ length: 20000 }, () => 7)),
+      message(['d'.repeat(100_000), 5, 28, 28]),
+    ];
+    for (const m of ms) expect(m.length).toBeLessThan(300);
+    expect(ms[0]).toMatch(/^Images feed float32 inputs; the model's input "i{79}…" \(300000 characters\) is uint8\.$/);
+    expect(ms[2]).toMatch(/has rank 20000 \(\[7, 7, [7, ]*…\)/);
+    expect(ms[3]).toMatch(/is \[d{23}…, 5, 28, 28\]; as NCHW its channel dimension is 5/);
+  });
 });

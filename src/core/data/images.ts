@@ -1,5 +1,6 @@
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
+import { quote } from '../text';
 
 /**
  * Images to model inputs, the pure part: the browser decodes files (createImageBitmap + OffscreenCanvas) into
@@ -59,7 +60,7 @@ export function normalizationParams(n: Normalization, channels: 1 | 3): { scale:
     case 'imagenet':
       return channels === 3 ? { scale: 1 / 255, mean: [...IMAGENET.mean], std: [...IMAGENET.std] } : { scale: 1 / 255, mean: [avg(IMAGENET.mean)], std: [avg(IMAGENET.std)] };
     default: {
-      if (typeof n !== 'object' || n === null) return bad(`Unknown normalisation ${JSON.stringify(n)}; use one of ${NORMALIZATION_PRESETS.join(', ')} or { mean, std }.`);
+      if (typeof n !== 'object' || n === null) return bad(`Unknown normalisation ${quote(String(n))}; use one of ${NORMALIZATION_PRESETS.join(', ')} or { mean, std }.`);
       const expand = (xs: readonly number[], what: string) => {
         if (xs.length === channels) return [...xs];
         if (xs.length === 1) return Array(channels).fill(xs[0]);
@@ -124,6 +125,12 @@ function resampleInto(img: RgbaImage, width: number, height: number, put: (x: nu
   }
 }
 
+/** `[N, 3, 224, 224]`, symbolic dims and the whole text cut to a readable length. */
+function dimsText(shape: readonly (number | string | null)[]): string {
+  const t = `[${shape.map((d) => (d === null ? '?' : typeof d === 'string' && d.length > 24 ? `${d.slice(0, 23)}…` : d)).join(', ')}]`;
+  return t.length <= 80 ? t : `${t.slice(0, 79)}…`;
+}
+
 /**
  * How a model input takes images: [N, C, H, W] (NCHW) or [N, H, W, C] (NHWC) with C = 1 or 3, or [N, H, W]
  * (one channel). The layout is read from where the 1/3 sits; when both fit (e.g. [N, 3, 8, 3]) NCHW is assumed
@@ -131,8 +138,8 @@ function resampleInto(img: RgbaImage, width: number, height: number, put: (x: nu
  */
 export function imageInputSpec(sig: TensorSignature, options: { layout?: ImageLayout; size?: { width: number; height: number } } = {}): ImageInputSpec {
   const shape = sig.shape;
-  if (sig.dtype !== 'float32') bad(`Images feed float32 inputs; the model's input "${sig.name}" is ${sig.dtype}.`);
-  if (!shape) return bad(`The model's input "${sig.name}" has no known shape, so the image size and layout are unknown.`);
+  if (sig.dtype !== 'float32') bad(`Images feed float32 inputs; the model's input ${quote(sig.name)} is ${sig.dtype}.`);
+  if (!shape) return bad(`The model's input ${quote(sig.name)} has no known shape, so the image size and layout are unknown.`);
   const fixed = (d: number | string | null) => (typeof d === 'number' && d > 0 ? d : null);
   const dims = shape.map(fixed);
   let layout: ImageLayout;
@@ -153,23 +160,23 @@ export function imageInputSpec(sig: TensorSignature, options: { layout?: ImageLa
     else [, h, w, channels] = dims;
     if (channels !== 1 && channels !== 3) {
       return bad(
-        `The model's input "${sig.name}" is [${shape.map((d) => d ?? '?').join(', ')}]; as ${layout} its channel dimension is ${channels ?? 'dynamic'}, ` +
+        `The model's input ${quote(sig.name)} is ${dimsText(shape)}; as ${layout} its channel dimension is ${channels ?? 'dynamic'}, ` +
           'not 1 or 3: images need an input shaped [N, C, H, W] or [N, H, W, C] with C = 1 or 3.',
       );
     }
   } else {
     return bad(
-      `The model's input "${sig.name}" has rank ${shape.length} ([${shape.map((d) => d ?? '?').join(', ')}]); images need [N, C, H, W], [N, H, W, C] or [N, H, W].`,
+      `The model's input ${quote(sig.name)} has rank ${shape.length} (${dimsText(shape)}); images need [N, C, H, W], [N, H, W, C] or [N, H, W].`,
     );
   }
   if (options.size) {
     if ((h !== null && h !== options.size.height) || (w !== null && w !== options.size.width)) {
-      bad(`The model's input "${sig.name}" takes ${w ?? '?'}×${h ?? '?'} images (width×height), not ${options.size.width}×${options.size.height}.`);
+      bad(`The model's input ${quote(sig.name)} takes ${w ?? '?'}×${h ?? '?'} images (width×height), not ${options.size.width}×${options.size.height}.`);
     }
     h = options.size.height;
     w = options.size.width;
   }
-  if (h === null || w === null) bad(`The model's input "${sig.name}" has a dynamic height or width; give the image size to use.`);
+  if (h === null || w === null) bad(`The model's input ${quote(sig.name)} has a dynamic height or width; give the image size to use.`);
   return { width: w as number, height: h as number, channels: channels as 1 | 3, layout, channelAxis };
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../errors';
-import { readNpy, writeNpy, type NpyData, type NpyDtype } from './npy';
+import { NPY_MAX_HEADER_BYTES, readNpy, readNpyHeader, writeNpy, type NpyData, type NpyDtype } from './npy';
 
 /** Files written by NumPy 2.4 (np.save / np.lib.format.write_array), base64. */
 const NUMPY = {
@@ -146,6 +146,64 @@ describe('readNpy: errors', () => {
     v9[6] = 9;
     expectBadInput(() => readNpy(v9), /version 9\.0/);
     expectBadInput(() => readNpy(b64(NUMPY.f32).subarray(0, 40)), /truncated/);
+  });
+});
+
+describe('readNpy: hostile headers', () => {
+  const dict = (shape: string, descr = '<f4') => `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  it('names negative, NaN and non-numeric dimensions', () => {
+    expectBadInput(() => readNpy(handMade(dict('(-3, 4)'))), /^Dimension "-3" in the \.npy shape is negative\.$/);
+    expectBadInput(() => readNpy(handMade(dict('(2, nan)'))), /^Bad dimension "nan" in the \.npy shape \(dimensions are whole numbers ≥ 0\)\.$/);
+    expectBadInput(() => readNpy(handMade(dict('(2.5,)'))), /Bad dimension "2\.5"/);
+    expectBadInput(() => readNpy(handMade(dict('(1e3,)'))), /Bad dimension "1e3"/);
+    expectBadInput(() => readNpy(handMade(dict('(99999999999999999999,)'))), /Dimension "99999999999999999999" in the \.npy shape is too large/);
+  });
+  it('refuses shapes whose byte size overflows, before looking at the data', () => {
+    const big = 2 ** 40;
+    expectBadInput(() => readNpy(handMade(dict(`(${big}, ${big})`))), /^The \.npy shape \(1099511627776, 1099511627776\) of float32 declares more than 2\^53 bytes/);
+    expectBadInput(() => readNpy(handMade(dict(`(${2 ** 51}, 4)`, '|u1'))), /declares more than 2\^53 bytes/);
+    // A zero dimension makes an empty array, whatever the others say.
+    const empty = readNpy(handMade(dict(`(${big}, ${big}, 0)`)));
+    expect(empty.shape).toEqual([big, big, 0]);
+    expect(empty.data.length).toBe(0);
+    // Large but representable: the data present decides, with the exact count.
+    expectBadInput(() => readNpy(handMade(dict(`(${big},)`))), /^The \.npy data is 0 bytes but shape \(1099511627776\) of float32 needs 4398046511104 bytes \(the file is truncated\)\.$/);
+  });
+  it('refuses an absurd header length before reading it', () => {
+    expect(NPY_MAX_HEADER_BYTES).toBe(2 ** 20);
+    const file = handMade(dict('(1,)'), new Uint8Array(4), 2);
+    new DataView(file.buffer).setUint32(8, 0xfffffff0, true);
+    expectBadInput(() => readNpy(file), /^The \.npy header declares 4294967280 bytes; headers over 1048576 bytes are refused/);
+    expectBadInput(() => readNpyHeader(file.subarray(0, 12)), /headers over 1048576 bytes are refused/);
+  });
+  it('reads the header alone from a prefix of the file', () => {
+    const file = writeNpy('int32', [3, 5], new Int32Array(15));
+    expect(readNpyHeader(file.subarray(0, 128))).toEqual({ dtype: 'int32', shape: [3, 5], dataStart: 128, dataBytes: 60, byteLength: 188 });
+    expectBadInput(() => readNpyHeader(file.subarray(0, 100)), /truncated in its header/);
+  });
+  it('keeps messages short for huge descrs, dimensions, headers and shapes', () => {
+    const long = 'x'.repeat(1_000_000);
+    const messages: string[] = [];
+    const collect = (bytes: Uint8Array) => {
+      try {
+        readNpy(bytes);
+      } catch (e) {
+        expect(isParetoError(e)).toBe(true);
+        messages.push((e as Error).message);
+        return;
+      }
+      throw new Error('expected an error');
+    };
+    collect(handMade(dict('(1,)', long), new Uint8Array(4), 2));
+    collect(handMade(dict(`(${long},)`), new Uint8Array(4), 2));
+    collect(handMade(`[${long}]`, new Uint8Array(4), 2));
+    collect(handMade(dict(`(${'-'.repeat(900_000)}1,)`), new Uint8Array(4), 2));
+    const rank = writeNpy('uint8', Array.from({ length: 30000 }, () => 1), new Uint8Array(1));
+    collect(rank.subarray(0, rank.length - 1));
+    expect(messages).toHaveLength(5);
+    for (const m of messages) expect(m.length).toBeLessThan(300);
+    expect(messages[0]).toMatch(/^Unsupported \.npy dtype "x+…" \(1000000 characters\)/);
+    expect(messages[4]).toMatch(/^The \.npy data is 0 bytes but shape \(1, 1, 1, [1, ]*… \(rank 30000\) of uint8 needs 1 bytes/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { ParetoError } from '../errors';
+import { quote } from '../text';
 
 /**
  * NumPy .npy files (format versions 1.0, 2.0 and 3.0): little-endian, C-order arrays of the numeric dtypes
@@ -42,6 +43,11 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Data starts at a multiple of this (numpy's ARRAY_ALIGN). */
 const ALIGN = 64;
 const GROWTH_AXIS_MAX_DIGITS = 21;
+/**
+ * Largest header read: 1 MiB. NumPy writes a few hundred bytes (a 30 000-dimension shape takes about 90 KB) and
+ * itself refuses headers over 10 000 bytes by default; a longer declared length is a damaged or hostile file.
+ */
+export const NPY_MAX_HEADER_BYTES = 1 << 20;
 
 const bad = (msg: string): never => {
   throw new ParetoError('bad-input', msg);
@@ -50,7 +56,7 @@ const bad = (msg: string): never => {
 /** Find the dtype for a descr such as '<f4', '|u1', 'u1'; throws for big-endian and unsupported ones. */
 function dtypeForDescr(descr: string): DtypeInfo {
   const m = /^([<>|=]?)([a-zA-Z]\d*)$/.exec(descr);
-  if (!m) return bad(`Unsupported .npy dtype ${JSON.stringify(descr)}: only plain numeric dtypes are supported.`);
+  if (!m) return bad(`Unsupported .npy dtype ${quote(descr)}: only plain numeric dtypes are supported.`);
   const [, order, code] = m;
   const info = DTYPES.find((d) => d.descr.slice(1) === code);
   if (info && info.size > 1 && order === '>') {
@@ -62,7 +68,7 @@ function dtypeForDescr(descr: string): DtypeInfo {
   // '=' (native) is never written by np.save, which resolves it to '<' or '>'; treat it as little-endian.
   if (!info) {
     return bad(
-      `Unsupported .npy dtype ${JSON.stringify(descr)}; supported: ${DTYPES.map((d) => `${d.dtype} (${d.descr})`).join(', ')}.`,
+      `Unsupported .npy dtype ${quote(descr)}; supported: ${DTYPES.map((d) => `${d.dtype} (${d.descr})`).join(', ')}.`,
     );
   }
   return info;
@@ -70,14 +76,14 @@ function dtypeForDescr(descr: string): DtypeInfo {
 
 function dtypeInfo(dtype: NpyDtype): DtypeInfo {
   const info = DTYPES.find((d) => d.dtype === dtype);
-  if (!info) return bad(`Unsupported dtype ${JSON.stringify(dtype)} for .npy.`);
+  if (!info) return bad(`Unsupported dtype ${quote(dtype)} for .npy.`);
   return info;
 }
 
 /** Parse the header dict. Keys may come in any order; shape may hold Python 2 longs (`3L`). */
 function parseHeader(header: string): { descr: string; fortran: boolean; shape: number[] } {
   const text = header.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) bad(`The .npy header is not a Python dict: ${JSON.stringify(text.slice(0, 80))}.`);
+  if (!text.startsWith('{') || !text.endsWith('}')) bad(`The .npy header is not a Python dict: ${quote(text)}.`);
   const descr = /['"]descr['"]\s*:\s*(?:'([^']*)'|"([^"]*)"|(\[))/.exec(text);
   if (!descr) return bad('The .npy header has no descr (dtype).');
   if (descr[3]) return bad('Unsupported .npy dtype: structured (record) arrays are not supported.');
@@ -91,9 +97,12 @@ function parseHeader(header: string): { descr: string; fortran: boolean; shape: 
     .filter((s) => s.length > 0)
     .map((s) => {
       const d = /^(\d+)L?$/.exec(s);
-      if (!d) return bad(`Bad dimension ${JSON.stringify(s)} in the .npy shape.`);
+      if (!d) {
+        if (/^-\d+L?$/.test(s)) return bad(`Dimension ${quote(s)} in the .npy shape is negative.`);
+        return bad(`Bad dimension ${quote(s)} in the .npy shape (dimensions are whole numbers ≥ 0).`);
+      }
       const n = Number(d[1]);
-      if (!Number.isSafeInteger(n)) bad(`Dimension ${s} in the .npy shape is too large.`);
+      if (!Number.isSafeInteger(n)) bad(`Dimension ${quote(s)} in the .npy shape is too large.`);
       return n;
     });
   return { descr: descr[1] ?? descr[2], fortran: fortran[1] === 'True', shape: dims };
@@ -105,11 +114,30 @@ const latin1 = (bytes: Uint8Array): string => {
   return s;
 };
 
+/** `(2, 3)`, cut to a readable length for very high ranks. */
+function shapeText(shape: readonly number[]): string {
+  const text = `(${shape.join(', ')})`;
+  return text.length <= 80 ? text : `${text.slice(0, 79)}… (rank ${shape.length})`;
+}
+
+/** What an .npy header declares: dtype, shape, where the data starts and how many bytes the whole file takes. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** Offset of the data (magic, version, length and header before it). */
+  dataStart: number;
+  /** Bytes of data the shape and dtype need. */
+  dataBytes: number;
+  /** dataStart + dataBytes: the size of the whole file. */
+  byteLength: number;
+}
+
 /**
- * Read an .npy file. The returned data views the input's memory when the data is aligned for its type,
- * and is copied into fresh memory otherwise.
+ * Where the data of an .npy starts, from its first 12 bytes (magic, version, header length): the bytes needed to
+ * parse the header with `readNpyHeader`. Throws for what is not an .npy, an unknown version or a header longer
+ * than NPY_MAX_HEADER_BYTES.
  */
-export function readNpy(bytes: Uint8Array): NpyArray {
+export function npyDataStart(bytes: Uint8Array): number {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     bad('Not a NumPy .npy file (the file does not start with "\\x93NUMPY").');
   }
@@ -128,21 +156,53 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   } else {
     return bad(`Unsupported .npy format version ${major}.${minor}; supported: 1.0, 2.0, 3.0.`);
   }
-  const dataStart = headerStart + headerLen;
+  if (headerLen > NPY_MAX_HEADER_BYTES) {
+    bad(`The .npy header declares ${headerLen} bytes; headers over ${NPY_MAX_HEADER_BYTES} bytes are refused (NumPy writes a few hundred).`);
+  }
+  return headerStart + headerLen;
+}
+
+/**
+ * Parses the header of an .npy from its first bytes (at least `npyDataStart(bytes)` of them; the data need not be
+ * there): the dtype and shape it declares and the size of the whole file. Throws for unsupported dtypes, Fortran
+ * order, and shapes whose byte size is not a safe integer.
+ */
+export function readNpyHeader(bytes: Uint8Array): NpyHeader {
+  const dataStart = npyDataStart(bytes);
   if (dataStart > bytes.length) bad('The .npy file is truncated in its header.');
+  const headerStart = bytes[6] === 1 ? 10 : 12;
   const headerBytes = bytes.subarray(headerStart, dataStart);
-  const header = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
+  const header = bytes[6] === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
   const { descr, fortran, shape } = parseHeader(header);
   const info = dtypeForDescr(descr);
   if (fortran) {
     bad('The .npy array is in Fortran (column-major) order; only C order is supported. In NumPy: np.save(path, np.ascontiguousarray(a)).');
   }
-  const count = shape.reduce((a, b) => a * b, 1);
-  const expected = count * info.size;
+  // Any zero dimension makes an empty array, however large the others; otherwise the product must stay exact.
+  let dataBytes = shape.includes(0) ? 0 : info.size;
+  if (dataBytes > 0) {
+    for (const d of shape) {
+      dataBytes *= d;
+      if (!Number.isSafeInteger(dataBytes)) {
+        bad(`The .npy shape ${shapeText(shape)} of ${info.dtype} declares more than 2^53 bytes; no file holds that much (a damaged header?).`);
+      }
+    }
+  }
+  return { dtype: info.dtype, shape, dataStart, dataBytes, byteLength: dataStart + dataBytes };
+}
+
+/**
+ * Read an .npy file. The returned data views the input's memory when the data is aligned for its type,
+ * and is copied into fresh memory otherwise.
+ */
+export function readNpy(bytes: Uint8Array): NpyArray {
+  const { dtype, shape, dataStart, dataBytes: expected } = readNpyHeader(bytes);
+  const info = dtypeInfo(dtype);
+  const count = expected / info.size;
   const actual = bytes.length - dataStart;
   if (actual !== expected) {
     bad(
-      `The .npy data is ${actual} bytes but shape (${shape.join(', ')}) of ${info.dtype} needs ${expected} bytes` +
+      `The .npy data is ${actual} bytes but shape ${shapeText(shape)} of ${info.dtype} needs ${expected} bytes` +
         (actual < expected ? ' (the file is truncated).' : '.'),
     );
   }
