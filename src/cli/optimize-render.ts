@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatPercent } from '../core/format';
+import { formatBytes, formatCount, formatPercent } from '../core/units';
 import type { OptimizeResult } from './optimize';
 import { fields, table, type Style } from './render/text';
 

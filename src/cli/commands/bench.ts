@@ -4,7 +4,7 @@
  * batch size, memory, accuracy (with labels) or fidelity (with `--reference`), and the environment. The JSON keys
  * are documented in docs/cli.md.
  */
-import { formatBytes } from '../../core/format';
+import { formatBytes } from '../../core/units';
 import type { CliCommand, CommandIO } from '../command';
 import { CliError, UsageError } from '../errors';
 

@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../../state/models';
-import { formatBytes, formatCount } from '../../core/format';
+import { formatBytes, formatCount } from '../../core/units';
 import { Deferred } from '../app/Deferred';
 import { LayerTable } from './LayerTable';
 import { OpHistogram } from './OpHistogram';
