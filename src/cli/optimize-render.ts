@@ -92,7 +92,7 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
   }
 
   const f = r.fidelity;
-  const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}`;
+  const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}${f.inputs === 'samples' ? " (the sample's test split)" : ''}`;
   section('Fidelity vs the original', `onnxruntime-node, ${from}`);
   if (f.error) out.push(`  could not compare: ${f.error}`);
   else {

@@ -1,4 +1,7 @@
-/** Human-readable sizes and counts, shared by the CLI and the UI. */
+/**
+ * Human-readable numbers (sizes, counts, percentages, milliseconds), the one formatter the CLI and the UI share.
+ * A value that is not finite shows as "–", never NaN or Infinity.
+ */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '–';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -23,4 +26,22 @@ export function formatCount(n: number): string {
 
 export function formatPercent(fraction: number, digits = 1): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(digits)}%` : '–';
+}
+
+/** Milliseconds with 3 significant digits (at least 2 decimals below 10); null shows as "–". */
+export function formatMs(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  if (v >= 1) return v.toFixed(2);
+  return v.toPrecision(3);
+}
+
+/** A plain number with 4 significant digits; exponent form below 0.001 and from 1000 on. */
+export function formatNumber(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1000 || a < 1e-3) return v.toExponential(3);
+  return v.toPrecision(4);
 }

@@ -12,6 +12,9 @@ import { wrapOrtSession } from './ort-common';
  */
 let initialisedThreads: number | undefined;
 
+/** onnxruntime-web's own API under Node, for tests that need it (nothing outside src/runtimes imports it). */
+export { ort as ortWebApi };
+
 export function ortWebNode(): InferenceRuntime {
   return {
     info: () => ({

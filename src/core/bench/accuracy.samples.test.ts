@@ -15,7 +15,7 @@ import { applyRecipe } from '../transforms/apply-recipe';
 import type { CalibrationRunner } from '../transforms/quantize/calibrate';
 import type { Recipe } from '../transforms/recipe';
 import { collectOutputs, evaluateAccuracy, type ClassificationResult, type FidelityResult, type ReferenceOutputs } from './accuracy';
-import { datasetFromNpy } from './datasets';
+import { datasetFromNpy } from './dataset-files';
 import type { HostTensor } from './session';
 
 ort.env.logLevel = 'error';

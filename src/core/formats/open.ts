@@ -14,6 +14,8 @@ export interface InputFile {
 
 export interface OpenedModel {
   fileName: string;
+  /** The model file's bytes as read (the model's tensors view them). */
+  bytes: Uint8Array;
   model: OnnxModel;
   summary: ModelSummary;
 }
@@ -40,5 +42,5 @@ export function openModelFiles(
       byBase.get(baseName(loc)) ??
       loadExternal?.(loc),
   });
-  return { fileName: main.name, model, summary: summarize(model, baseName(main.name)) };
+  return { fileName: main.name, bytes: main.bytes, model, summary: summarize(model, baseName(main.name)) };
 }

@@ -5,7 +5,9 @@ import { writeNpy, type NpyArray } from '../data/npy';
 import { writeNpz } from '../data/npz';
 import { isParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { datasetFromArrays, datasetFromCsv, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, sampleDatasetFiles, type ImageFile, type ModelIO } from './datasets';
+import { sampleDatasetFiles } from './data-choice';
+import { datasetFromArrays, datasetFromCsv, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, type ImageFile } from './dataset-files';
+import type { ModelIO } from './dataset';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
 const sig = (name: string, shape: TensorSignature['shape'], dtype = 'float32'): TensorSignature => ({ name, dtype, shape });
