@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { Fidelity } from '../core/bench/fidelity';
 import { isParetoError } from '../core/errors';
-import type { OpenedModel } from '../core/formats/open';
+import type { OpenedModel } from '../core/model/open';
 import type { WeightComposition } from '../core/inspect/composition';
 import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
 import type { LayerLine } from '../core/job/layers';

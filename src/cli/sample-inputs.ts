@@ -9,7 +9,7 @@ import { chooseData, sampleDatasetFiles } from '../core/bench/data-choice';
 import type { HostTensor } from '../core/bench/session';
 import { readNpy } from '../core/data/npy';
 import { isParetoError } from '../core/errors';
-import type { OpenedModel } from '../core/formats/open';
+import type { OpenedModel } from '../core/model/open';
 import type { TensorSignature } from '../core/inspect/summary';
 import { CliError } from './errors';
 import { readFileOrFail } from './load';

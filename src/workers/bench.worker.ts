@@ -5,7 +5,7 @@ import { datasetFromFile, datasetFromImageFolder, syntheticDataset, type ImageFi
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { selfContainedBytes } from '../core/formats/onnx/self-contained';
-import { openModelFiles } from '../core/formats/open';
+import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
 import { dataFile } from './data-source';

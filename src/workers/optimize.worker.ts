@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { inputTensorFromNpy } from '../core/bench/dataset';
 import { readNpy } from '../core/data/npy';
 import { ParetoError, toErrorInfo } from '../core/errors';
-import { openModelFiles } from '../core/formats/open';
+import { openModelFiles } from '../core/model/open';
 import type { TensorSignature } from '../core/inspect/summary';
 import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
 import { runOptimizeJob } from '../core/job/optimize';

@@ -10,7 +10,7 @@ import { isParetoError } from '../../core/errors';
 import { selfContainedBytes } from '../../core/formats/onnx/self-contained';
 import { nodeRuntime } from '../../runtimes/node';
 import type { CommandIO } from '../command';
-import { DEFAULT_BUDGET_S, type BenchArgs } from '../commands/bench';
+import { DEFAULT_BUDGET_S, type BenchArgs } from './args';
 import { CliError } from '../errors';
 import { openModelPath, readFileOrFail } from '../load';
 import { makeProgress } from '../progress';

@@ -6,11 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { ortNode } from '../../runtimes/ort-node';
+import { ort, ortNode } from '../../runtimes/ort-node';
 import { readNpy } from '../data/npy';
-import { openModelFiles } from '../formats/open';
+import { openModelFiles } from '../model/open';
 import { applyRecipe } from '../transforms/apply-recipe';
 import type { CalibrationRunner } from '../transforms/quantize/calibrate';
 import type { Recipe } from '../transforms/recipe';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import * as ortWeb from 'onnxruntime-web';
+import { ortWebApi as ortWeb } from '../../runtimes/ort-web-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../data/npy';
 import { attr, floatTensor, graph, model, node, tensor, valueInfo, type AttrValue } from '../formats/onnx/builder';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { create, equals, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   BIG_K,

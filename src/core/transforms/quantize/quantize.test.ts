@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParetoError } from '../../errors';
 import * as build from '../../formats/onnx/builder';
