@@ -9,19 +9,8 @@ import { DataType, type GraphProto, type ModelProto } from '../../formats/onnx/p
 import { readOnnx } from '../../formats/onnx/read';
 import { dimsOf, tensorToNumbers } from '../../formats/onnx/tensor';
 import { writeOnnx } from '../../formats/onnx/write';
-import {
-  constantWeightsModel,
-  convNetModel,
-  externalDataModel,
-  ifSubgraphModel,
-  mlpModel,
-  msOpsetModel,
-  quantizedModel,
-  randomFloats,
-  unknownBytes,
-  unknownFieldCarriers,
-  unknownFieldsModel,
-} from '../../testing/fixtures';
+import { constantWeightsModel, convNetModel, externalDataModel, ifSubgraphModel, mlpModel, msOpsetModel, quantizedModel, randomFloats } from '../../testing/fixtures';
+import { unknownBytes, unknownFieldCarriers, unknownFieldsModel } from '../../testing/unknown-fields';
 import type { FeedTensor } from './calibrate';
 import { asModel, floatFeed, openSession, ortNodeRunner, relL2, roundTrip, runOnce, type Feeds } from './harness.test';
 import { calibrate, detectQuantization, quantize, type QuantizeMode, type QuantizeOptions } from './index';
