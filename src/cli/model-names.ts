@@ -4,7 +4,7 @@ import { nodesOf } from '../core/formats/onnx/walk';
 import { CliError } from './errors';
 
 /** Node names and op types of every graph; unnamed nodes are also known by the labels the transforms use. */
-export function modelNames(model: OnnxModel): { nodes: Set<string>; opTypes: Set<string>; examples: string[] } {
+function modelNames(model: OnnxModel): { nodes: Set<string>; opTypes: Set<string>; examples: string[] } {
   const nodes = new Set<string>();
   const opTypes = new Set<string>();
   const examples: string[] = [];

@@ -29,7 +29,7 @@ export interface SampleInputs {
 const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 
 /** The model's data inputs (graph inputs that are not initializers). */
-export function dataInputs(opened: OpenedModel): TensorSignature[] {
+function dataInputs(opened: OpenedModel): TensorSignature[] {
   return opened.summary.inputs;
 }
 
@@ -89,7 +89,7 @@ export function readSampleInputs(path: string, opened: OpenedModel, what: string
 export const tensorOf = (s: SampleInputs): HostTensor => ({ dtype: 'float32', dims: s.shape, data: s.data });
 
 /** The test split of a sample model (its manifest.json next to it lists the split), as absolute paths; null for others. */
-export function sampleSplit(modelPath: string): { x: string; y: string; manifest: string } | null {
+function sampleSplit(modelPath: string): { x: string; y: string; manifest: string } | null {
   const dir = dirname(modelPath);
   const manifest = resolve(dir, 'manifest.json');
   if (!existsSync(manifest)) return null;

@@ -34,6 +34,3 @@ export function ortWebNode(): InferenceRuntime {
     },
   };
 }
-
-/** The thread count the WASM module runs with (undefined before the first session). */
-export const ortWebNodeThreads = (): number | undefined => initialisedThreads;

@@ -105,20 +105,11 @@ export function sliceBatch(t: HostTensor, start: number, count: number): HostTen
   return { dtype: t.dtype, dims: [end - start, ...t.dims.slice(1)], data: t.data.subarray(start * per, end * per) as HostTensor['data'] };
 }
 
-/** The first `maxItems` items as feeds of `batchSize` (for a single-input model). */
-export function batchesOf(t: HostTensor, inputName: string, batchSize: number, maxItems = Infinity): Feeds[] {
-  const total = Math.min(t.dims[0], maxItems);
-  const out: Feeds[] = [];
-  for (let start = 0; start < total; start += batchSize) {
-    out.push({ [inputName]: sliceBatch(t, start, Math.min(batchSize, total - start)) });
-  }
-  return out;
-}
 
 /* ------------------------------------------------------------------ synthetic inputs ------------------------------------------------------------------ */
 
 /** Concrete dims for a signature: symbolic/unknown dims become `batch` for the first dim, else 1. */
-export function concreteDims(sig: TensorSignature, batch = 1): number[] {
+function concreteDims(sig: TensorSignature, batch = 1): number[] {
   if (!sig.shape) throw new ParetoError('bad-input', `Input "${sig.name}" has no shape; give data for it.`);
   return sig.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? batch : 1));
 }

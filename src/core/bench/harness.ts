@@ -50,7 +50,7 @@ export interface LatencyOptions {
   keepSamples?: boolean;
 }
 
-export const LATENCY_DEFAULTS = {
+const LATENCY_DEFAULTS = {
   batchSizes: [1] as readonly number[],
   warmupRuns: 5,
   targetRelativeHalfWidth: 0.02,

@@ -5,7 +5,7 @@ import type { TensorSignature } from '../inspect/summary';
 /** Rows of the original and the variant compared by an optimize job (its first rows when it is a dataset). */
 export const FIDELITY_ROWS = 64;
 /** Synthetic rows compared when no data is given. */
-export const SYNTHETIC_ROWS = 16;
+const SYNTHETIC_ROWS = 16;
 
 /** What a job's figures were measured on, for its report. */
 export interface DataUse {
@@ -33,7 +33,7 @@ export function fixedBatchOf(sig: TensorSignature | undefined): number | undefin
  * The first `limit` items of a batch-first tensor in batches of `batch` (the model's fixed batch when it has one; then
  * the items that do not fill a last batch are dropped). Views, no copies.
  */
-export function firstBatches(t: HostTensor, inputName: string, limit: number, batch: number, fixedBatch?: number): Feeds[] {
+function firstBatches(t: HostTensor, inputName: string, limit: number, batch: number, fixedBatch?: number): Feeds[] {
   const size = fixedBatch ?? batch;
   let n = Math.min(limit, t.dims[0]);
   if (fixedBatch) n -= n % fixedBatch;

@@ -11,7 +11,7 @@ const { attr, node, graph, valueInfo, floatTensor } = build;
 
 /* ---------------------------------------------------- hand-encoded protobuf (unknown fields) ---------------------------------------------------- */
 
-export function varintBytes(value: number | bigint): number[] {
+function varintBytes(value: number | bigint): number[] {
   let v = BigInt(value);
   const out: number[] = [];
   while (v > 0x7fn) {
@@ -33,7 +33,7 @@ export function varintField(fieldNo: number, value: number | bigint): Uint8Array
 }
 
 /** Wire type 5 (fixed32) or 1 (fixed64). */
-export function fixedField(fieldNo: number, bytes: 4 | 8, value: number): Uint8Array<ArrayBuffer> {
+function fixedField(fieldNo: number, bytes: 4 | 8, value: number): Uint8Array<ArrayBuffer> {
   const tag = varintBytes((fieldNo << 3) | (bytes === 4 ? 5 : 1));
   const b = new Uint8Array(bytes);
   const dv = new DataView(b.buffer);
@@ -45,7 +45,7 @@ export function fixedField(fieldNo: number, bytes: 4 | 8, value: number): Uint8A
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Field numbers no ONNX schema uses, standing in for fields "from the future". */
-export const FUTURE = { model: 9001, graph: 9002, node: 9003, tensor: 9004, bigTensor: 9005, subgraph: 9006, subNode: 9007 } as const;
+const FUTURE = { model: 9001, graph: 9002, node: 9003, tensor: 9004, bigTensor: 9005, subgraph: 9006, subNode: 9007 } as const;
 
 /** The unknown field bytes appended to each message of `unknownFieldsModel` (exactly as encoded). */
 export interface UnknownFieldsFixture {
