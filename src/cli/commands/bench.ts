@@ -1,5 +1,5 @@
 /**
- * `pareto bench <model>`: the studio's benchmark harness (src/core/bench/harness.ts, accuracy.ts, datasets.ts) on
+ * `pareto bench <model>`: the studio's benchmark harness (src/core/bench/harness.ts, accuracy.ts, dataset-files.ts) on
  * onnxruntime-node, or onnxruntime-web's WASM backend under Node (`--backend wasm`). Prints cold start, latency per
  * batch size, memory, accuracy (with labels) or fidelity (with `--reference`), and the environment. The JSON keys
  * are documented in docs/cli.md.

@@ -1,5 +1,5 @@
 /**
- * The accuracy the studio reports (datasets.ts + accuracy.ts over the runtime-neutral session, batches of 64)
+ * The accuracy the studio reports (dataset-files.ts + accuracy.ts over the runtime-neutral session, batches of 64)
  * equals an independent evaluation (onnxruntime-node's own API, batches of 250, a plain argmax/sort loop) within
  * 0.1 points, for the sample models and their int8 (dynamic, static) and 50%-pruned variants made by applyRecipe.
  * Skipped while the samples are absent (npm run samples writes them).
