@@ -1,6 +1,7 @@
-/** Option parsing shared by every command: cac gives strings, booleans or arrays (a repeated option); these check them. */
-import { isParetoError } from '../core/errors';
-import { validateRecipe, type Recipe } from '../core/transforms/recipe';
+/**
+ * Option parsing shared by every command: cac gives strings, booleans or arrays (a repeated option); these check them
+ * and turn a bad value into a usage error (exit 2). No heavy imports here: every command's module loads at start.
+ */
 import { UsageError } from './errors';
 
 /** A repeatable, comma-separable list option (`--exclude a --exclude b,c`) as a flat list. */
@@ -43,12 +44,11 @@ export function wholeNumberOption(value: unknown, flag: string, min: number): nu
   return Number(s);
 }
 
-/** Core validation errors about options ("sparsity must be in [0, 1)") are usage errors (exit 2). */
-export function checkRecipe(recipe: Recipe): Recipe {
-  try {
-    return validateRecipe(recipe);
-  } catch (e) {
-    if (isParetoError(e) && e.code === 'bad-input') throw new UsageError(e.message);
-    throw e;
-  }
+/** `--layers N|all` → a count or 'all'; anything else is a usage error. */
+export function parseLayers(value: unknown, fallback: number): number | 'all' {
+  if (value === undefined) return fallback;
+  const s = String(value).trim().toLowerCase();
+  if (s === 'all') return 'all';
+  if (/^\d+$/.test(s)) return Number(s);
+  throw new UsageError(`--layers takes a number of layers or "all", not "${String(value)}".`);
 }

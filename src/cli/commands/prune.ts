@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
-import { parseLayers } from './inspect';
+import { parseLayers } from '../options';
 import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_LAYERS = 10;
@@ -26,7 +26,7 @@ export const prune: CliCommand = {
   ],
   async run([input], options, io) {
     const opt = await optimizeKit();
-    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+    const layers = parseLayers(options.layers, DEFAULT_LAYERS);
 
     const pattern = opt.stringOption(options.pattern, '--pattern') ?? 'unstructured';
     const sparsity = opt.numberOption(options.sparsity, '--sparsity', 'a fraction in [0, 1) such as 0.5');

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { UsageError, CliError } from '../errors';
-import { parseLayers } from './inspect';
+import { parseLayers } from '../options';
 import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_SAMPLES = 256;
@@ -35,7 +35,7 @@ export const quantize: CliCommand = {
   ],
   async run([input], options, io) {
     const opt = await optimizeKit();
-    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+    const layers = parseLayers(options.layers, DEFAULT_LAYERS);
 
     // Options first (usage errors, exit 2), before touching any file.
     const mode = opt.stringOption(options.mode, '--mode') ?? 'dynamic';

@@ -3,8 +3,14 @@ import type { OptimizeJob } from '../optimize';
 
 /** What quantize and prune use to check their options and inputs, loaded lazily so that `pareto --help` stays fast. */
 export async function optimizeKit() {
-  const [options, output, names, samples] = await Promise.all([import('../options'), import('../output-file'), import('../model-names'), import('../sample-inputs')]);
-  return { ...options, ...output, ...names, ...samples };
+  const [options, recipe, output, names, samples] = await Promise.all([
+    import('../options'),
+    import('../check-recipe'),
+    import('../output-file'),
+    import('../model-names'),
+    import('../sample-inputs'),
+  ]);
+  return { ...options, ...recipe, ...output, ...names, ...samples };
 }
 
 /**
