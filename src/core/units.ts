@@ -45,3 +45,9 @@ export function formatNumber(v: unknown): string {
   if (a >= 1000 || a < 1e-3) return v.toExponential(3);
   return v.toPrecision(4);
 }
+
+/** Seconds from milliseconds: 2 decimals below 10 s, 1 above ("1.25 s", "12.3 s"). */
+export function formatSeconds(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}

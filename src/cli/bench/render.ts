@@ -1,13 +1,13 @@
 /** `pareto bench`'s readable output. */
 import { formatBytes, formatMs, formatNumber, formatPercent } from '../../core/units';
+import { makeStyle } from '../render/text';
 import type { BenchJson } from './run';
 
 const pct = (v: unknown, digits = 2) => (typeof v === 'number' ? formatPercent(v, digits) : '–');
 const bytes = (n: number | null) => (n === null ? '–' : formatBytes(n));
 
 export function renderBench(r: BenchJson, color: boolean): string {
-  const b = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
-  const d = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
+  const { bold: b, dim: d } = makeStyle(color);
   const e = r.environment;
   const lines: string[] = [];
   const field = (k: string, v: string) => lines.push(`  ${d(k.padEnd(11))}  ${v}`);
