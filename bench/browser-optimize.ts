@@ -10,7 +10,7 @@
  * Linux only (procfs); elsewhere the memory rows say not measured.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { AppNotAvailable, FILE_INPUT, openApp, SUMMARY, type OpenApp } from './app';
 import { median, row, type BenchCase, type BenchContext, type BenchRow } from './registry';
 

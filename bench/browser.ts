@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { writeOnnx } from '../src/core/formats/onnx/write';
 import { AppNotAvailable, FILE_INPUT, openApp, SUMMARY, type OpenApp } from './app';
 import { MID_MLP_DIMS, generateMlp } from './model';

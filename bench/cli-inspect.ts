@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { median, row, type BenchCase } from './registry';
 
 const RUNS = 3;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { MB, row, type BenchCase, type BenchContext } from './registry';
 import type { WriteMemoryResult } from './write-memory';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { openModelFiles } from '../src/core/formats/open';
+import { openModelFiles } from '../src/core/model/open';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { writeOnnx } from '../src/core/formats/onnx/write';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { MB, median, row, timeRuns, type BenchCase } from './registry';
 
 const RUNS = 5;

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { applyRecipe } from '../src/core/transforms/apply-recipe';
 import { recipeName, type Recipe } from '../src/core/transforms/recipe';

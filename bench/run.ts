@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { formatBytes } from '../src/core/format';
+import { formatBytes } from '../src/core/units';
 import { writeOnnx } from '../src/core/formats/onnx/write';
 import { cases } from './cases';
 import { BIG_MLP_DIMS, generateMlp, TRANSFORM_MLP_DIMS } from './model';

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from './test';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { summarize } from '../src/core/inspect/summary';
-import { formatCount } from '../src/core/format';
+import { formatCount } from '../src/core/units';
 import {
   danglingModel,
   externalDataModel,

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from './test';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../src/runtimes/ort-node';
 import { bigMlp, sampleManifest } from './fixtures';
 
 const rows = (page: Page) => page.getByTestId('variant-row');

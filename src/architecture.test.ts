@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
  * The architecture, enforced: imports flow one way (ui -> state -> workers -> core; runtimes -> core;
- * cli -> core/runtimes), and src/core stays pure (no React, stores, runtimes, Node built-ins or DOM).
+ * cli -> core/runtimes), src/core stays pure (no React, stores, runtimes, Node built-ins or DOM), only src/runtimes
+ * imports a runtime (onnxruntime-*, TF.js; tests too), core's own rules hold (formats never import inspect), and no
+ * module imports itself through a cycle. Side-effect imports (`import './x'`) count like any other.
  * tsconfig.core.json additionally compiles src/core without DOM or Node types.
  */
 const SRC = resolve(__dirname);
@@ -25,25 +27,75 @@ const ALLOWED: Record<Layer, Layer[]> = {
 const CORE_PACKAGES = [/^@bufbuild\/protobuf/, /^onnx-buf$/, /^fflate$/, /^valibot$/];
 const CORE_FORBIDDEN_GLOBALS = /\b(document|window|localStorage|sessionStorage|navigator|process|require)\s*[.([]/;
 
-function files(dir: string): string[] {
+/** Source files under `dir`; with `tests`, test files too. */
+function files(dir: string, tests = false): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return files(p);
-    return /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [p] : [];
+    if (statSync(p).isDirectory()) return files(p, tests);
+    return /\.(ts|tsx)$/.test(name) && (tests || !/\.test\.tsx?$/.test(name)) && !name.endsWith('.d.ts') ? [p] : [];
   });
 }
+
+/** Packages that are runtimes: only src/runtimes imports them. */
+const RUNTIME_PACKAGES = /^(onnxruntime-|@tensorflow\/)/;
+
+/** Rules inside core: [importing folder, imported folder, why]. */
+const CORE_RULES: [string, string, string][] = [
+  ['core/formats', 'core/inspect', 'formats read files; summarising a model is a layer above (core/model)'],
+  ['core/data', 'core/bench', 'file readers know nothing of benchmarks'],
+];
 
 function layerOf(path: string): Layer | undefined {
   const top = relative(SRC, path).split(/[\\/]/)[0];
   return (LAYERS as readonly string[]).includes(top) ? (top as Layer) : undefined;
 }
 
+/** Every module a source names: static, side-effect (`import './x'`), dynamic and `new URL(...)` imports. */
 function importsOf(source: string): string[] {
   const out: string[] = [];
-  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]/g;
-  for (const m of source.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3]);
+  const re =
+    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
+  for (const m of source.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
   return out;
 }
+
+/** The file a relative import names (extension and /index resolved), or undefined for a package or an asset. */
+function resolveImport(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = resolve(dirname(from), spec.replace(/\?.*$/, ''));
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')]) {
+    if (existsSync(c) && statSync(c).isFile() && /\.tsx?$/.test(c)) return c;
+  }
+  return undefined;
+}
+
+/** Import cycles among `modules` (each reported once, as the chain of files). */
+function cyclesOf(graph: Map<string, string[]>): string[][] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const to of graph.get(f) ?? []) {
+      if (state.get(to) === 'open') {
+        const cycle = stack.slice(stack.indexOf(to));
+        const key = [...cycle].sort().join('|');
+        if (!seen.has(key)) {
+          seen.add(key);
+          found.push([...cycle, to]);
+        }
+      } else if (!state.has(to)) visit(to);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) if (!state.has(f)) visit(f);
+  return found;
+}
+
+const folderOf = (file: string) => relative(SRC, file).split(/[\\/]/).slice(0, 2).join('/');
 
 describe('architecture', () => {
   const all = files(SRC);
@@ -81,9 +133,48 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('only src/runtimes imports a runtime package (tests included; onnxruntime in bench, scripts and e2e too)', () => {
+    const violations: string[] = [];
+    const check = (file: string, packages: RegExp) => {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) if (packages.test(spec)) violations.push(`${relative(SRC, file)} imports ${spec}`);
+    };
+    for (const file of files(SRC, true)) if (layerOf(file) !== 'runtimes') check(file, RUNTIME_PACKAGES);
+    // The sample-training scripts use TF.js as a library (training), not as an inference runtime.
+    const outside = ['../bench', '../scripts', '../e2e'].map((d) => resolve(SRC, d)).filter((d) => existsSync(d));
+    for (const file of outside.flatMap((d) => files(d, true))) check(file, /^onnxruntime-/);
+    expect(violations).toEqual([]);
+  });
+
+  it('core keeps its own rules (formats never import inspect)', () => {
+    const violations: string[] = [];
+    for (const file of all) {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        const to = resolveImport(file, spec);
+        if (!to) continue;
+        for (const [a, b, why] of CORE_RULES) {
+          if (folderOf(file) === a && folderOf(to) === b) violations.push(`${relative(SRC, file)} imports ${spec}: ${why}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('no import cycles anywhere in src', () => {
+    const graph = new Map<string, string[]>();
+    for (const file of all) {
+      const to = importsOf(readFileSync(file, 'utf8')).map((s) => resolveImport(file, s)).filter((t): t is string => t !== undefined);
+      graph.set(file, [...new Set(to)]);
+    }
+    expect(cyclesOf(graph).map((c) => c.map((f) => relative(SRC, f)).join(' -> '))).toEqual([]);
+  });
+
   it('the rule itself catches a wrong-way import', () => {
     expect(ALLOWED.core.includes('ui')).toBe(false);
     expect(importsOf(`import { x } from '../../ui/app/App';`)).toEqual(['../../ui/app/App']);
     expect(CORE_FORBIDDEN_GLOBALS.test('const w = window.innerWidth')).toBe(true);
+    expect(importsOf(`import './styles.css';\nimport type { A } from './a';`)).toEqual(['./styles.css', './a']);
+    const [a, b, c] = ['a', 'b', 'c'];
+    expect(cyclesOf(new Map([[a, [b]], [b, [c]], [c, [a]]]))).toEqual([[a, b, c, a]]);
+    expect(cyclesOf(new Map([[a, [b]], [b, [c]], [c, []]]))).toEqual([]);
   });
 });

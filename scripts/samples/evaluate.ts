@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../src/runtimes/ort-node';
 
 /** Run an ONNX classifier with onnxruntime-node over N images [N, 1, 28, 28]; returns [N, 10] outputs. */
 export async function runOnnx(

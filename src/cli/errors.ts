@@ -5,7 +5,7 @@ export const EXIT_OK = 0;
 /** The input could not be used: unreadable file, bad model, missing external data. */
 export const EXIT_FAILURE = 1;
 /** The command line itself is wrong: unknown command or option, missing argument, bad option value. */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 
 /** A wrong command line. Printed with a hint to `--help`, exit 2. */
 export class UsageError extends Error {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { isParetoError, ParetoError } from '../core/errors';
-import { openModelFiles, type OpenedModel } from '../core/formats/open';
+import { openModelFiles, type OpenedModel } from '../core/model/open';
 import { CliError } from './errors';
 
 const reasons: Record<string, string> = {

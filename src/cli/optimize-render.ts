@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatPercent } from '../core/format';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../core/units';
 import type { OptimizeResult } from './optimize';
 import { fields, table, type Style } from './render/text';
 
@@ -7,7 +7,7 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
   const { style } = opts;
   const out: string[] = [];
   const section = (title: string, note = '') => out.push('', style.bold(title) + (note ? `  ${style.dim(note)}` : ''));
-  const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
+  const secs = formatSeconds;
   const times = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 
   out.push(style.bold(style.accent(`${r.input} → ${r.output}`)));
@@ -92,7 +92,7 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
   }
 
   const f = r.fidelity;
-  const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}`;
+  const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}${f.inputs === 'samples' ? " (the sample's test split)" : ''}`;
   section('Fidelity vs the original', `onnxruntime-node, ${from}`);
   if (f.error) out.push(`  could not compare: ${f.error}`);
   else {

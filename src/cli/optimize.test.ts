@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create } from '@bufbuild/protobuf';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../runtimes/ort-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../core/data/npy';
 import * as b from '../core/formats/onnx/builder';

@@ -41,6 +41,3 @@ export function toErrorInfo(e: unknown): ErrorInfo {
   return { code: 'internal', message: String(e) };
 }
 
-export function fromErrorInfo(info: ErrorInfo): Error {
-  return info.code === 'internal' ? new Error(info.message) : new ParetoError(info.code, info.message, info.details);
-}

@@ -12,6 +12,9 @@ import { wrapOrtSession } from './ort-common';
  */
 let initialisedThreads: number | undefined;
 
+/** onnxruntime-web's own API under Node, for tests that need it (nothing outside src/runtimes imports it). */
+export { ort as ortWebApi };
+
 export function ortWebNode(): InferenceRuntime {
   return {
     info: () => ({
@@ -31,6 +34,3 @@ export function ortWebNode(): InferenceRuntime {
     },
   };
 }
-
-/** The thread count the WASM module runs with (undefined before the first session). */
-export const ortWebNodeThreads = (): number | undefined => initialisedThreads;

@@ -147,9 +147,6 @@ export function setTradeoff(patch: Partial<TradeoffSettings>): void {
   studio.setState((s) => ({ tradeoff: { ...s.tradeoff, ...patch } }));
 }
 
-export function setTradeoffX(x: XMetric): void {
-  setTradeoff({ x });
-}
 
 export function selectTradeoffPoint(id: string | null): void {
   setTradeoff({ selected: id });

@@ -7,7 +7,7 @@ import { createCostSlice, type CostSlice } from './cost';
 /** The app's one store, built from slices; later features add theirs here. */
 export type StudioState = ModelsSlice & VariantsSlice & BenchSlice & CostSlice;
 
-export const createStudioStore = () =>
+const createStudioStore = () =>
   createStore<StudioState>()((...a) => ({
     ...createModelsSlice(...a),
     ...createVariantsSlice(...a),

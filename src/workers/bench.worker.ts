@@ -1,38 +1,20 @@
 import * as Comlink from 'comlink';
 import { collectOutputs, evaluateAccuracy, type ReferenceOutputs } from '../core/bench/accuracy';
-import { datasetFromArrays, datasetFromCsv, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, type Dataset, type ImageFile, type ModelIO } from '../core/bench/datasets';
+import type { Dataset, ModelIO } from '../core/bench/dataset';
+import { datasetFromFile, datasetFromImageFolder, syntheticDataset, type ImageFile } from '../core/bench/dataset-files';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
-import { syntheticFeeds } from '../core/bench/inputs';
-import type { InferenceRuntime } from '../core/bench/session';
-import type { NpyArray } from '../core/data/npy';
 import { ParetoError, toErrorInfo } from '../core/errors';
-import { inlineExternalData } from '../core/formats/onnx/read';
-import { writeOnnx } from '../core/formats/onnx/write';
-import { openModelFiles } from '../core/formats/open';
+import { selfContainedBytes } from '../core/formats/onnx/self-contained';
+import { openModelFiles } from '../core/model/open';
+import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
-import type { BenchBackend, BenchCellJob, BenchCellResult, BenchWorkerApi, DataSource, OpenSource } from './protocol';
-import { fetchBytes, readSource } from './read-source';
-
-async function runtimeFor(backend: BenchBackend): Promise<InferenceRuntime> {
-  // Each backend's runtime is loaded only when a cell needs it.
-  if (backend === 'wasm') return (await import('../runtimes/ort-web-wasm')).ortWebWasm();
-  if (backend === 'webgpu') return (await import('../runtimes/ort-web')).ortWeb('webgpu');
-  return (await import('../runtimes/ort-web-webgl')).ortWebWebgl();
-}
+import { dataFile } from './data-source';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, OpenSource } from './protocol';
+import { readSource } from './read-source';
 
 async function modelBytes(source: OpenSource): Promise<{ bytes: Uint8Array; io: ModelIO }> {
-  const files = await readSource(source);
-  const opened = openModelFiles(files);
-  const io = { inputs: opened.summary.inputs, outputs: opened.summary.outputs };
-  if (opened.summary.externalDataFiles.length === 0 && files.length === 1) return { bytes: files[0].bytes, io };
-  inlineExternalData(opened.model);
-  return { bytes: writeOnnx(opened.model.proto), io };
-}
-
-async function dataBytes(d: DataSource): Promise<{ bytes: Uint8Array; fileName: string } | null> {
-  if (d.kind === 'url') return { bytes: await fetchBytes(d.url, d.name), fileName: d.name };
-  if (d.kind === 'file' || d.kind === 'csv') return { bytes: new Uint8Array(await d.file.arrayBuffer()), fileName: d.file.name };
-  return null;
+  const opened = openModelFiles(await readSource(source));
+  return { bytes: selfContainedBytes(opened.model, opened.bytes), io: { inputs: opened.summary.inputs, outputs: opened.summary.outputs } };
 }
 
 /** Decodes an image file to RGBA here in the worker; a file that is not an image is reported, not skipped. */
@@ -57,22 +39,10 @@ async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset> {
     const images = await Promise.all(d.files.filter((f) => !f.name.startsWith('.')).map(decodeImage));
     return datasetFromImageFolder(io, images, { layout: d.layout, normalization: d.normalization, size: d.size });
   }
-  const inputs = await dataBytes(job.data);
-  if (job.data.kind === 'csv' && inputs) {
-    return datasetFromCsv(io, new TextDecoder().decode(inputs.bytes), { fileName: inputs.fileName, labelColumn: job.data.labelColumn });
-  }
-  if (inputs && /\.npz$/i.test(inputs.fileName)) {
-    const labels = job.labels ? await dataBytes(job.labels) : null;
-    return datasetFromNpz(io, inputs, labels ? { labels } : {});
-  }
-  if (!inputs) {
-    const feeds = syntheticFeeds(io.inputs, { batch: 64, seed: 7 });
-    const arrays: Record<string, NpyArray> = {};
-    for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
-    return datasetFromArrays(io, { inputs: arrays }, { source: '64 synthetic inputs (uniform [0, 1), seeded)' });
-  }
-  const labels = job.labels ? await dataBytes(job.labels) : null;
-  return datasetFromNpy(io, inputs, labels ?? undefined);
+  const inputs = await dataFile(job.data);
+  if (!inputs) return syntheticDataset(io, 64, 7);
+  const labels = job.labels && job.data.kind !== 'csv' ? ((await dataFile(job.labels)) ?? undefined) : undefined;
+  return datasetFromFile(io, inputs, labels, job.data.kind === 'csv' ? { labelColumn: job.data.labelColumn, format: 'csv' } : {});
 }
 
 const api: BenchWorkerApi = {
@@ -94,7 +64,7 @@ const api: BenchWorkerApi = {
       }
       const { bytes, io } = await modelBytes(job.model);
       const dataset = await loadDataset(job, io);
-      const runtime = await runtimeFor(job.backend);
+      const runtime = await browserRuntime(job.backend);
 
       // Without labels, quality is fidelity to the original model's outputs on the same backend and data.
       let reference: ReferenceOutputs | undefined;

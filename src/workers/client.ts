@@ -6,7 +6,7 @@ import type { Progress } from '../core/transforms/types';
 import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
-export const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
+const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
 
 type Failure = { ok: false; error: { code: 'aborted' | 'internal'; message: string } };
 

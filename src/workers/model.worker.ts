@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { toErrorInfo } from '../core/errors';
-import { openModelFiles } from '../core/formats/open';
+import { openModelFiles } from '../core/model/open';
 import { backendSupport } from '../core/bench/support';
 import type { ModelWorkerApi, OpenResult } from './protocol';
 import { readSource } from './read-source';

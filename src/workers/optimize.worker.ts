@@ -1,145 +1,79 @@
+/**
+ * The app's optimize worker: reads the model and the data the page chose, runs core's optimize job
+ * (src/core/job/optimize.ts) on onnxruntime-web's WASM backend and hands the variant's bytes back (transferred).
+ */
 import * as Comlink from 'comlink';
-import { compareRecorded, recordOnce, type RecordedOutputs } from '../core/bench/compare';
-import { batchesOf, inputTensorFromNpy } from '../core/bench/dataset';
-import { syntheticFeeds } from '../core/bench/inputs';
-import type { Feeds } from '../core/bench/session';
+import { inputTensorFromNpy } from '../core/bench/dataset';
 import { readNpy } from '../core/data/npy';
 import { ParetoError, toErrorInfo } from '../core/errors';
-import { externalLocations, inlineExternalData } from '../core/formats/onnx/read';
-import { writeOnnx } from '../core/formats/onnx/write';
-import { openModelFiles } from '../core/formats/open';
-import { weightComposition } from '../core/inspect/composition';
+import { openModelFiles } from '../core/model/open';
 import type { TensorSignature } from '../core/inspect/summary';
-import { describeMethod, measureSize } from '../core/transforms/prune/sizes';
-import { applyRecipe } from '../core/transforms/apply-recipe';
-import { recipeName } from '../core/transforms/recipe';
-import { ortWebWasm } from '../runtimes/ort-web-wasm';
-import type { CalibrationRunner } from '../core/transforms/quantize/calibrate';
+import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
+import { runOptimizeJob } from '../core/job/optimize';
+import { describeMethod } from '../core/transforms/prune/sizes';
+import { browserRuntime } from '../runtimes/browser';
+import { dataFile } from './data-source';
 import type { DataSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
-import { fetchBytes, readSource } from './read-source';
+import { readSource } from './read-source';
 
-const FIDELITY_ITEMS = 64;
 const CALIBRATION_ITEMS = 256;
 const BATCH = 16;
 
-async function loadInputs(data: DataSource, inputs: TensorSignature[]): Promise<{ feeds: Feeds[]; calibration: Feeds[]; note: string }> {
+/** The comparison's and the calibration's data: the first items of the chosen .npy, or synthetic inputs. */
+async function loadData(data: DataSource, inputs: TensorSignature[]): Promise<{ fidelity: JobData; calibration: JobData; note: string }> {
   if (data.kind === 'synthetic') {
-    const feeds = [0, 1, 2, 3].map((seed) => syntheticFeeds(inputs, { batch: BATCH, seed: seed + 1 }));
-    return { feeds, calibration: [], note: `${4 * BATCH} synthetic inputs (uniform [0, 1)): no dataset given` };
+    const fidelity = syntheticJobData(inputs, FIDELITY_ROWS);
+    return { fidelity, calibration: fidelity, note: `${fidelity.use.rows} synthetic inputs (uniform [0, 1)): no dataset given` };
   }
-  if (data.kind !== 'url' && data.kind !== 'file') {
-    throw new ParetoError('bad-input', 'Calibration and comparisons take an .npy file of inputs.');
-  }
-  if (inputs.length !== 1) {
-    throw new ParetoError('bad-input', `An .npy file feeds one input; this model has ${inputs.length}.`);
-  }
-  const name = data.kind === 'url' ? data.name : data.file.name;
-  const bytes = data.kind === 'url' ? await fetchBytes(data.url, name) : new Uint8Array(await data.file.arrayBuffer());
-  const tensor = inputTensorFromNpy(readNpy(bytes), inputs[0], `"${name}"`);
-  const items = Math.min(FIDELITY_ITEMS, tensor.dims[0]);
+  const file = await dataFile(data);
+  if (!file || data.kind === 'csv') throw new ParetoError('bad-input', 'Calibration and comparisons take an .npy file of inputs.');
+  if (inputs.length !== 1) throw new ParetoError('bad-input', `An .npy file feeds one input; this model has ${inputs.length}.`);
+  const tensor = inputTensorFromNpy(readNpy(file.bytes), inputs[0], `"${file.fileName}"`);
+  const use = { kind: data.kind === 'url' ? ('samples' as const) : ('data' as const), file: file.fileName };
+  const fidelity = jobData(tensor, inputs[0], use, FIDELITY_ROWS, BATCH);
   return {
-    feeds: batchesOf(tensor, inputs[0].name, BATCH, FIDELITY_ITEMS),
-    calibration: batchesOf(tensor, inputs[0].name, BATCH, CALIBRATION_ITEMS),
-    note: `the first ${items} inputs of ${name}`,
+    fidelity,
+    calibration: jobData(tensor, inputs[0], use, CALIBRATION_ITEMS, BATCH),
+    note: `the first ${fidelity.use.rows} inputs of ${file.fileName}`,
   };
 }
-
-const runtime = ortWebWasm();
-
-const calibrationRunner: CalibrationRunner = async (model, outputNames) => {
-  const session = await runtime.createSession(model);
-  return {
-    async run(feeds) {
-      const host = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { dtype: t.type, dims: t.dims, data: t.data.slice() }])) as Feeds;
-      const out = await session.run(host, outputNames);
-      return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data as ArrayLike<number>]));
-    },
-    release: () => session.release(),
-  };
-};
-
-/** The model's outputs on the inputs, its session released right after: one model in the runtime at a time. */
-const outputsOf = (bytes: Uint8Array, feeds: Feeds[]): Promise<RecordedOutputs> => recordOnce(() => runtime.createSession(bytes), feeds);
-
-const runtimeError = (what: string, e: unknown) => `could not run ${what} in onnxruntime-web to compare outputs: ${e instanceof Error ? e.message : String(e)}`;
 
 const api: OptimizeWorkerApi = {
   async run(job: OptimizeJob, onProgress): Promise<OptimizeResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model' });
-      const files = await readSource(job.model);
-      const opened = openModelFiles(files);
-      const { model, summary } = opened;
-      // A self-contained .onnx is its own reference for the comparison; weights in external files are moved inside.
-      const selfContained = externalLocations(model.proto).length === 0 ? files.find((f) => f.name === opened.fileName)?.bytes : undefined;
-      inlineExternalData(model);
-      const inputs = await loadInputs(job.data, summary.inputs);
-      const calibration = inputs.calibration.length > 0 ? inputs.calibration : inputs.feeds;
-
-      // Everything about the original is measured before the recipe runs (which may change this copy's weights).
-      const originalSize = measureSize(model.proto, new Map(), 'auto');
-      const originalComposition = weightComposition(model.proto);
-      onProgress({ fraction: 0.02, stage: 'running the original on the comparison inputs' });
-      let reference: RecordedOutputs | undefined;
-      let fidelityNote = inputs.note;
-      try {
-        reference = await outputsOf(selfContained ?? writeOnnx(model.proto), inputs.feeds);
-      } catch (e) {
-        fidelityNote = runtimeError('the original', e);
-      }
-      const t0 = performance.now();
-      const result = await applyRecipe(
-        model,
-        job.recipe,
-        // This worker reads its own copy of the model for each job: prune may write into it (ownsModel).
-        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.75, stage: p.stage }), ownsModel: true },
-        {
-          calibrationRunner,
-          calibrationBatches: () => calibration.map((f) => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, { data: t.data, dims: t.dims, type: t.dtype }]))),
-        },
-      );
-      const durationMs = performance.now() - t0;
-      const bytes = new Uint8Array(result.bytes);
-      let off = 0;
-      for (const p of result.parts) {
-        bytes.set(p, off);
-        off += p.length;
-      }
-
-      onProgress({ fraction: 0.85, stage: 'measuring size' });
-      const size = measureSize(result.model, new Map(), 'auto');
-
-      onProgress({ fraction: 0.9, stage: 'comparing outputs with the original' });
-      let fidelity = null;
-      if (reference) {
-        try {
-          fidelity = compareRecorded(reference, await outputsOf(bytes, inputs.feeds));
-        } catch (e) {
-          fidelityNote = runtimeError('the variant', e);
-        }
-      }
-      onProgress({ fraction: 1, stage: 'done' });
+      const opened = openModelFiles(await readSource(job.model));
+      const data = await loadData(job.data, opened.summary.inputs);
+      const { report, bytes } = await runOptimizeJob({
+        model: opened.model,
+        fileBytes: opened.bytes,
+        recipe: job.recipe,
+        runtime: await browserRuntime('wasm'),
+        fidelity: data.fidelity,
+        calibration: { ...data.calibration, method: 'minmax', batchSize: BATCH },
+        onProgress,
+      });
+      const f = report.fidelity;
+      const fidelityNote = f.error
+        ? `could not run ${f.error.model === 'original' ? 'the original' : 'the variant'} in onnxruntime-web to compare outputs: ${f.error.message}`
+        : data.note;
+      const s = report.size;
       return Comlink.transfer(
         {
           ok: true as const,
-          buffer: bytes.buffer,
+          buffer: bytes.buffer as ArrayBuffer,
           metrics: {
-            name: recipeName(job.recipe),
-            size: { bytes: bytes.length, gzipBytes: size.gzipBytes, gzipMethod: describeMethod(size.method, bytes.length) },
-            original: {
-              bytes: originalSize.bytes,
-              gzipBytes: originalSize.gzipBytes,
-              gzipMethod: describeMethod(originalSize.method, originalSize.bytes),
-              composition: originalComposition,
-            },
-            composition: weightComposition(result.model),
-            fidelity,
+            name: report.recipeName,
+            size: { bytes: bytes.length, gzipBytes: s.after.gzipBytes, gzipMethod: describeMethod(s.gzipMethod, bytes.length) },
+            original: { ...s.before, gzipMethod: s.gzipNote, composition: report.weights.before },
+            composition: report.weights.after,
+            fidelity: f.error ? null : f.outputs,
             fidelityNote,
-            durationMs,
-            reports: result.reports,
+            durationMs: report.timing.transformMs + report.timing.calibrationMs,
+            reports: report.reports,
           },
         },
-        [bytes.buffer],
+        [bytes.buffer as ArrayBuffer],
       );
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };

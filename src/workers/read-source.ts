@@ -1,5 +1,5 @@
 import { ParetoError } from '../core/errors';
-import type { InputFile } from '../core/formats/open';
+import type { InputFile } from '../core/formats/types';
 import type { OpenSource } from './protocol';
 
 /** Reads a model's files inside a worker: File/Blob handles are read here, never on the page. */

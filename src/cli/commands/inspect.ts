@@ -1,16 +1,7 @@
 import type { CliCommand } from '../command';
-import { UsageError } from '../errors';
+import { parseLayers } from '../options';
 
 const DEFAULT_LAYERS = 20;
-
-/** `--layers N|all` → a count or 'all'; anything else is a usage error. */
-export function parseLayers(value: unknown): number | 'all' {
-  if (value === undefined) return DEFAULT_LAYERS;
-  const s = String(value).trim().toLowerCase();
-  if (s === 'all') return 'all';
-  if (/^\d+$/.test(s)) return Number(s);
-  throw new UsageError(`--layers takes a number of layers or "all", not "${String(value)}".`);
-}
 
 export const inspect: CliCommand = {
   signature: 'inspect <model>',
@@ -21,7 +12,7 @@ export const inspect: CliCommand = {
   ],
   examples: ['pareto inspect model.onnx', 'pareto inspect model.onnx --layers all', 'pareto inspect model.onnx --json > summary.json'],
   async run([path], options, io) {
-    const layers = parseLayers(options.layers);
+    const layers = parseLayers(options.layers, DEFAULT_LAYERS);
     // Loaded lazily so `pareto --help` does not pay for the protobuf schema.
     const [{ openModelPath }, { renderSummary }, { makeStyle }] = await Promise.all([
       import('../load'),

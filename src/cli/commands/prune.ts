@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
-import { parseLayers } from './inspect';
-import { runAndPrint } from './run-optimize';
+import { parseLayers } from '../options';
+import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_LAYERS = 10;
 
@@ -15,7 +15,7 @@ export const prune: CliCommand = {
     { flags: '--pattern <pattern>', description: 'unstructured | N:M such as 2:4 (keep N of every M weights) (default: unstructured)' },
     { flags: '--skip <name-or-op>', description: 'Leave a node (by name) or an op type dense; repeat or comma-separate' },
     { flags: '--op-types <list>', description: 'Op types whose weights are pruned, comma-separated (default: MatMul,Gemm,Conv)' },
-    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (float32 .npy, first 64 rows; default: synthetic)' },
+    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (float32 .npy, first 64 rows; default: the sample models\' test split, else synthetic)' },
     { flags: '--layers <n>', description: `Weights to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
   ],
@@ -25,8 +25,8 @@ export const prune: CliCommand = {
     'pareto prune model.onnx -o model.p70.onnx --sparsity 0.7 --scope layer --json > report.json',
   ],
   async run([input], options, io) {
-    const opt = await import('../optimize');
-    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+    const opt = await optimizeKit();
+    const layers = parseLayers(options.layers, DEFAULT_LAYERS);
 
     const pattern = opt.stringOption(options.pattern, '--pattern') ?? 'unstructured';
     const sparsity = opt.numberOption(options.sparsity, '--sparsity', 'a fraction in [0, 1) such as 0.5');
@@ -50,6 +50,8 @@ export const prune: CliCommand = {
     const { openModelPath } = await import('../load');
     const opened = openModelPath(input, io.cwd);
     const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    // No inputs given: a sample model is checked on its own test split.
+    const split = data ? undefined : opt.sampleSplitInputs(input, opened, io.cwd);
     const sk = opt.resolveNamesOrOps(opened.model, skips, '--skip');
     const step = checked.steps[0];
     const recipe = { steps: [{ ...step, options: { ...step.options, skip: [...sk.nodes, ...sk.opTypes] } }] } as typeof checked;
@@ -65,7 +67,7 @@ export const prune: CliCommand = {
         outputArg: outputArg!,
         opened,
         recipe,
-        fidelityInputs: data ? { inputs: data, source: 'data' } : undefined,
+        fidelityInputs: data ? { inputs: data, source: 'data' } : split ? { inputs: split, source: 'samples' } : undefined,
         notes,
       },
       { json: Boolean(options.json), layers },

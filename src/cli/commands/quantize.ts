@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError, CliError } from '../errors';
-import { parseLayers } from './inspect';
-import { runAndPrint } from './run-optimize';
+import { parseLayers } from '../options';
+import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_SAMPLES = 256;
 const CALIBRATION_BATCH = 32;
@@ -24,7 +24,7 @@ export const quantize: CliCommand = {
     { flags: '--exclude <name-or-op>', description: 'Leave a node (by name) or an op type float; repeat or comma-separate' },
     { flags: '--keep-first', description: 'Leave the first quantizable layer float' },
     { flags: '--keep-last', description: 'Leave the last quantizable layer float' },
-    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (first 64 rows; default: --calibration, else synthetic)' },
+    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (first 64 rows; default: --calibration, else the sample models\' test split, else synthetic)' },
     { flags: '--layers <n>', description: `Layers to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
   ],
@@ -34,8 +34,8 @@ export const quantize: CliCommand = {
     'pareto quantize model.onnx -o model.fp16.onnx --mode fp16 --json > report.json',
   ],
   async run([input], options, io) {
-    const opt = await import('../optimize');
-    const layers = parseLayers(options.layers ?? DEFAULT_LAYERS);
+    const opt = await optimizeKit();
+    const layers = parseLayers(options.layers, DEFAULT_LAYERS);
 
     // Options first (usage errors, exit 2), before touching any file.
     const mode = opt.stringOption(options.mode, '--mode') ?? 'dynamic';
@@ -70,6 +70,8 @@ export const quantize: CliCommand = {
     const opened = openModelPath(input, io.cwd);
     const calibration = calibrationPath ? opt.readSampleInputs(calibrationPath, opened, 'calibration data', io.cwd) : undefined;
     const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    // No inputs given: a sample model is checked on its own test split.
+    const split = data || calibration ? undefined : opt.sampleSplitInputs(input, opened, io.cwd);
     const ex = opt.resolveNamesOrOps(opened.model, excludes, '--exclude');
     const step = checked.steps[0];
     const recipe = {
@@ -90,7 +92,7 @@ export const quantize: CliCommand = {
           mode === 'static' && calibration
             ? { inputs: calibration, samples, batch: CALIBRATION_BATCH, method: String(quantizeOptions.calibrationMethod ?? 'minmax') }
             : undefined,
-        fidelityInputs: data ? { inputs: data, source: 'data' } : calibration ? { inputs: calibration, source: 'calibration' } : undefined,
+        fidelityInputs: data ? { inputs: data, source: 'data' } : calibration ? { inputs: calibration, source: 'calibration' } : split ? { inputs: split, source: 'samples' } : undefined,
         notes,
       },
       { json: Boolean(options.json), layers },

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatPercent } from '../../core/format';
+import { formatBytes, formatCount, formatPercent } from '../../core/units';
 import type { LayerRow, ModelSummary, TensorSignature } from '../../core/inspect/summary';
 import { fields, table, type Style } from './text';
 

@@ -20,7 +20,7 @@ export interface Column {
   max?: number;
 }
 
-export function shorten(s: string, max: number): string {
+function shorten(s: string, max: number): string {
   if (s.length <= max) return s;
   const head = Math.ceil((max - 1) / 2);
   return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;

@@ -1,21 +1,20 @@
 /**
- * The accuracy the studio reports (datasets.ts + accuracy.ts over the runtime-neutral session, batches of 64)
+ * The accuracy the studio reports (dataset-files.ts + accuracy.ts over the runtime-neutral session, batches of 64)
  * equals an independent evaluation (onnxruntime-node's own API, batches of 250, a plain argmax/sort loop) within
  * 0.1 points, for the sample models and their int8 (dynamic, static) and 50%-pruned variants made by applyRecipe.
  * Skipped while the samples are absent (npm run samples writes them).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { ortNode } from '../../runtimes/ort-node';
+import { ort, ortNode } from '../../runtimes/ort-node';
 import { readNpy } from '../data/npy';
-import { openModelFiles } from '../formats/open';
+import { openModelFiles } from '../model/open';
 import { applyRecipe } from '../transforms/apply-recipe';
 import type { CalibrationRunner } from '../transforms/quantize/calibrate';
 import type { Recipe } from '../transforms/recipe';
 import { collectOutputs, evaluateAccuracy, type ClassificationResult, type FidelityResult, type ReferenceOutputs } from './accuracy';
-import { datasetFromNpy } from './datasets';
+import { datasetFromNpy } from './dataset-files';
 import type { HostTensor } from './session';
 
 ort.env.logLevel = 'error';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../errors';
-import { collectOutputs, detectTask, evaluateAccuracy, labelInfo, type ClassificationResult, type FidelityResult, type RegressionResult } from './accuracy';
-import type { Dataset } from './datasets';
+import { detectTask, labelInfo } from './labels';
+import { collectOutputs, evaluateAccuracy, type ClassificationResult, type FidelityResult, type RegressionResult } from './accuracy';
+import type { Dataset } from './dataset';
 import { fidelity } from './fidelity';
-import { seededRandom } from './inputs';
+import { seededRandom } from '../random';
 import type { Feeds, HostTensor, InferenceSession } from './session';
 import { meanCI, wilson } from './stats';
 

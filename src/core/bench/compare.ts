@@ -8,7 +8,7 @@ const toNumbers = (d: ArrayLike<number> | BigInt64Array): ArrayLike<number> =>
 export type RecordedOutputs = Map<string, { values: number[]; rows: number }>;
 
 /** Runs every batch through `session` and keeps its outputs (small: the caller's first items). */
-export async function recordOutputs(session: InferenceSession, batches: readonly Feeds[]): Promise<RecordedOutputs> {
+async function recordOutputs(session: InferenceSession, batches: readonly Feeds[]): Promise<RecordedOutputs> {
   const acc: RecordedOutputs = new Map();
   for (const feeds of batches) {
     // each run gets its own tensors: runtimes may take ownership of input buffers

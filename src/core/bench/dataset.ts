@@ -1,10 +1,51 @@
+/**
+ * The data vocabulary of runs (benchmarks, accuracy, optimize jobs): a Dataset is validated inputs (and labels) for a
+ * model; tensors are checked against the model's signatures before anything runs; batches are views of the items;
+ * synthetic inputs stand in when no data is given. Reading files into a Dataset is ./dataset-files.ts; which data a
+ * run uses is ./data-choice.ts; what labels imply is ./labels.ts.
+ */
 import type { NpyArray } from '../data/npy';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { sliceBatch } from './inputs';
+import { seededRandom } from '../random';
+import type { Task } from './labels';
 import type { Feeds, HostTensor } from './session';
 
+/** The model's signatures (ModelSummary.inputs / outputs). */
+export interface ModelIO {
+  inputs: readonly TensorSignature[];
+  outputs: readonly TensorSignature[];
+}
+
+export interface Dataset {
+  /** One batch-first tensor per model input, each holding `count` items. */
+  inputs: Record<string, HostTensor>;
+  /** [count] or [count, ...]; absent without labels. */
+  labels?: HostTensor;
+  count: number;
+  /** Where the data came from, for display. */
+  source: string;
+  /** Class names for label indices (image folders, CSV with named classes). */
+  classNames?: string[];
+  /** The task the labels imply for the model's (first or chosen) output; null when only running can tell. */
+  task: Task | null;
+  notes: string[];
+}
+
+export interface DatasetOptions {
+  /** Force the task instead of detecting it. */
+  task?: Task;
+  /** The output the labels are for (default: the first). */
+  outputName?: string;
+}
+
+const bad = (msg: string): never => {
+  throw new ParetoError('bad-input', msg);
+};
+
 const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d) => d ?? '?').join(', ')}]`;
+
+/* ------------------------------------------------------------------ tensors from arrays ------------------------------------------------------------------ */
 
 /**
  * Checks that an array of inputs fits a model input (same dtype, same fixed trailing dims; the first dim is
@@ -40,12 +81,68 @@ export function inputTensorFromNpy(arr: NpyArray, sig: TensorSignature, fileName
   return { dtype: arr.dtype, dims: [...arr.shape], data: arr.data as HostTensor['data'] };
 }
 
-/** The first `maxItems` items as feeds of `batchSize` (for a single-input model). */
-export function batchesOf(t: HostTensor, inputName: string, batchSize: number, maxItems = Infinity): Feeds[] {
-  const total = Math.min(t.dims[0], maxItems);
-  const out: Feeds[] = [];
-  for (let start = 0; start < total; start += batchSize) {
-    out.push({ [inputName]: sliceBatch(t, start, Math.min(batchSize, total - start)) });
+/** Labels as a tensor: same item count as the inputs, finite, a dtype that can hold labels. */
+export function labelsTensorFromNpy(arr: NpyArray, count: number, fileName = 'the labels file'): HostTensor {
+  if (arr.shape.length === 0) bad(`${fileName} holds a single number; labels need one entry per item ([N] or [N, K]).`);
+  if (arr.shape[0] !== count) {
+    bad(`${fileName} has ${arr.shape[0]} labels, but the inputs hold ${count} items; they must match one to one.`);
   }
-  return out;
+  if (arr.data instanceof Float32Array || arr.data instanceof Float64Array) {
+    const per = arr.shape.slice(1).reduce((a, b) => a * b, 1);
+    for (let i = 0; i < arr.data.length; i++) {
+      if (!Number.isFinite(arr.data[i])) bad(`${fileName} contains ${Number.isNaN(arr.data[i]) ? 'NaN' : 'an infinite value'} (item ${Math.floor(i / per)}).`);
+    }
+  }
+  return { dtype: arr.dtype, dims: [...arr.shape], data: arr.data as HostTensor['data'] };
+}
+
+/* ------------------------------------------------------------------ batches ------------------------------------------------------------------ */
+
+/** Rows [start, start+count) of a batch-first float tensor, as a new tensor (a view, no copy). */
+export function sliceBatch(t: HostTensor, start: number, count: number): HostTensor {
+  const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
+  const end = Math.min(t.dims[0], start + count);
+  return { dtype: t.dtype, dims: [end - start, ...t.dims.slice(1)], data: t.data.subarray(start * per, end * per) as HostTensor['data'] };
+}
+
+
+/* ------------------------------------------------------------------ synthetic inputs ------------------------------------------------------------------ */
+
+/** Concrete dims for a signature: symbolic/unknown dims become `batch` for the first dim, else 1. */
+function concreteDims(sig: TensorSignature, batch = 1): number[] {
+  if (!sig.shape) throw new ParetoError('bad-input', `Input "${sig.name}" has no shape; give data for it.`);
+  return sig.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? batch : 1));
+}
+
+/**
+ * Deterministic synthetic inputs matching the model's inputs, for comparing variants when no dataset is
+ * given: float inputs uniform in [0, 1), integer inputs small non-negative values.
+ */
+export function syntheticFeeds(inputs: readonly TensorSignature[], options: { batch?: number; seed?: number } = {}): Feeds {
+  const rand = seededRandom(options.seed ?? 1234);
+  const feeds: Feeds = {};
+  for (const sig of inputs) {
+    const dims = concreteDims(sig, options.batch ?? 1);
+    const n = dims.reduce((a, b) => a * b, 1);
+    let t: HostTensor;
+    switch (sig.dtype) {
+      case 'float32':
+        t = { dtype: 'float32', dims, data: Float32Array.from({ length: n }, rand) };
+        break;
+      case 'int64':
+        t = { dtype: 'int64', dims, data: BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rand() * 4))) };
+        break;
+      case 'int32':
+        t = { dtype: 'int32', dims, data: Int32Array.from({ length: n }, () => Math.floor(rand() * 4)) };
+        break;
+      case 'bool':
+      case 'uint8':
+        t = { dtype: sig.dtype, dims, data: Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)) };
+        break;
+      default:
+        throw new ParetoError('bad-input', `Cannot make synthetic data for input "${sig.name}" of type ${sig.dtype}; give data for it.`);
+    }
+    feeds[sig.name] = t;
+  }
+  return feeds;
 }

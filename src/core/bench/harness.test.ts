@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isParetoError } from '../errors';
-import { openModelFiles } from '../formats/open';
+import { openModelFiles } from '../model/open';
 import { benchmarkModel, feedsFromTensors, measureLatency, resolveBatchSizes, syntheticFeedsMaker, type MakeFeeds } from './harness';
-import { seededRandom } from './inputs';
+import { seededRandom } from '../random';
 import type { Feeds, HostTensor, InferenceRuntime, InferenceSession } from './session';
 import { medianCI, sorted } from './stats';
 

@@ -20,7 +20,7 @@
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import type { Progress, TransformContext } from '../transforms/types';
-import { syntheticFeeds } from './inputs';
+import { syntheticFeeds } from './dataset';
 import type { Feeds, HostTensor, InferenceRuntime, InferenceSession, RuntimeInfo } from './session';
 import { medianCI, relativeHalfWidth, sorted, summarizeSamples, type SampleSummary } from './stats';
 
@@ -50,7 +50,7 @@ export interface LatencyOptions {
   keepSamples?: boolean;
 }
 
-export const LATENCY_DEFAULTS = {
+const LATENCY_DEFAULTS = {
   batchSizes: [1] as readonly number[],
   warmupRuns: 5,
   targetRelativeHalfWidth: 0.02,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './inputs';
+import { seededRandom } from '../random';
 import {
   bootstrapCI,
   mean,

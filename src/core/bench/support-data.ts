@@ -44,7 +44,7 @@ const READ = '2026-11-23';
  * onnxruntime-web 1.30.0 under Node disagreed (support.test.ts probes these): NonMaxSuppression, DeformConv, CumProd,
  * BitCast are there; GlobalLpPool, RandomNormalLike, RandomUniformLike have no opset-22 kernel.
  */
-export const WASM_TABLE: OpTable = {
+const WASM_TABLE: OpTable = {
   backend: 'wasm',
   runtime: 'onnxruntime-web 1.30.0, wasm backend (CPU execution provider in WebAssembly)',
   missing: 'unsupported',

@@ -28,7 +28,7 @@ export interface RgbaImage {
 export type NormalizationPreset = '0-1' | '-1-1' | '0-255' | 'imagenet';
 export type Normalization = NormalizationPreset | { mean: readonly number[]; std: readonly number[]; scale?: number };
 
-export const NORMALIZATION_PRESETS: readonly NormalizationPreset[] = ['0-1', '-1-1', '0-255', 'imagenet'];
+const NORMALIZATION_PRESETS: readonly NormalizationPreset[] = ['0-1', '-1-1', '0-255', 'imagenet'];
 
 export type ImageLayout = 'NCHW' | 'NHWC';
 

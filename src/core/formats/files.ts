@@ -1,11 +1,12 @@
 import { ParetoError } from '../errors';
+import { isModelFileName } from './registry';
 
 export const baseName = (p: string) => p.replace(/\\/g, '/').split('/').pop() ?? p;
 
 /** Which of several dropped files is the model; the rest are its external data. */
 export function pickModelFile(files: readonly { name: string }[]): number {
   if (files.length === 0) throw new ParetoError('bad-input', 'No file was given.');
-  const onnx = files.map((f, i) => [f, i] as const).filter(([f]) => /\.onnx$/i.test(f.name));
+  const onnx = files.map((f, i) => [f, i] as const).filter(([f]) => isModelFileName(f.name));
   if (onnx.length > 1) {
     throw new ParetoError(
       'bad-input',

@@ -1,44 +1,38 @@
-import { ParetoError } from '../errors';
-import { summarize, type ModelSummary } from '../inspect/summary';
-import { readOnnx, type OnnxModel } from './onnx/read';
-import { normaliseLocation } from './onnx/tensor';
 import { baseName, pickModelFile } from './files';
+import type { OnnxModel } from './onnx/read';
+import { normaliseLocation } from './onnx/tensor';
+import { formatOf, type InputFile } from './registry';
 
 export { pickModelFile };
+export type { InputFile };
 
-/** A file the user gave us: a name (or relative path) and its bytes. */
-export interface InputFile {
-  name: string;
-  bytes: Uint8Array;
-}
-
-export interface OpenedModel {
+/** A model read from the user's files, before any inspection (core/model adds the summary). */
+export interface ReadModel {
   fileName: string;
+  /** The model file's bytes as read (the model's tensors view them). */
+  bytes: Uint8Array;
+  /** Which format read it (formats/registry.ts). */
+  format: string;
   model: OnnxModel;
-  summary: ModelSummary;
 }
 
 /**
- * Open a model from the files the user dropped: the .onnx plus any external data files, matched by relative
- * path, else by file name. `loadExternal` lets the CLI read data files from disk instead.
+ * Read a model from the files the user dropped: the model file plus any companion files (external data), matched by
+ * relative path, else by file name. The format is sniffed (registry.ts), then opens the file. `loadExternal` lets the
+ * CLI read companion files from disk instead.
  */
-export function openModelFiles(
-  files: readonly InputFile[],
-  loadExternal?: (location: string) => Uint8Array | undefined,
-): OpenedModel {
+export function readModelFiles(files: readonly InputFile[], loadExternal?: (location: string) => Uint8Array | undefined): ReadModel {
   const main = files[pickModelFile(files)];
   const others = files.filter((f) => f !== main);
   const byPath = new Map(others.map((f) => [normaliseLocation(f.name), f.bytes]));
   const byBase = new Map(others.map((f) => [baseName(f.name), f.bytes]));
   // Locations are relative to the model's folder: a dropped folder gives "export/model.onnx", "export/weights/w.bin".
   const dir = main.name.replace(/\\/g, '/').split('/').slice(0, -1).join('/');
-  const model = readOnnx(main.bytes, {
-    fileName: main.name,
-    loadExternal: (loc) =>
-      (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ??
-      byPath.get(loc) ??
-      byBase.get(baseName(loc)) ??
-      loadExternal?.(loc),
-  });
-  return { fileName: main.name, model, summary: summarize(model, baseName(main.name)) };
+  const format = formatOf(main);
+  const model = format.read(
+    main,
+    (loc) =>
+      (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ?? byPath.get(loc) ?? byBase.get(baseName(loc)) ?? loadExternal?.(loc),
+  );
+  return { fileName: main.name, bytes: main.bytes, format: format.id, model };
 }

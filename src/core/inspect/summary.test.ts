@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BIG_K,
-  BIG_N,
-  constantWeightsModel,
-  convNetModel,
-  externalDataModel,
-  ifSubgraphModel,
-  mlpModel,
-  msOpsetModel,
-  quantizedModel,
-  unknownFieldsModel,
-} from '../testing/fixtures';
+import { BIG_K, BIG_N, constantWeightsModel, convNetModel, externalDataModel, ifSubgraphModel, mlpModel, msOpsetModel, quantizedModel } from '../testing/fixtures';
+import { unknownFieldsModel } from '../testing/unknown-fields';
 import * as build from '../formats/onnx/builder';
 import { DataType, type ModelProto } from '../formats/onnx/proto';
 import { readOnnx } from '../formats/onnx/read';

@@ -223,7 +223,7 @@ export function summarize(model: OnnxModel, fileName: string): ModelSummary {
 }
 
 /** Graph inputs that are real inputs (older exporters also list initializers as inputs). */
-export function inputsOf(graph: GraphProto) {
+function inputsOf(graph: GraphProto) {
   const inits = new Set(graph.initializer.map((t) => t.name));
   return graph.input.filter((i) => !inits.has(i.name));
 }

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
-import { formatBytes } from '../../core/format';
+import { formatBytes } from '../../core/units';
 import { count } from '../app/wording';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { LayerRow } from '../../core/inspect/summary';
-import { formatBytes, formatCount, formatPercent } from '../../core/format';
+import { formatBytes, formatCount, formatPercent } from '../../core/units';
 import { count } from '../app/wording';
 
 type SortKey = 'order' | 'name' | 'opType' | 'parameters' | 'bytes' | 'macs';

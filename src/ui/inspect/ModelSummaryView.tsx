@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { LoadedModel } from '../../state/models';
-import { formatBytes, formatCount } from '../../core/format';
+import { formatBytes, formatCount } from '../../core/units';
 import { Deferred } from '../app/Deferred';
 import { LayerTable } from './LayerTable';
 import { OpHistogram } from './OpHistogram';

@@ -1,5 +1,5 @@
 import type { ModelSummary } from '../../core/inspect/summary';
-import { formatBytes, formatCount, formatPercent } from '../../core/format';
+import { formatBytes, formatCount, formatPercent } from '../../core/units';
 
 const LOCATIONS = [
   ['initializer', 'Initializers'],

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatBytes, formatPercent } from '../../core/format';
+import { formatBytes, formatPercent } from '../../core/units';
 import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';

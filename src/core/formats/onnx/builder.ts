@@ -41,9 +41,6 @@ export function tensor(name: string, dataType: DataType, dims: readonly number[]
 export const floatTensor = (name: string, dims: readonly number[], data: Float32Array) =>
   tensor(name, DataType.FLOAT, dims, data);
 
-export const int64Tensor = (name: string, dims: readonly number[], values: readonly number[]) =>
-  tensor(name, DataType.INT64, dims, BigInt64Array.from(values.map((v) => BigInt(v))));
-
 /** A dimension: a number, a symbolic name ("batch"), or null for unknown. */
 export type Dim = number | string | null;
 
@@ -99,7 +96,7 @@ export const attr = {
 
 const enc = new TextEncoder();
 
-export function makeAttribute(name: string, v: AttrValue): AttributeProto {
+function makeAttribute(name: string, v: AttrValue): AttributeProto {
   if ('i' in v) return create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(v.i) });
   if ('f' in v) return create(AttributeProtoSchema, { name, type: AttrType.FLOAT, f: v.f });
   if ('s' in v) return create(AttributeProtoSchema, { name, type: AttrType.STRING, s: enc.encode(v.s) });

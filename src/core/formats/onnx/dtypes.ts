@@ -47,7 +47,3 @@ export function dtypeName(dataType: number): string {
   return T[dataType]?.name ?? `dtype(${dataType})`;
 }
 
-export function dtypeFromName(name: string): DataType | undefined {
-  for (const [k, v] of Object.entries(T)) if (v.name === name) return Number(k) as DataType;
-  return undefined;
-}

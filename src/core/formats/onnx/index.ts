@@ -6,3 +6,4 @@ export * from './write';
 export * from './walk';
 export * from './sniff';
 export * as build from './builder';
+export * from './self-contained';

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toBinary } from '@bufbuild/protobuf';
 import { isParetoError, type ParetoError } from '../../errors';
-import {
-  concatBytes,
-  constantWeightsModel,
-  convNetModel,
-  ifSubgraphModel,
-  lenField,
-  mlpModel,
-  randomFloats,
-  rng,
-  toTypedFields,
-  unknownFieldsModel,
-  varintField,
-} from '../../testing/fixtures';
+import { concatBytes, constantWeightsModel, convNetModel, ifSubgraphModel, mlpModel, randomFloats, rng, toTypedFields } from '../../testing/fixtures';
+import { lenField, unknownFieldsModel, varintField } from '../../testing/unknown-fields';
 import * as build from './builder';
 import { DataType, ModelProtoSchema, type ModelProto, type TensorProto } from './proto';
 import { MAX_PROTOBUF_BYTES, readOnnx, validateGraph } from './read';

@@ -180,7 +180,7 @@ function* dataTensors(proto: ModelProto): Generator<TensorProto> {
 }
 
 /** Relative locations of every external data file the model names (normalised, unique). */
-export function externalLocations(proto: ModelProto): string[] {
+function externalLocations(proto: ModelProto): string[] {
   const out = new Set<string>();
   for (const t of dataTensors(proto)) if (isExternal(t)) out.add(normaliseLocation(externalRef(t).location));
   return [...out];
@@ -261,10 +261,3 @@ export function validateGraph(proto: ModelProto): void {
   }
 }
 
-/** Makes every tensor self-contained (see inlineExternalTensor). Mutates `model`. */
-export function inlineExternalData(model: OnnxModel): void {
-  for (const { graph } of graphsOf(model.proto)) {
-    for (const t of graph.initializer) inlineExternalTensor(t, model.external);
-    for (const n of graph.node) for (const a of n.attribute) if (a.t) inlineExternalTensor(a.t, model.external);
-  }
-}

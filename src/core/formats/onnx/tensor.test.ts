@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { create } from '@bufbuild/protobuf';
 import { isParetoError, type ParetoError } from '../../errors';
 import { floatToHalfBits, initializerIdentityModel, randomFloats, toExternal, toTypedFields } from '../../testing/fixtures';

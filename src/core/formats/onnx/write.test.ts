@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { create, equals, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  BIG_K,
-  BIG_N,
-  constantWeightsModel,
-  convNetModel,
-  ifSubgraphModel,
-  mlpModel,
-  msOpsetModel,
-  quantizedModel,
-  randomFloats,
-  rng,
-  toTypedFields,
-  unknownBytes,
-  unknownFieldCarriers,
-  unknownFieldsModel,
-} from '../../testing/fixtures';
+import { BIG_K, BIG_N, constantWeightsModel, convNetModel, ifSubgraphModel, mlpModel, msOpsetModel, quantizedModel, randomFloats, rng, toTypedFields } from '../../testing/fixtures';
+import { unknownBytes, unknownFieldCarriers, unknownFieldsModel } from '../../testing/unknown-fields';
 import * as build from './builder';
 import { DataType, ModelProtoSchema, StringStringEntryProtoSchema, type ModelProto, type TensorProto } from './proto';
 import { readOnnx } from './read';

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 import { readOnnx } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
-import { ifSubgraphModel, mlpModel, unknownFieldsModel } from '../../testing/fixtures';
+import { ifSubgraphModel, mlpModel } from '../../testing/fixtures';
+import { unknownFieldsModel } from '../../testing/unknown-fields';
 import { cloneModelSharingBytes } from './clone-sharing-bytes';
 
 describe('cloneModelSharingBytes', () => {

@@ -1,5 +1,5 @@
-import * as ort from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web';
+import { ort } from '../../../runtimes/ort-node';
+import { ortWebApi as ortWeb } from '../../../runtimes/ort-web-node';
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../../errors';
 import * as build from '../../formats/onnx/builder';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../data/npy';
 import { readOnnx } from '../../formats/onnx/read';

@@ -2,12 +2,13 @@
  * Test harness (a test file so that it may import onnxruntime: src/core itself stays runtime-free): runs models in
  * onnxruntime-node and onnxruntime-web (wasm, one thread, under Node), and a calibration runner for calibrate().
  */
-import * as ort from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web';
+import { ort, ortNode } from '../../../runtimes/ort-node';
+import { ortWebApi as ortWeb } from '../../../runtimes/ort-web-node';
 import { describe, expect, it } from 'vitest';
 import type { ModelProto } from '../../formats/onnx/proto';
 import { readOnnx, type OnnxModel } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
+import { calibrationRunnerFor } from '../../job/calibration';
 import type { CalibrationRunner, FeedTensor } from './calibrate';
 
 ortWeb.env.wasm.numThreads = 1;
@@ -50,11 +51,8 @@ export async function runOnce(model: ModelProto | Uint8Array, feeds: Feeds, runt
   }
 }
 
-/** calibrate()'s runner on onnxruntime-node. */
-export const ortNodeRunner: CalibrationRunner = async (bytes, outputNames) => {
-  const s = await openSession(bytes, 'node');
-  return { run: (feeds) => s.run(feeds, outputNames), release: () => s.release() };
-};
+/** calibrate()'s runner on onnxruntime-node: the shells' own (core/job/calibration.ts), on the reference runtime. */
+export const ortNodeRunner: CalibrationRunner = calibrationRunnerFor(ortNode);
 
 export function relL2(got: ArrayLike<number>, want: ArrayLike<number>): number {
   let num = 0;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../runtimes/ort-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParetoError } from '../../errors';
 import * as build from '../../formats/onnx/builder';
@@ -9,19 +9,8 @@ import { DataType, type GraphProto, type ModelProto } from '../../formats/onnx/p
 import { readOnnx } from '../../formats/onnx/read';
 import { dimsOf, tensorToNumbers } from '../../formats/onnx/tensor';
 import { writeOnnx } from '../../formats/onnx/write';
-import {
-  constantWeightsModel,
-  convNetModel,
-  externalDataModel,
-  ifSubgraphModel,
-  mlpModel,
-  msOpsetModel,
-  quantizedModel,
-  randomFloats,
-  unknownBytes,
-  unknownFieldCarriers,
-  unknownFieldsModel,
-} from '../../testing/fixtures';
+import { constantWeightsModel, convNetModel, externalDataModel, ifSubgraphModel, mlpModel, msOpsetModel, quantizedModel, randomFloats } from '../../testing/fixtures';
+import { unknownBytes, unknownFieldCarriers, unknownFieldsModel } from '../../testing/unknown-fields';
 import type { FeedTensor } from './calibrate';
 import { asModel, floatFeed, openSession, ortNodeRunner, relL2, roundTrip, runOnce, type Feeds } from './harness.test';
 import { calibrate, defaultQuantizeOptions, detectQuantization, quantize, type QuantizeMode, type QuantizeOptions } from './index';

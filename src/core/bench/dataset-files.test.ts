@@ -5,7 +5,8 @@ import { writeNpy, type NpyArray } from '../data/npy';
 import { writeNpz } from '../data/npz';
 import { isParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { datasetFromArrays, datasetFromCsv, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, sampleDatasetFiles, type ImageFile, type ModelIO } from './datasets';
+import { datasetFromArrays, datasetFromCsv, datasetFromFile, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, syntheticDataset, type ImageFile } from './dataset-files';
+import type { ModelIO } from './dataset';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
 const sig = (name: string, shape: TensorSignature['shape'], dtype = 'float32'): TensorSignature => ({ name, dtype, shape });
@@ -170,11 +171,24 @@ describe('datasets from an image folder', () => {
   });
 });
 
-describe('sampleDatasetFiles', () => {
-  it('points the sample models at the test split', () => {
-    const manifest = JSON.parse(readFileSync(resolve(SAMPLES, 'manifest.json'), 'utf8'));
-    expect(sampleDatasetFiles(manifest, { id: 'mnist-cnn' })).toEqual({ x: 'mnist-test-x.npy', y: 'mnist-test-y.npy' });
-    expect(sampleDatasetFiles(manifest, { file: 'mnist-mlp.onnx' })).toEqual({ x: 'mnist-test-x.npy', y: 'mnist-test-y.npy' });
-    expect(sampleDatasetFiles(manifest, { file: 'other.onnx' })).toBeNull();
+describe('datasetFromFile', () => {
+  const x = { bytes: readFileSync(resolve(SAMPLES, 'mnist-test-x.npy')), fileName: 'mnist-test-x.npy' };
+  const y = { bytes: readFileSync(resolve(SAMPLES, 'mnist-test-y.npy')), fileName: 'mnist-test-y.npy' };
+
+  it('reads by extension (.npy, .npz, .csv) or by the format given', () => {
+    expect(datasetFromFile(MNIST, x, y).count).toBe(2000);
+    const npz = { bytes: writeNpz({ x: f32([3, 1, 28, 28]), y: i64([0, 1, 2]) }), fileName: 'd.NPZ' };
+    expect(datasetFromFile(MNIST, npz)).toMatchObject({ count: 3, task: 'classification' });
+    const tabular: ModelIO = { inputs: [sig('f', ['N', 2])], outputs: [sig('p', ['N', 3])] };
+    const csv = { bytes: new TextEncoder().encode('a,b,label\n1,2,0\n3,4,2\n'), fileName: 'rows.txt' };
+    expect(datasetFromFile(tabular, csv, undefined, { format: 'csv', labelColumn: 'label' })).toMatchObject({ count: 2, task: 'classification' });
+    expect(message(() => datasetFromFile(tabular, { ...csv, fileName: 'rows.csv' }, y))).toMatch(/label column/);
+  });
+
+  it('synthetic inputs fit the model and are the same every time', () => {
+    const a = syntheticDataset(MNIST, 8, 3);
+    expect(a).toMatchObject({ count: 8, labels: undefined, task: null });
+    expect(a.inputs.input.dims).toEqual([8, 1, 28, 28]);
+    expect(syntheticDataset(MNIST, 8, 3).inputs.input.data).toEqual(a.inputs.input.data);
   });
 });

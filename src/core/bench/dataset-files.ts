@@ -7,7 +7,7 @@
  * Sources: .npy (inputs, optional labels .npy), .npz (arrays named after the model's inputs, or x/inputs/...;
  * labels y/labels/...), CSV (numeric features, a label column by name), a folder of images with one sub-folder per
  * class (decoded to RGBA by the browser; resized and normalised here). The samples' test split is the default for
- * the sample models (sampleDatasetFiles).
+ * the sample models (./data-choice.ts).
  */
 import { csvToArrays, parseCsv } from '../data/csv';
 import { imageInputSpec, imageBatchDims, imageIntoTensor, type ImageLayout, type Normalization, type RgbaImage } from '../data/images';
@@ -15,58 +15,15 @@ import { readNpy, type NpyArray } from '../data/npy';
 import { readNpz } from '../data/npz';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { detectTask, labelInfo, outputWidth, type Task } from './accuracy';
-import { inputTensorFromNpy } from './dataset';
+import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, type DatasetOptions, type ModelIO } from './dataset';
+import { detectTask, labelInfo, outputWidth, type Task } from './labels';
 import type { HostTensor } from './session';
-
-/** The model's signatures (ModelSummary.inputs / outputs). */
-export interface ModelIO {
-  inputs: readonly TensorSignature[];
-  outputs: readonly TensorSignature[];
-}
-
-export interface Dataset {
-  /** One batch-first tensor per model input, each holding `count` items. */
-  inputs: Record<string, HostTensor>;
-  /** [count] or [count, ...]; absent without labels. */
-  labels?: HostTensor;
-  count: number;
-  /** Where the data came from, for display. */
-  source: string;
-  /** Class names for label indices (image folders, CSV with named classes). */
-  classNames?: string[];
-  /** The task the labels imply for the model's (first or chosen) output; null when only running can tell. */
-  task: Task | null;
-  notes: string[];
-}
-
-export interface DatasetOptions {
-  /** Force the task instead of detecting it. */
-  task?: Task;
-  /** The output the labels are for (default: the first). */
-  outputName?: string;
-}
 
 const bad = (msg: string): never => {
   throw new ParetoError('bad-input', msg);
 };
 
 const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d) => d ?? '?').join(', ')}]`;
-
-/** Labels as a tensor: same item count as the inputs, finite, a dtype that can hold labels. */
-export function labelsTensorFromNpy(arr: NpyArray, count: number, fileName = 'the labels file'): HostTensor {
-  if (arr.shape.length === 0) bad(`${fileName} holds a single number; labels need one entry per item ([N] or [N, K]).`);
-  if (arr.shape[0] !== count) {
-    bad(`${fileName} has ${arr.shape[0]} labels, but the inputs hold ${count} items; they must match one to one.`);
-  }
-  if (arr.data instanceof Float32Array || arr.data instanceof Float64Array) {
-    const per = arr.shape.slice(1).reduce((a, b) => a * b, 1);
-    for (let i = 0; i < arr.data.length; i++) {
-      if (!Number.isFinite(arr.data[i])) bad(`${fileName} contains ${Number.isNaN(arr.data[i]) ? 'NaN' : 'an infinite value'} (item ${Math.floor(i / per)}).`);
-    }
-  }
-  return { dtype: arr.dtype, dims: [...arr.shape], data: arr.data as HostTensor['data'] };
-}
 
 function outputSig(model: ModelIO, name?: string): TensorSignature | undefined {
   if (name === undefined) return model.outputs[0];
@@ -325,19 +282,37 @@ export function datasetFromImageFolder(
   return { inputs, labels: labelTensor, count: entries.length, source, classNames, task, notes };
 }
 
-/* ------------------------------------------------------------------ samples ------------------------------------------------------------------ */
+/* ------------------------------------------------------------------ by file name ------------------------------------------------------------------ */
 
-/** The parts of public/samples/manifest.json this needs. */
-export interface SamplesManifest {
-  dataset?: { x: { file: string }; y: { file: string } };
-  models: { id: string; file: string; dataset?: { x: string; y: string; count?: number } }[];
+/** A data file: its name (the extension says what it holds) and its bytes. */
+export interface DataFile {
+  bytes: Uint8Array;
+  fileName: string;
 }
 
-/** The test split files (relative to the manifest) to evaluate a sample model on by default; null if none. */
-export function sampleDatasetFiles(manifest: SamplesManifest, model: { id?: string; file?: string }): { x: string; y: string } | null {
-  const entry = manifest.models.find((m) => (model.id !== undefined && m.id === model.id) || (model.file !== undefined && m.file === model.file));
-  if (!entry) return null;
-  if (entry.dataset) return { x: entry.dataset.x, y: entry.dataset.y };
-  if (manifest.dataset) return { x: manifest.dataset.x.file, y: manifest.dataset.y.file };
-  return null;
+/**
+ * A data file as a Dataset, by `format` or else its extension: .csv (features and a label column), .npz (inputs and
+ * labels, or labels from a second file), anything else .npy (inputs; labels from a second .npy).
+ */
+export function datasetFromFile(
+  model: ModelIO,
+  inputs: DataFile,
+  labels?: DataFile,
+  options: DatasetOptions & { labelColumn?: string; format?: 'npy' | 'npz' | 'csv' } = {},
+): Dataset {
+  const format = options.format ?? (/\.csv$/i.test(inputs.fileName) ? 'csv' : /\.npz$/i.test(inputs.fileName) ? 'npz' : 'npy');
+  if (format === 'csv') {
+    if (labels) bad('Labels come from a column of the CSV (name it as the label column), not from a second file.');
+    return datasetFromCsv(model, new TextDecoder('utf-8').decode(inputs.bytes), { ...options, fileName: inputs.fileName });
+  }
+  if (format === 'npz') return datasetFromNpz(model, inputs, { ...options, labels });
+  return datasetFromNpy(model, inputs, labels, options);
+}
+
+/** Deterministic synthetic inputs (uniform [0, 1), seeded) as an unlabelled Dataset of `items` items. */
+export function syntheticDataset(model: ModelIO, items = 64, seed = 7): Dataset {
+  const feeds = syntheticFeeds(model.inputs, { batch: items, seed });
+  const arrays: Record<string, NpyArray> = {};
+  for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
+  return datasetFromArrays(model, { inputs: arrays }, { source: `${items} synthetic inputs (uniform [0, 1), seeded)` });
 }

@@ -1,0 +1,252 @@
+/** `pareto bench`: the run (core's harness and accuracy on a Node runtime) and its JSON result (docs/cli.md). */
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { basename, resolve } from 'node:path';
+import type { ReferenceOutputs } from '../../core/bench/accuracy';
+import { collectOutputs, evaluateAccuracy } from '../../core/bench/accuracy';
+import type { Dataset } from '../../core/bench/dataset';
+import { datasetFromFile } from '../../core/bench/dataset-files';
+import { benchmarkModel, feedsFromTensors, resolveBatchSizes, syntheticFeedsMaker } from '../../core/bench/harness';
+import { isParetoError } from '../../core/errors';
+import { selfContainedBytes } from '../../core/formats/onnx/self-contained';
+import { nodeRuntime } from '../../runtimes/node';
+import type { CommandIO } from '../command';
+import { DEFAULT_BUDGET_S, type BenchArgs } from './args';
+import { CliError } from '../errors';
+import { openModelPath, readFileOrFail } from '../load';
+import { makeProgress } from '../progress';
+import { chooseRunData } from '../sample-inputs';
+
+const EVAL_BATCH = 64;
+
+export interface BenchJson {
+  resultVersion: 1;
+  command: 'bench';
+  model: { file: string; path: string; bytes: number; externalDataBytes: number; inputs: unknown[]; outputs: unknown[] };
+  environment: {
+    runtime: string;
+    runtimeVersion: string;
+    backend: string;
+    threads: number;
+    requestedThreads: number;
+    node: string;
+    platform: string;
+    arch: string;
+    cores: number;
+    cpuModel: string;
+    memoryBytes: number;
+    timerResolutionMs: number;
+  };
+  settings: {
+    mode: 'adaptive' | 'fixed';
+    runs: number | null;
+    warmupRuns: number;
+    batchSizes: number[];
+    timeBudgetSeconds: number | null;
+    targetRelativeHalfWidth: number | null;
+    confidence: number;
+    percentiles: string;
+    medianCI: string;
+  };
+  data: { source: 'file' | 'samples' | 'synthetic'; inputs: string | null; labels: string | null; items: number | null; task: string | null; notes: string[] };
+  coldStart: { createSessionMs: number; firstRunMs: number; firstRunBatch: number };
+  latency: {
+    batch: number;
+    runs: number;
+    warmupRuns: number;
+    stoppedBy: string;
+    p50Ms: number;
+    p90Ms: number;
+    p99Ms: number;
+    meanMs: number;
+    stdMs: number | null;
+    minMs: number;
+    maxMs: number;
+    medianCI: { lowerMs: number; upperMs: number; level: number; coverage: number } | null;
+    relativeHalfWidth: number | null;
+    itemsPerSecond: number;
+    measuredMs: number;
+    wallMs: number;
+  }[];
+  memory: { modelBytes: number; sessionBytes: number | null; sessionBytesMethod: string | null; jsHeapUsedBytes: number | null; rssBytes: number | null };
+  accuracy: Record<string, unknown> | null;
+  notes: string[];
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
+
+export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJson> {
+  // 1. The model (and its signatures).
+  const opened = openModelPath(args.model, io.cwd);
+  const summary = opened.summary;
+  const modelPath = resolve(io.cwd, args.model);
+  const modelBytes = selfContainedBytes(opened.model, opened.bytes);
+  const notes: string[] = [];
+
+  // 2. The data (the given file, else the sample's test split, else synthetic), checked against the model first.
+  const fileOf = (p: string, what = 'data file') => ({ bytes: readFileOrFail(resolve(io.cwd, p), what), fileName: basename(p) });
+  const withContext = <T>(what: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (isParetoError(e) && e.code === 'bad-input') throw new CliError(`${what}: ${e.message}`);
+      throw e;
+    }
+  };
+  const task = args.task;
+  const { choice, split } = chooseRunData(modelPath, { inputs: args.data, labels: args.labels });
+  let dataset: Dataset | undefined;
+  let inputsFile: string | null = null;
+  let labelsFile: string | null = args.labels ?? null;
+  if (choice.source === 'given') {
+    const format = /\.csv$/i.test(choice.inputs) ? 'csv' : /\.npz$/i.test(choice.inputs) ? 'npz' : /\.npy$/i.test(choice.inputs) ? 'npy' : undefined;
+    if (!format) throw new CliError(`--data "${choice.inputs}": use a .npy, .npz or .csv file (images are read by the app, not the CLI).`);
+    if (format === 'csv' && choice.labels) throw new CliError('--labels is for .npy/.npz data; a CSV names its label column with --label-column.');
+    const data = fileOf(choice.inputs);
+    const labels = choice.labels ? fileOf(choice.labels) : undefined;
+    inputsFile = choice.inputs;
+    dataset = withContext('the data does not fit the model', () => datasetFromFile(summary, data, labels, { format, labelColumn: args.labelColumn, task }));
+    if (args.labelColumn && !dataset.labels) notes.push('--label-column found no labels.');
+  } else if (choice.source === 'samples' && split) {
+    const x = fileOf(choice.inputs, 'the samples test split');
+    const y = fileOf(choice.labels, 'the samples test split');
+    dataset = withContext('the samples test split does not fit the model', () => datasetFromFile(summary, x, y, { format: 'npy', task }));
+    inputsFile = choice.inputs;
+    labelsFile = choice.labels;
+    notes.push(`Data: the samples test split (${x.fileName}, ${y.fileName}), from ${basename(split.manifest)} next to the model.`);
+  }
+  const dataSource: BenchJson['data']['source'] = choice.source === 'given' ? 'file' : choice.source;
+  if (!dataset) notes.push('No --data: latency on deterministic synthetic inputs (uniform [0, 1)); no accuracy.');
+  if (dataset && !dataset.labels && !args.reference) notes.push('The data has no labels and no --reference was given: no accuracy.');
+
+  // 3. Batch sizes and harness options.
+  const { sizes } = withContext('--batch', () => resolveBatchSizes(summary.inputs, args.batch));
+  const latencyOptions = {
+    batchSizes: sizes,
+    warmupRuns: args.warmup,
+    runs: args.runs ?? ('adaptive' as const),
+    ...(args.timeBudgetS !== undefined ? { timeBudgetMs: args.timeBudgetS * 1000 } : {}),
+  };
+
+  // 4. The runtime.
+  const runtime = await nodeRuntime(args.backend);
+
+  // 5. Reference outputs for fidelity (onnxruntime-node, the original model), before measuring.
+  let reference: ReferenceOutputs | undefined;
+  if (args.reference && dataset && !dataset.labels) {
+    const refOpened = openModelPath(args.reference, io.cwd);
+    const refBytes = selfContainedBytes(refOpened.model, refOpened.bytes);
+    const refSession = await (await nodeRuntime('node')).createSession(refBytes, { threads: args.threads });
+    try {
+      reference = await collectOutputs(refSession, dataset, { model: refOpened.summary, batchSize: EVAL_BATCH });
+    } finally {
+      await refSession.release();
+    }
+  } else if (args.reference && !dataset) {
+    throw new CliError('--reference compares outputs on your data: give --data too.');
+  } else if (args.reference && dataset?.labels) {
+    notes.push('--reference ignored: the data has labels, so accuracy is measured against them.');
+  }
+
+  // 6. Benchmark (+ accuracy with the same session).
+  const makeFeeds = dataset ? feedsFromTensors(dataset.inputs) : syntheticFeedsMaker(summary.inputs);
+  const progress = makeProgress('bench');
+  let result;
+  try {
+    result = await benchmarkModel(
+      runtime,
+      modelBytes,
+      {
+        ...latencyOptions,
+        inputs: summary.inputs,
+        makeFeeds,
+        threads: args.threads,
+        memory: () => {
+          const m = process.memoryUsage();
+          return { jsHeapBytes: m.heapUsed, rssBytes: m.rss };
+        },
+        after: async (session) => {
+          if (!dataset || (!dataset.labels && !reference)) return null;
+          return evaluateAccuracy(session, dataset, { model: summary, batchSize: EVAL_BATCH, task, reference }, { onProgress: (p) => progress.update(p.fraction, p.stage) });
+        },
+      },
+      { onProgress: (p) => progress.update(p.fraction, p.stage) },
+    );
+  } catch (e) {
+    if (isParetoError(e) && e.code === 'bad-input') throw new CliError(e.message);
+    if (e instanceof Error && !isParetoError(e) && !(e instanceof CliError)) throw new CliError(`the runtime failed: ${e.message.split('\n')[0]}`);
+    throw e;
+  } finally {
+    progress.done();
+  }
+  const info = result.runtime;
+  const threads = info.threads ?? args.threads;
+  if (args.backend === 'wasm' && threads !== args.threads) notes.push(`onnxruntime-web runs with ${threads} thread(s), not the ${args.threads} asked for.`);
+
+  const acc = result.after;
+  return {
+    resultVersion: 1,
+    command: 'bench',
+    model: { file: basename(args.model), path: args.model, bytes: summary.fileBytes, externalDataBytes: summary.externalDataBytes, inputs: summary.inputs, outputs: summary.outputs },
+    environment: {
+      runtime: info.id,
+      runtimeVersion: info.version,
+      backend: info.backend,
+      threads,
+      requestedThreads: args.threads,
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cores: availableParallelism(),
+      cpuModel: cpus()[0]?.model?.trim() ?? '',
+      memoryBytes: totalmem(),
+      timerResolutionMs: result.latency.timerResolutionMs,
+    },
+    settings: {
+      mode: result.latency.method.mode,
+      runs: args.runs ?? null,
+      warmupRuns: args.warmup,
+      batchSizes: sizes,
+      timeBudgetSeconds: args.timeBudgetS ?? (args.runs === undefined ? DEFAULT_BUDGET_S : null),
+      targetRelativeHalfWidth: result.latency.method.targetRelativeHalfWidth,
+      confidence: result.latency.method.confidence,
+      percentiles: result.latency.method.percentiles,
+      medianCI: result.latency.method.medianCI,
+    },
+    data: {
+      source: dataSource,
+      inputs: inputsFile,
+      labels: dataset?.labels ? labelsFile ?? inputsFile : null,
+      items: dataset?.count ?? null,
+      task: acc?.kind ?? dataset?.task ?? null,
+      notes: dataset?.notes ?? [],
+    },
+    coldStart: result.coldStart,
+    latency: result.latency.batches.map((b) => ({
+      batch: b.batch,
+      runs: b.runs,
+      warmupRuns: b.warmupRuns,
+      stoppedBy: b.stoppedBy,
+      p50Ms: b.p50,
+      p90Ms: b.p90,
+      p99Ms: b.p99,
+      meanMs: b.mean,
+      stdMs: finite(b.std),
+      minMs: b.min,
+      maxMs: b.max,
+      medianCI: b.medianCI ? { lowerMs: b.medianCI.lower, upperMs: b.medianCI.upper, level: b.medianCI.level, coverage: b.medianCI.coverage } : null,
+      relativeHalfWidth: finite(b.relativeHalfWidth),
+      itemsPerSecond: b.itemsPerSecond,
+      measuredMs: b.measuredMs,
+      wallMs: b.wallMs,
+    })),
+    memory: {
+      modelBytes: modelBytes.byteLength,
+      sessionBytes: result.memory.sessionBytes,
+      sessionBytesMethod: result.memory.sessionBytesMethod,
+      jsHeapUsedBytes: result.memory.jsHeapBytes,
+      rssBytes: result.memory.rssBytes,
+    },
+    accuracy: acc ? (JSON.parse(JSON.stringify(acc)) as Record<string, unknown>) : null,
+    notes: [...notes, ...result.latency.notes, ...(acc?.notes ?? [])],
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * One optimize job, the same for every shell (the app's optimize worker, the CLI): measure the original, record its
+ * outputs on the comparison data, apply the recipe (calibrating on the job's data for static quantization), move
+ * weights left in external files inside the variant, measure it, run it on the same data and compare. The runtime
+ * comes in through core's runtime-neutral InferenceRuntime; the shells only read inputs and write or show results.
+ *
+ * Memory: the job's model is read for this job alone, so pruning writes its zeros into that copy (ownsModel)
+ * instead of copying every weight; that is why the original's outputs are recorded before the recipe runs. The two
+ * models run one after the other, never both at once.
+ */
+import { compareRecorded, recordOnce, type RecordedOutputs } from '../bench/compare';
+import type { Fidelity } from '../bench/fidelity';
+import type { InferenceRuntime } from '../bench/session';
+import { ParetoError } from '../errors';
+import type { ModelProto } from '../formats/onnx/proto';
+import type { OnnxModel } from '../formats/onnx/read';
+import { concatParts, externalTensors, inlineExternalTensors, selfContainedBytes } from '../formats/onnx/self-contained';
+import { writeOnnxParts } from '../formats/onnx/write';
+import { weightComposition, type WeightComposition } from '../inspect/composition';
+import { applyRecipe, type RecipeDeps } from '../transforms/apply-recipe';
+import { describeMethod, EXACT_LIMIT, measureSize, type SizeMethod } from '../transforms/prune/sizes';
+import { recipeName, validateRecipe, type Recipe } from '../transforms/recipe';
+import type { CalibrationBatch } from '../transforms/quantize/calibrate';
+import type { Progress, TransformReport } from '../transforms/types';
+import { asCalibrationBatch, calibrationRunnerFor } from './calibration';
+import type { DataUse, JobData } from './data';
+import { layerLines, type LayerLine } from './layers';
+
+export interface SizeFigures {
+  bytes: number;
+  /** Absent when not measured. */
+  gzipBytes?: number;
+}
+
+export interface OptimizeJob {
+  /** The model, read for this job alone: pruning may write into its bytes. */
+  model: OnnxModel;
+  /** The .onnx file as read, when at hand: the original's bytes for the comparison if it keeps nothing outside. */
+  fileBytes?: Uint8Array;
+  recipe: Recipe;
+  /** Runs the original and the variant for the comparison, and the calibration model. */
+  runtime: InferenceRuntime;
+  threads?: number;
+  /** The comparison's data (see ./data.ts: the given data, the sample's test split, or synthetic). */
+  fidelity: JobData;
+  /** Static quantization's calibration batches; `method` as the report shows it. */
+  calibration?: JobData & { method: string; batchSize: number };
+  /** Called with the variant's parts before the comparison runs (the CLI writes its file here). */
+  onVariant?: (parts: readonly Uint8Array[]) => void | Promise<void>;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface FidelityFigures {
+  data: DataUse;
+  /** Per output of the model. Empty when the comparison could not run. */
+  outputs: Record<string, Fidelity>;
+  /** Why the comparison could not run (the first line of the runtime's message), and on which model. */
+  error?: { model: 'original' | 'variant'; message: string };
+}
+
+export interface OptimizeReport {
+  recipe: Recipe;
+  recipeName: string;
+  timing: { totalMs: number; transformMs: number; calibrationMs: number; fidelityMs: number };
+  size: {
+    before: SizeFigures;
+    after: SizeFigures;
+    /** before.bytes / after.bytes */
+    ratio: number;
+    /** before.gzipBytes / after.gzipBytes, null when not measured */
+    gzipRatio: number | null;
+    gzipMethod: SizeMethod;
+    gzipNote: string;
+  };
+  weights: { before: WeightComposition; after: WeightComposition };
+  calibration: { data: DataUse; batches: number; batchSize: number; method: string } | null;
+  layers: LayerLine[];
+  skipped: TransformReport['skipped'];
+  notes: string[];
+  fidelity: FidelityFigures;
+  reports: TransformReport[];
+}
+
+export interface OptimizeOutcome {
+  report: OptimizeReport;
+  /** The variant. */
+  model: ModelProto;
+  /** The variant serialised as parts, and as one buffer of its own (what the comparison ran). */
+  parts: Uint8Array[];
+  bytes: Uint8Array;
+}
+
+const sizeFigures = (s: { bytes: number; gzipBytes?: number }): SizeFigures =>
+  s.gzipBytes === undefined ? { bytes: s.bytes } : { bytes: s.bytes, gzipBytes: s.gzipBytes };
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** Runs the job; throws ParetoError 'aborted' when cancelled, 'bad-input' for a recipe that cannot run. */
+export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome> {
+  const t0 = performance.now();
+  const { model, runtime } = job;
+  const progress = (fraction: number, stage: string) => job.onProgress?.({ fraction, stage });
+  const checkAborted = () => {
+    if (job.signal?.aborted) throw new ParetoError('aborted', 'Cancelled.');
+  };
+  const threads = job.threads;
+
+  // 1. The original: sizes (gzip exactly up to the core's limit, else estimated; the same method after) and weights.
+  progress(0, 'measuring the original');
+  const rawBefore = measureSize(model.proto, model.external, 'off').bytes;
+  const method: SizeMethod = rawBefore <= EXACT_LIMIT ? 'exact' : 'estimate';
+  const before = sizeFigures(measureSize(model.proto, model.external, method));
+  const compositionBefore = weightComposition(model.proto, model.external);
+
+  // 2. Its outputs on the comparison data, before the recipe may write into its weights. External weights are moved
+  // inside the model here (views, no copy), so the variant stands alone as well.
+  progress(0.02, 'running the original on the comparison data');
+  let fidelityMs = 0;
+  let reference: RecordedOutputs | undefined;
+  let fidelityError: FidelityFigures['error'];
+  const tr = performance.now();
+  try {
+    const bytes = selfContainedBytes(model, job.fileBytes);
+    reference = await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches);
+  } catch (e) {
+    fidelityError = { model: 'original', message: firstLine(e) };
+  }
+  fidelityMs += performance.now() - tr;
+  checkAborted();
+
+  // 3. The recipe, calibrating on the job's data (time spent calibrating counted apart).
+  let calibrationMs = 0;
+  const deps: RecipeDeps = {};
+  const cal = job.calibration;
+  if (cal) {
+    const runner = calibrationRunnerFor(runtime, { threads });
+    deps.calibrationRunner = async (bytes, names, external) => {
+      const tc = performance.now();
+      try {
+        return await runner(bytes, names, external);
+      } finally {
+        calibrationMs += performance.now() - tc;
+      }
+    };
+    deps.calibrationBatches = async function* (): AsyncGenerator<CalibrationBatch> {
+      for (const feeds of cal.batches) {
+        const tc = performance.now();
+        yield asCalibrationBatch(feeds);
+        calibrationMs += performance.now() - tc; // the consumer's run happens while we are suspended
+      }
+    };
+  }
+  const tt = performance.now();
+  const result = await applyRecipe(
+    model,
+    job.recipe,
+    { signal: job.signal, onProgress: (p) => progress(0.05 + p.fraction * 0.8, p.stage), ownsModel: true },
+    deps,
+  );
+  const transformMs = performance.now() - tt - calibrationMs;
+  const notes = result.reports.flatMap((r) => r.notes);
+
+  // 4. Weights still in external data files (the comparison could not run the original) go inside the variant.
+  let parts = result.parts;
+  const moved = externalTensors(result.model).length > 0 ? inlineExternalTensors(result.model, model.external, result.bytes) : 0;
+  if (moved > 0) {
+    parts = writeOnnxParts(result.model);
+    notes.push(`${moved} weight tensor${moved === 1 ? '' : 's'} kept in external data by the input ${moved === 1 ? 'is' : 'are'} stored inside the output .onnx.`);
+  }
+
+  progress(0.87, 'measuring the variant');
+  const after = sizeFigures(measureSize(result.model, model.external, method));
+  const compositionAfter = weightComposition(result.model, model.external);
+  await job.onVariant?.(parts);
+  checkAborted();
+
+  // 5. The variant on the same data, compared.
+  progress(0.92, 'comparing outputs with the original');
+  const bytes = concatParts(parts);
+  let outputs: Record<string, Fidelity> = {};
+  if (reference) {
+    const tf = performance.now();
+    try {
+      outputs = compareRecorded(reference, await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches));
+    } catch (e) {
+      fidelityError = { model: 'variant', message: firstLine(e) };
+    }
+    fidelityMs += performance.now() - tf;
+  }
+  progress(1, 'done');
+
+  const report: OptimizeReport = {
+    recipe: validateRecipe(job.recipe),
+    recipeName: recipeName(job.recipe),
+    timing: { totalMs: performance.now() - t0, transformMs, calibrationMs, fidelityMs },
+    size: {
+      before,
+      after,
+      ratio: after.bytes ? before.bytes / after.bytes : 0,
+      gzipRatio: before.gzipBytes !== undefined && after.gzipBytes ? before.gzipBytes / after.gzipBytes : null,
+      gzipMethod: method,
+      gzipNote: describeMethod(method, rawBefore),
+    },
+    weights: { before: compositionBefore, after: compositionAfter },
+    calibration: cal ? { data: cal.use, batches: cal.batches.length, batchSize: cal.batchSize, method: cal.method } : null,
+    layers: layerLines(result.reports),
+    skipped: result.reports.flatMap((r) => r.skipped),
+    notes,
+    fidelity: fidelityError ? { data: job.fidelity.use, outputs: {}, error: fidelityError } : { data: job.fidelity.use, outputs },
+    reports: result.reports,
+  };
+  return { report, model: result.model, parts, bytes };
+}

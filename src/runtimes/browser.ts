@@ -1,0 +1,16 @@
+import type { InferenceRuntime } from '../core/bench/session';
+import { pickRuntime, type RuntimeEntry } from './registry';
+
+/**
+ * The runtimes in the browser (the app's workers). Each adapter loads only when a job needs it: the plain WASM build
+ * for CPU work (calibration, comparisons), the JSEP build for WebGPU, onnxjs for WebGL.
+ */
+export const BROWSER_RUNTIMES: readonly RuntimeEntry[] = [
+  { family: 'onnxruntime', environment: 'browser', backend: 'wasm', label: 'onnxruntime-web WASM', load: async () => (await import('./ort-web-wasm')).ortWebWasm() },
+  { family: 'onnxruntime', environment: 'browser', backend: 'webgpu', label: 'onnxruntime-web WebGPU', load: async () => (await import('./ort-web')).ortWeb('webgpu') },
+  { family: 'onnxruntime', environment: 'browser', backend: 'webgl', label: 'onnxruntime-web WebGL', load: async () => (await import('./ort-web-webgl')).ortWebWebgl() },
+];
+
+export type BrowserBackend = 'wasm' | 'webgpu' | 'webgl';
+
+export const browserRuntime = (backend: BrowserBackend): Promise<InferenceRuntime> => pickRuntime(BROWSER_RUNTIMES, backend);
