@@ -4,89 +4,12 @@
  * app's (bench runs → candidates → trade-off, or → the calculator's variants) and the noise reaches the money.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccuracyResult } from '../bench/accuracy';
-import { summarizeSamples } from '../bench/stats';
-import { seededRandom } from '../random';
-import { candidatesAsDraftVariants, candidatesFromRuns, throughputInterval, type BenchBatchLike, type BenchCellLike, type BenchRunLike } from './bench-candidates';
-import { blankDraft, newTarget, type CostDraft } from './draft';
+import { candidatesAsDraftVariants, candidatesFromRuns, throughputInterval, type BenchBatchLike } from './bench-candidates';
 import { evaluateDraft } from './draft-evaluation';
 import { parseScenario } from './scenario';
 import { evaluateScenario } from './tco';
 import { cell, scenario } from './test-scenarios';
-import { evaluateTradeoff } from './tradeoff';
-
-/** `n` latencies (ms) around `median`: log-normal with σ `sigma`, seeded (Box–Muller). */
-function latencies(median: number, n: number, seed: number, sigma = 0.12): number[] {
-  const rnd = seededRandom(seed);
-  return Array.from({ length: n }, () => {
-    const z = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
-    return median * Math.exp(sigma * z);
-  });
-}
-
-/** One batch size as the harness reports it (BatchLatency: the samples' summary, runs, items/s from the total time). */
-function measured(batch: number, samples: number[]): BenchBatchLike {
-  const total = samples.reduce((a, b) => a + b, 0);
-  return { batch, ...summarizeSamples(samples), runs: samples.length, itemsPerSecond: (batch * samples.length * 1000) / total };
-}
-
-const env = { cores: 8, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36', webgpu: null };
-
-const top1 = (value: number): AccuracyResult => ({
-  kind: 'classification',
-  labelForm: 'index',
-  classes: 10,
-  top1: { value, lower: value - 0.005, upper: value + 0.005, level: 0.95, method: 'wilson' },
-  top5: null,
-  items: 10_000,
-  output: 'y',
-  nonFiniteOutputs: 0,
-  notes: [],
-});
-
-function benchCell(targetId: string, targetName: string, batches: BenchBatchLike[], accuracy: number): BenchCellLike {
-  return {
-    targetId,
-    targetName,
-    backend: 'wasm',
-    threads: 1,
-    status: 'done',
-    outcome: {
-      benchmark: { runtime: { threads: 1 }, latency: { batches }, memory: { modelBytes: 1_740_000 }, after: top1(accuracy) },
-      environment: env,
-    },
-  };
-}
-
-/** Two runs: the original at a 2 ms median, the variant at `variantMedian`, 20 runs each. */
-function runs(variantMedian: number): BenchRunLike[] {
-  return [
-    { id: 'b1', startedAt: 1, cells: [benchCell('original', 'original', [measured(1, latencies(2, 20, 11))], 0.99)] },
-    { id: 'b2', startedAt: 2, cells: [benchCell('v1', 'int8 dynamic', [measured(1, latencies(variantMedian, 20, 29))], 0.988)] },
-  ];
-}
-
-/** Busy enough that instance counts follow the throughput: 60,000 req/s at peak on c7i.xlarge. */
-function draft(): CostDraft {
-  return {
-    ...blankDraft(),
-    averageRps: '20000',
-    peakRps: '60000',
-    activeHoursPerDay: '24',
-    sloP99Ms: '100',
-    utilizationPct: '60',
-    redundancy: '0',
-    floorPoints: '1',
-    targets: [{ ...newTarget('t1', 'cloud'), instance: 'aws/c7i.xlarge' }],
-  };
-}
-
-function tradeoffOf(variantMedian: number) {
-  const r = evaluateTradeoff(draft(), candidatesFromRuns(runs(variantMedian)), { targetId: null, x: 'cost' });
-  if (r.status !== 'ok') throw new Error(`trade-off: ${JSON.stringify(r)}`);
-  const [base, variant] = r.points;
-  return { r, base, variant };
-}
+import { busyDraft as draft, latencies, measured, runs, tradeoffOf } from './test-bench-runs';
 
 describe('bench results carry their latency interval into the candidates', () => {
   it('the median CI of 20 runs becomes a throughput interval of the same relative width, around the figure', () => {
