@@ -241,7 +241,7 @@ test('an engineer: benchmarks the variants, sees the trade-off chart, and picks 
   const cheapest = rows.find((r) => r.cheapest)!;
   expect(cheapest.y).toBeGreaterThanOrEqual(base.y - 1 - 1e-9);
   expect(cheapest.cost).toBe(Math.min(...meeting.map((r) => r.cost)));
-  await expect(page.getByTestId('tradeoff-saving')).toHaveText(/saves \d+\.\d% \(\$[\d,.]+\/month\)|same cost|costs|the baseline itself/);
+  await expect(page.getByTestId('tradeoff-saving')).toHaveText(/saves \d+\.\d% \(\$[\d,.]+\/month\)|same cost|costs|the baseline itself|no measurable difference \(\$[\d,.]+(–\$[\d,.]+)? against \$[\d,.]+(–\$[\d,.]+)?\/month\)/);
 
   // Hover shows the recipe and figures; click selects.
   const target = page.locator('[data-testid="tradeoff-point"][data-cheapest="true"]');

@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 // Only types from the core here: the core modules (and valibot) load when the command runs, not for `pareto --help`.
 // ../render/text is a small module without dependencies.
 import { fields, table, type Column, type Style } from '../render/text';
-import type { CellResult, FeasibleCell, Savings, TcoResult, TraceLine } from '../../core/cost/tco';
+import type { CellResult, FeasibleCell, Range, Savings, TcoResult, TraceLine } from '../../core/cost/tco';
 import type { SourceRef } from '../../core/cost/sources';
 import type { FieldError } from '../../core/cost/scenario';
 
@@ -127,9 +127,20 @@ function wrap(line: string, width = WIDTH): string[] {
   return out.map((l) => l.trimEnd());
 }
 
+/** "$5,864–$7,297", or one figure when both ends print the same. */
+function moneyRange(r: Range): string {
+  const [a, b] = [money(r.low), money(r.high)];
+  return a === b ? a : `${a}–${b}`;
+}
+
+/** A cell whose costs have a range worth printing (a benchmark with an interval, ends that differ). */
+const spread = (c: CellResult): c is FeasibleCell => c.feasible && c.range.basis !== 'none' && moneyRange(c.range.monthly) !== money(c.range.monthly.low);
+
 /** Against the baseline: "−19.2% (−$260.65/mo)" when cheaper, "+5.0% (+$12.00/mo)" when dearer; a difference that
- * rounds to 0.0% is "about the same", one under a cent "no difference". */
+ * rounds to 0.0% is "about the same", one under a cent "no difference"; one within the benchmarks' noise (the monthly
+ * ranges overlap) "no measurable difference" (the notes give the ranges). */
 function vsBaseline(s: Savings): string {
+  if (!s.difference.measurable) return 'no measurable difference';
   const dearer = -s.monthly; // > 0: this variant costs more
   if (Math.abs(dearer) < 0.005) return 'no difference';
   const amount = `${dearer > 0 ? '+' : '−'}${money(Math.abs(dearer))}/mo`;
@@ -205,7 +216,8 @@ function lines(r: TcoResult, style: Style, explain: boolean): string[] {
     const tags = [v.isBaseline ? 'baseline' : '', v.accuracy !== null ? `accuracy ${v.accuracy}%` : '', `${quantity(v.modelSizeMB)} MB`].filter(Boolean);
     out.push('', `${style.bold(head)} ${style.dim(`(${tags.join(', ')})`)}`);
     out.push(...table(MONTHLY_COLUMNS, v.cells.map((c) => monthlyRow(r, c)), style));
-    out.push('', ...table(SUMMARY_COLUMNS, v.cells.map((c) => summaryRow(r, c)), style));
+    const ranged = r.variants.some((x) => x.cells.some(spread));
+    out.push('', ...table(ranged ? [...SUMMARY_COLUMNS.slice(0, 2), RANGE_COLUMN, ...SUMMARY_COLUMNS.slice(2)] : SUMMARY_COLUMNS, v.cells.map((c) => summaryRow(r, c, ranged)), style));
     const notes: string[] = [];
     for (const c of v.cells) {
       const name = targetName(r, c.targetId);
@@ -216,6 +228,14 @@ function lines(r: TcoResult, style: Style, explain: boolean): string[] {
         if (c.energy.paidBy === 'users') notes.push(`${name}: energy cost is paid by the users`);
         const use = c.utilization ? `; utilisation ${pct(c.utilization.average)} average, ${pct(c.utilization.peak)} at peak` : '';
         notes.push(`${name}: ${money(c.yearly.total)}/year${use}`);
+        if (spread(c)) {
+          const n = c.range.instances && c.range.instances.low !== c.range.instances.high ? `, ${c.range.instances.low}–${c.range.instances.high} instances` : '';
+          notes.push(`${name}: range ${moneyRange(c.range.monthly)}/month${n}: ${c.range.note}`);
+        }
+        const d = c.savings?.difference;
+        if (d && !d.measurable) {
+          notes.push(`${name}: no measurable difference from the baseline: ${moneyRange(d.variant)}/month against ${moneyRange(d.baseline)}/month (the ranges overlap)`);
+        }
       }
       for (const w of c.warnings) if (!(c.feasible && c.throughput.estimate && w.startsWith('Throughput of'))) notes.push(`${name}: ${w}`);
     }
@@ -309,6 +329,8 @@ const SUMMARY_COLUMNS = [
   { header: 'vs baseline' },
 ] as const satisfies readonly Column[];
 
+const RANGE_COLUMN = { header: 'range/mo', align: 'right' } as const satisfies Column;
+
 /** Per month, by part: throughput, batch size, instances, then each part and the total. */
 function monthlyRow(r: TcoResult, c: CellResult): string[] {
   const name = targetName(r, c.targetId);
@@ -328,15 +350,16 @@ function monthlyRow(r: TcoResult, c: CellResult): string[] {
   ];
 }
 
-/** The total, cost per 1M inferences, energy and carbon, and the comparison with the baseline. */
-function summaryRow(r: TcoResult, c: CellResult): string[] {
+/** The total (and its range, when `ranged`), cost per 1M inferences, energy and carbon, and the comparison with the baseline. */
+function summaryRow(r: TcoResult, c: CellResult, ranged = false): string[] {
   const name = targetName(r, c.targetId);
-  if (!c.feasible) return [name, 'infeasible', '', '', '', ''];
+  if (!c.feasible) return [name, 'infeasible', ...(ranged ? [''] : []), '', '', '', ''];
   const f: FeasibleCell = c;
   const vs = f.savings
     ? vsBaseline(f.savings)
     : r.variants.find((v) => v.id === f.variantId)?.isBaseline
       ? 'baseline'
       : 'baseline infeasible';
-  return [name, money(f.monthly.total), money(f.costPer1M), quantity(f.energy.kWhPerMonth), quantity(f.energy.kgCO2ePerMonth), vs];
+  const range = ranged ? [f.range.basis === 'none' ? '–' : moneyRange(f.range.monthly)] : [];
+  return [name, money(f.monthly.total), ...range, money(f.costPer1M), quantity(f.energy.kWhPerMonth), quantity(f.energy.kgCO2ePerMonth), vs];
 }

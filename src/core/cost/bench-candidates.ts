@@ -23,6 +23,12 @@ export interface BenchBatchLike {
   p50: number;
   p99: number;
   itemsPerSecond: number;
+  /** The harness's distribution-free CI of the median latency (null with too few runs); absent in older results. */
+  medianCI?: { lower: number; upper: number; level: number } | null;
+  /** Measured runs, and the fastest and slowest (ms): the fallback interval when there is no CI. */
+  runs?: number;
+  min?: number;
+  max?: number;
 }
 
 export interface BenchCellLike {
@@ -140,6 +146,33 @@ export function qualityOf(after: AccuracyResult | null, isOriginal: boolean): Qu
 
 /** Below this, a p99 is timer noise (a coarse timer can give 0 ms); the scenario needs p99 > 0. */
 const MIN_P99_MS = 0.001;
+const MAX_ITEMS_PER_SECOND = 1e9;
+const MIN_ITEMS_PER_SECOND = 1e-4;
+
+/**
+ * The interval of a batch's throughput from its latency noise: the harness's throughput (items ÷ total time) scaled
+ * by p50 ÷ upper and p50 ÷ lower of the median's confidence interval, so the interval has the median's relative
+ * width and always contains the figure; with too few runs for a CI (under 6 at 95%), the fastest and slowest runs
+ * instead. Undefined when the result carries neither (an older result) or the median is 0 (a coarse timer).
+ */
+export function throughputInterval(b: BenchBatchLike, itemsPerSecond: number): DraftPoint['itemsPerSecondInterval'] | undefined {
+  const p50 = b.p50;
+  if (!(Number.isFinite(p50) && p50 > 0)) return undefined;
+  const ci = b.medianCI;
+  let slowMs: number;
+  let fastMs: number;
+  let level: number | undefined;
+  if (ci && Number.isFinite(ci.lower) && Number.isFinite(ci.upper) && ci.lower <= p50 && p50 <= ci.upper && ci.lower >= 0) {
+    [fastMs, slowMs, level] = [ci.lower, ci.upper, ci.level];
+  } else if ((b.runs ?? 0) >= 2 && Number.isFinite(b.min) && Number.isFinite(b.max) && (b.min as number) >= 0 && (b.min as number) <= p50 && p50 <= (b.max as number)) {
+    [fastMs, slowMs] = [b.min as number, b.max as number];
+  } else {
+    return undefined;
+  }
+  const low = Math.max(MIN_ITEMS_PER_SECOND, Math.min(itemsPerSecond, (itemsPerSecond * p50) / slowMs));
+  const high = fastMs > 0 ? Math.min(MAX_ITEMS_PER_SECOND, Math.max(itemsPerSecond, (itemsPerSecond * p50) / fastMs)) : MAX_ITEMS_PER_SECOND;
+  return level === undefined ? { low, high } : { low, high, level };
+}
 
 function pointsOf(batches: readonly BenchBatchLike[], notes: string[]): DraftPoint[] {
   const out: DraftPoint[] = [];
@@ -153,7 +186,12 @@ function pointsOf(batches: readonly BenchBatchLike[], notes: string[]): DraftPoi
     seen.add(b.batch);
     const p99 = Math.max(b.p99, MIN_P99_MS);
     if (p99 !== b.p99) notes.push(`batch ${b.batch}: p99 below the timer's resolution, taken as ${MIN_P99_MS} ms`);
-    out.push({ batchSize: b.batch, itemsPerSecond: Math.min(b.itemsPerSecond, 1e9), p99Ms: p99 });
+    const itemsPerSecond = Math.min(b.itemsPerSecond, MAX_ITEMS_PER_SECOND);
+    const interval = throughputInterval(b, itemsPerSecond);
+    if (!interval && (b.medianCI !== undefined || b.runs !== undefined)) {
+      notes.push(`batch ${b.batch}: no latency interval (too few runs, or a median below the timer's resolution): its costs have no range`);
+    }
+    out.push({ batchSize: b.batch, itemsPerSecond, p99Ms: p99, ...(interval ? { itemsPerSecondInterval: interval } : {}) });
   }
   return out.sort((a, b) => a.batchSize - b.batchSize);
 }
@@ -192,7 +230,15 @@ export function candidatesFromRuns(runs: readonly BenchRunLike[], recipes: Reado
         quality: qualityOf(o.benchmark.after, isOriginal),
         modelSizeMB: Math.max(0, o.benchmark.memory.modelBytes) / 1e6,
         points,
-        latency: smallest ? { batch: smallest.batch, p50: smallest.p50, p99: Math.max(smallest.p99, MIN_P99_MS), itemsPerSecond: smallest.itemsPerSecond } : null,
+        latency: smallest
+          ? {
+              batch: smallest.batch,
+              p50: smallest.p50,
+              p99: Math.max(smallest.p99, MIN_P99_MS),
+              itemsPerSecond: smallest.itemsPerSecond,
+              ...(smallest.medianCI ? { medianCI: { lower: smallest.medianCI.lower, upper: smallest.medianCI.upper, level: smallest.medianCI.level } } : {}),
+            }
+          : null,
         device: deviceOf(o.environment, cell.backend, threads),
         runId: run.id,
         notes,
@@ -223,6 +269,9 @@ export function candidatesAsDraftVariants(candidates: readonly BenchCandidate[],
     batchSize: '',
     perTarget: {},
     note: '',
-    measured: { device: { ...c.device }, points: c.points.map((p) => ({ ...p })), origin: `benchmark of ${modelName} (run ${c.runId})` },
+    measured: {
+      device: { ...c.device },
+      points: c.points.map((p) => ({ ...p, ...(p.itemsPerSecondInterval ? { itemsPerSecondInterval: { ...p.itemsPerSecondInterval } } : {}) })),
+      origin: `benchmark of ${modelName} (run ${c.runId})` },
   }));
 }

@@ -6,6 +6,7 @@ import { HOURS_PER_MONTH } from './catalogue';
 import type { CellResult, ChartPoint, CostParts, TraceLine } from './result';
 import type { Variant } from './scenario';
 import type { Context, ResolvedTarget } from './targets';
+import { cellRange } from './range';
 import { throughputFor } from './throughput';
 import { ceilTolerant, fmt, noTrace, type Trace } from './trace';
 
@@ -171,6 +172,15 @@ export function evaluateCell(ctx: Context, variant: Variant, rt: ResolvedTarget)
   const s = ctx.s;
   const c = costAt(ctx, rt, variant, chosen.itemsPerSecond, s.traffic.averageRps, s.traffic.peakRps, tr);
   const costPer1M = tr('costPer1M', 'Cost per 1M inferences', `$${fmt(c.monthly.total)} ÷ ${fmt(c.inferences)} × 1e6`, (c.monthly.total / c.inferences) * 1e6, 'USD');
+  const range = cellRange(chosen, { instances: c.instances?.total ?? null, monthlyTotal: c.monthly.total, costPer1M }, (x) => {
+    const p = costAt(ctx, rt, variant, x, s.traffic.averageRps, s.traffic.peakRps);
+    return { instances: p.instances?.total ?? null, monthlyTotal: p.monthly.total, costPer1M: (p.monthly.total / p.inferences) * 1e6 };
+  });
+  if (chosen.interval) {
+    const iv = chosen.interval;
+    tr('range.monthly.low', 'Total per month, low end', `the same formulas at ${fmt(iv.high)} items/s (fast end of the interval: ${range.note})`, range.monthly.low, 'USD/month');
+    tr('range.monthly.high', 'Total per month, high end', `the same formulas at ${fmt(iv.low)} items/s (slow end of the interval)`, range.monthly.high, 'USD/month');
+  }
   const chart = CHART_MULTIPLIERS.map((m): ChartPoint => {
     const avg = s.traffic.averageRps * m;
     const peak = s.traffic.peakRps * m;
@@ -187,6 +197,7 @@ export function evaluateCell(ctx: Context, variant: Variant, rt: ResolvedTarget)
     yearly: scaleParts(c.monthly, 12),
     per1M: scaleParts(c.monthly, 1e6 / c.inferences),
     costPer1M,
+    range,
     energy: { kWhPerMonth: c.kWh, kgCO2ePerMonth: c.kgCO2e, paidBy: rt.paidBy },
     savings: null,
     chart,

@@ -16,6 +16,8 @@ export interface DraftPoint {
   batchSize: number;
   itemsPerSecond: number;
   p99Ms: number;
+  /** From the benchmark's latency interval (bench-candidates.ts); absent when it gave none. */
+  itemsPerSecondInterval?: { low: number; high: number; level?: number };
 }
 
 export interface DraftMeasured {

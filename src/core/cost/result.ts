@@ -27,12 +27,26 @@ export interface TraceLine {
   unit: string;
 }
 
+/** A closed interval, low ≤ high. */
+export interface Range {
+  low: number;
+  high: number;
+}
+
+/** The throughput interval of a measurement: from the median latency's confidence interval (or the run's spread). */
+export interface ThroughputInterval extends Range {
+  /** Confidence level of the interval (0.95), or null when it is the spread of too few runs (fastest–slowest). */
+  level: number | null;
+}
+
 export interface ThroughputCandidate {
   batchSize: number | null;
   /** As measured or typed. */
   measuredItemsPerSecond: number;
   /** After scaling to the target (× factor). */
   itemsPerSecond: number;
+  /** The measured interval of `itemsPerSecond`, scaled to the target like it; absent when typed or not measured. */
+  interval?: ThroughputInterval;
   /** p99 on the target (measured × latency factor); null when typed without one. */
   p99Ms: number | null;
   allowed: boolean;
@@ -68,6 +82,33 @@ export interface ChosenThroughput extends ThroughputInfo {
   itemsPerSecond: number;
   batchSize: number | null;
   p99Ms: number | null;
+  /** The interval of `itemsPerSecond` (after scaling) when the benchmark gave one; null when typed or without one. */
+  interval: ThroughputInterval | null;
+}
+
+/**
+ * The uncertainty of a cell's figures carried from the benchmark's latency: each figure at the fast and the slow end
+ * of the throughput interval (costs fall as throughput rises, so `low` is the cost at the interval's high end).
+ * Without an interval (typed throughput, or a benchmark that gave none) every range is the point figure.
+ */
+export interface CellRange {
+  /**
+   * median-ci: the median latency's confidence interval; spread: the fastest and slowest run (too few runs for a CI);
+   * none: no interval (typed throughput has none): each range is the point figure.
+   */
+  basis: 'median-ci' | 'spread' | 'none';
+  /** Confidence level (0.95) for median-ci; null otherwise. */
+  level: number | null;
+  /** One line saying where the range comes from ("typed throughput has no interval: range = point"). */
+  note: string;
+  itemsPerSecond: Range;
+  /** Null for edge targets. */
+  instances: Range | null;
+  /** Monthly total. */
+  monthly: Range;
+  /** Yearly total. */
+  yearly: Range;
+  costPer1M: Range;
 }
 
 export interface ChartPoint {
@@ -80,12 +121,29 @@ export interface ChartPoint {
   costPer1M: number;
 }
 
+/** Whether a cost difference is larger than the noise of the benchmarks behind it. */
+export interface Difference {
+  /**
+   * False when the monthly ranges of the two cells overlap: within the benchmarks' noise the two cost the same, and
+   * no saving should be quoted ("no measurable difference"). True when they do not overlap, or when neither cell has
+   * an interval (two point figures: the plain difference holds).
+   */
+  measurable: boolean;
+  /** The saving's range: baseline low − this high … baseline high − this low (positive: this variant is cheaper). */
+  monthly: Range;
+  /** The monthly total ranges compared. */
+  baseline: Range;
+  variant: Range;
+}
+
 export interface Savings {
   /** Baseline's monthly total − this variant's (positive: this variant is cheaper). */
   monthly: number;
   yearly: number;
   /** monthly ÷ baseline monthly total; null when the baseline costs nothing. */
   fraction: number | null;
+  /** Is the difference beyond the benchmarks' noise? Quote `monthly` and `fraction` only when `measurable`. */
+  difference: Difference;
 }
 
 export interface FeasibleCell {
@@ -102,6 +160,8 @@ export interface FeasibleCell {
   /** Each part per 1M inferences. */
   per1M: CostParts;
   costPer1M: number;
+  /** The low–high range of the throughput, instances and costs, from the benchmark's latency interval. */
+  range: CellRange;
   energy: {
     kWhPerMonth: number;
     kgCO2ePerMonth: number;

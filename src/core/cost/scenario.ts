@@ -43,6 +43,18 @@ const benchPoint = obj({
   batchSize: batch(),
   itemsPerSecond: throughputValue(),
   p99Ms: ms(),
+  /**
+   * The interval of itemsPerSecond from the benchmark's noise: from the median latency's confidence interval (`level`
+   * its confidence, e.g. 0.95), or the fastest–slowest spread of too few runs (no `level`). Costs get a low–high range
+   * from it, and differences inside it are reported as "no measurable difference".
+   */
+  itemsPerSecondInterval: v.optional(
+    obj({
+      low: throughputValue(),
+      high: throughputValue(),
+      level: v.optional(num({ gt: 0, max: 0.9999, why: 'a confidence level, as a fraction: 0.95 = 95%' })),
+    }),
+  ),
 });
 
 const measuredThroughput = obj({
@@ -308,6 +320,13 @@ function crossFieldErrors(s: Scenario): FieldError[] {
     if (t.source === 'measured') {
       const seen = new Map<number, number>();
       t.points.forEach((p, j) => {
+        const iv = p.itemsPerSecondInterval;
+        if (iv && !(iv.low <= p.itemsPerSecond && p.itemsPerSecond <= iv.high)) {
+          err(
+            `variants.${i}.throughput.points.${j}.itemsPerSecondInterval`,
+            `the interval ${iv.low}–${iv.high} items/s must contain itemsPerSecond (${p.itemsPerSecond}): low ≤ itemsPerSecond ≤ high`,
+          );
+        }
         if (seen.has(p.batchSize)) err(`variants.${i}.throughput.points.${j}.batchSize`, `batch size ${p.batchSize} is already in points.${seen.get(p.batchSize)}`);
         else seen.set(p.batchSize, j);
       });

@@ -10,6 +10,7 @@
 import { HOURS_PER_MONTH } from './catalogue';
 import { breakEvens } from './break-even';
 import { evaluateCell } from './cell-costs';
+import { compareRanges } from './range';
 import { accuracyFloor, cheapestMeetingFloor, paretoFrontier } from './pareto';
 import type { FrontierResult, TcoResult, VariantResult } from './result';
 import { parseScenario, SCENARIO_VERSION, type ParseResult, type Scenario, type Variant } from './scenario';
@@ -51,7 +52,12 @@ export function evaluateScenario(s: Scenario): TcoResult {
       const c = vr.cells[j];
       if (vr.isBaseline || !c.feasible || !b.feasible) continue;
       const monthly = b.monthly.total - c.monthly.total;
-      c.savings = { monthly, yearly: monthly * 12, fraction: b.monthly.total > 0 ? monthly / b.monthly.total : null };
+      c.savings = {
+        monthly,
+        yearly: monthly * 12,
+        fraction: b.monthly.total > 0 ? monthly / b.monthly.total : null,
+        difference: compareRanges(b.range.monthly, c.range.monthly),
+      };
     }
   });
 

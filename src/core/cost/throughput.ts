@@ -24,6 +24,8 @@ export interface BenchPoint {
   batchSize: number;
   itemsPerSecond: number;
   p99Ms: number;
+  /** The measured interval of itemsPerSecond (level: of the median CI it comes from; absent: a fastest–slowest spread). */
+  itemsPerSecondInterval?: { low: number; high: number; level?: number };
 }
 
 /**
@@ -43,10 +45,12 @@ export function sloBoundedThroughput(
       const reasons: string[] = [];
       if (p99 > opts.sloMs) reasons.push(`p99 ${fmt(p99)} ms exceeds the SLO of ${fmt(opts.sloMs)} ms`);
       if (opts.maxBatchSize !== undefined && p.batchSize > opts.maxBatchSize) reasons.push(`batch size above the maximum of ${opts.maxBatchSize}`);
+      const iv = p.itemsPerSecondInterval;
       return {
         batchSize: p.batchSize,
         measuredItemsPerSecond: p.itemsPerSecond,
         itemsPerSecond: p.itemsPerSecond * opts.factor,
+        ...(iv ? { interval: { low: iv.low * opts.factor, high: iv.high * opts.factor, level: iv.level ?? null } } : {}),
         p99Ms: p99,
         allowed: reasons.length === 0,
         ...(reasons.length ? { reason: reasons.join('; ') } : {}),
@@ -107,7 +111,7 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
     if (!candidate.allowed) return { info, chosen: null, reason: `${where} is infeasible: ${candidate.reason}.`, warnings };
     return {
       info,
-      chosen: { ...info, itemsPerSecond: candidate.itemsPerSecond, batchSize: candidate.batchSize, p99Ms: candidate.p99Ms },
+      chosen: { ...info, itemsPerSecond: candidate.itemsPerSecond, batchSize: candidate.batchSize, p99Ms: candidate.p99Ms, interval: null },
       reason: '',
       warnings,
     };
@@ -144,5 +148,10 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
     const why = candidates.map((c) => `batch ${c.batchSize}: ${c.reason}`).join('; ');
     return { info, chosen: null, reason: `${where} is infeasible: no measured batch size meets the constraints (${why}).`, warnings };
   }
-  return { info, chosen: { ...info, itemsPerSecond: best.itemsPerSecond, batchSize: best.batchSize, p99Ms: best.p99Ms }, reason: '', warnings };
+  return {
+    info,
+    chosen: { ...info, itemsPerSecond: best.itemsPerSecond, batchSize: best.batchSize, p99Ms: best.p99Ms, interval: best.interval ?? null },
+    reason: '',
+    warnings,
+  };
 }

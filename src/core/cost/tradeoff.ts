@@ -10,7 +10,7 @@ import type { CostDraft } from './draft';
 import { draftToInput, evaluateInput } from './draft-evaluation';
 import { paretoFrontier } from './pareto';
 import type { FieldError } from './scenario';
-import type { FeasibleCell, Savings, TargetSummary, TcoResult } from './tco';
+import type { CellRange, FeasibleCell, Savings, TargetSummary, TcoResult } from './tco';
 
 export type XMetric = 'cost' | 'p50' | 'p99' | 'size' | 'energy';
 
@@ -43,6 +43,9 @@ export interface TradeoffPoint {
   reason: string | null;
   costPer1M: number | null;
   monthly: number | null;
+  /** Low–high of the throughput, instances and costs from the benchmark's latency interval; null when infeasible. */
+  range: CellRange | null;
+  /** Against the baseline; `savings.difference.measurable` false: within the benchmarks' noise, no saving to quote. */
   savings: Savings | null;
   instances: number | null;
   /** Joules per inference on the target (energy of the instances ÷ inferences). */
@@ -194,6 +197,7 @@ export function evaluateTradeoff(
       reason: feasible ? null : (cell as { reason: string }).reason,
       costPer1M: f?.costPer1M ?? null,
       monthly: f?.monthly.total ?? null,
+      range: f?.range ?? null,
       savings: f?.savings ?? null,
       instances: f?.instances?.total ?? null,
       energyJ,

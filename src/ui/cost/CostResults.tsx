@@ -2,7 +2,7 @@ import { Fragment, lazy, Suspense, useState } from 'react';
 import { COST_PARTS } from '../../core/cost/result';
 import type { CellResult, FeasibleCell, TcoResult } from '../../core/cost/tco';
 import { Cite } from './Field';
-import { money, num, percent, savingText } from './format';
+import { hasSpread, money, num, percent, rangeText, savingText } from './format';
 
 const CostCharts = lazy(() => import('./CostCharts'));
 
@@ -22,6 +22,9 @@ function Trace({ c }: { c: FeasibleCell }) {
           ))}
         </tbody>
       </table>
+      <p className="small muted" data-testid="cost-range-note">
+        Range: {c.range.basis === 'none' ? c.range.note : `${rangeText(c.range.monthly)} a month, ${rangeText(c.range.costPer1M)} per 1M: ${c.range.note}`}.
+      </p>
       <h5>How it is computed</h5>
       <ul>
         {c.trace.map((l) => (
@@ -68,6 +71,14 @@ function Row({ r, c, name, isBaseline, cheapest, frontier }: { r: TcoResult; c: 
     );
   }
   const th = c.throughput;
+  const spread = hasSpread(c.range);
+  /** The low–high under a figure, when the benchmark's noise gives it one. */
+  const below = (text: string, col: string) =>
+    spread ? (
+      <div className="small muted" data-col={col} title={`low–high from the benchmark's latency: ${c.range.note}`}>
+        {text}
+      </div>
+    ) : null;
   return (
     <>
       <tr data-testid="cost-row" data-variant-id={c.variantId} data-target-id={c.targetId} data-feasible="true" className={cheapest ? 'cost-cheapest' : undefined}>
@@ -81,15 +92,29 @@ function Row({ r, c, name, isBaseline, cheapest, frontier }: { r: TcoResult; c: 
           )}
           <div className="small muted cost-label-line">{th.label}</div>
         </td>
-        <td className="num" data-col="instances">{c.instances ? c.instances.total : 'per user'}</td>
-        <td className="num" data-col="monthly">{money(c.monthly.total)}</td>
-        <td className="num" data-col="yearly">{money(c.yearly.total)}</td>
-        <td className="num" data-col="per1M">{money(c.costPer1M)}</td>
+        <td className="num">
+          <span data-col="instances">{c.instances ? c.instances.total : 'per user'}</span>
+          {c.range.instances && c.range.instances.low !== c.range.instances.high && below(`${c.range.instances.low}–${c.range.instances.high}`, 'instances-range')}
+        </td>
+        <td className="num">
+          <span data-col="monthly">{money(c.monthly.total)}</span>
+          {below(rangeText(c.range.monthly), 'monthly-range')}
+        </td>
+        <td className="num">
+          <span data-col="yearly">{money(c.yearly.total)}</span>
+          {below(rangeText(c.range.yearly), 'yearly-range')}
+        </td>
+        <td className="num">
+          <span data-col="per1M">{money(c.costPer1M)}</span>
+          {below(rangeText(c.range.costPer1M), 'per1M-range')}
+        </td>
         <td className="num" data-col="kwh" title={c.energy.paidBy === 'in-price' ? 'in the instance price' : c.energy.paidBy === 'users' ? 'paid by the users' : 'billed to you'}>
           {num(c.energy.kWhPerMonth)}
         </td>
         <td className="num" data-col="co2">{num(c.energy.kgCO2ePerMonth)}</td>
-        <td className="num" data-col="savings">{isBaseline ? '—' : savingText(c.savings)}</td>
+        <td className="num" data-col="savings" data-measurable={c.savings ? String(c.savings.difference.measurable) : undefined}>
+          {isBaseline ? '—' : savingText(c.savings)}
+        </td>
       </tr>
       {open && (
         <tr className="details">

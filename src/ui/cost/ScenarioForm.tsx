@@ -95,7 +95,13 @@ function MeasuredCell({ v, span }: { v: DraftVariant; span: number }) {
   return (
     <td colSpan={span} className="cost-measured">
       <span className="badge warn" title="Measured on this device, not on the targets: scaled to each target (see its scaling)">measured here, scaled to each target</span>{' '}
-      {m.points.map((p) => `batch ${p.batchSize}: ${num(p.itemsPerSecond)} items/s, p99 ${num(p.p99Ms)} ms`).join(' · ')}
+      {m.points
+        .map((p) => {
+          const iv = p.itemsPerSecondInterval;
+          const range = iv ? ` (${iv.level ? `${Math.round(iv.level * 100)}% CI` : 'fastest–slowest run'} ${num(iv.low)}–${num(iv.high)})` : '';
+          return `batch ${p.batchSize}: ${num(p.itemsPerSecond)} items/s${range}, p99 ${num(p.p99Ms)} ms`;
+        })
+        .join(' · ')}
       <div className="small muted">
         {m.device.name} ({m.device.cores} core{m.device.cores === 1 ? '' : 's'}) · {m.origin}
         {best && (

@@ -5,7 +5,7 @@ import { selectTradeoffPoint } from '../../state/cost-actions';
 import { ChartExport } from './ChartExport';
 import type { LegendEntry } from './export';
 import { SERIES } from './CostCharts';
-import { joules, money, ms, num, pctValue, savingText } from './format';
+import { hasSpread, joules, money, ms, num, pctValue, rangeText, savingText } from './format';
 
 export interface TradeoffChartProps {
   points: TradeoffPoint[];
@@ -63,6 +63,11 @@ function PointTooltip({ active, payload, x }: { active?: boolean; payload?: read
         )}
       </div>
       <div>cost per 1M: {money(p.costPer1M)} · per month: {money(p.monthly)}</div>
+      {hasSpread(p.range) && (
+        <div className="muted" data-testid="tradeoff-tooltip-range">
+          range from the latency CI: {rangeText(p.range?.costPer1M)} per 1M · {rangeText(p.range?.monthly)} per month
+        </div>
+      )}
       <div>
         p50 {ms(p.latency?.p50)} · p99 {ms(p.latency?.p99)} at batch {p.latency?.batch ?? '–'} (measured here)
       </div>

@@ -5,7 +5,7 @@ import { patchDraft, selectTradeoff, selectTradeoffPoint, setTradeoff } from '..
 import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { Field, pathLabel } from './Field';
-import { joules, money, ms, num, pctValue, savingText } from './format';
+import { hasSpread, joules, money, ms, num, pctValue, rangeText, savingText } from './format';
 import { ScaleFields } from './TargetCard';
 
 const TradeoffChart = lazy(() => import('./TradeoffChart'));
@@ -44,6 +44,13 @@ function Details({ p }: { p: TradeoffPoint }) {
             <th>Cost</th>
             <td>
               {p.feasible ? `${money(p.costPer1M)} per 1M · ${money(p.monthly)} per month · ${p.instances} instance${p.instances === 1 ? '' : 's'}` : `infeasible: ${p.reason}`}
+              {p.range && (
+                <div className="small muted" data-testid="tradeoff-range">
+                  {hasSpread(p.range)
+                    ? `${rangeText(p.range.costPer1M)} per 1M · ${rangeText(p.range.monthly)} per month${p.range.instances ? ` · ${p.range.instances.low}–${p.range.instances.high} instances` : ''}: ${p.range.note}`
+                    : p.range.note}
+                </div>
+              )}
             </td>
           </tr>
           {!p.isBaseline && p.feasible && (
@@ -63,7 +70,9 @@ function Details({ p }: { p: TradeoffPoint }) {
           <tr>
             <th>Latency (measured here)</th>
             <td>
-              p50 {ms(p.latency?.p50)} · p99 {ms(p.latency?.p99)} at batch {p.latency?.batch ?? '–'}
+              p50 {ms(p.latency?.p50)}
+              {p.latency?.medianCI && ` (${Math.round(p.latency.medianCI.level * 100)}% CI ${ms(p.latency.medianCI.lower)} – ${ms(p.latency.medianCI.upper)})`} · p99{' '}
+              {ms(p.latency?.p99)} at batch {p.latency?.batch ?? '–'}
             </td>
           </tr>
           <tr>
@@ -252,9 +261,21 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
                   </td>
                   <td>{p.backend}</td>
                   <td className="num">{pctValue(p.y)}</td>
-                  <td className="num">{p.feasible ? money(p.costPer1M) : 'infeasible'}</td>
-                  <td className="num">{money(p.monthly)}</td>
-                  <td className="num">{p.isBaseline ? '—' : savingText(p.savings)}</td>
+                  <td className="num">
+                    {p.feasible ? money(p.costPer1M) : 'infeasible'}
+                    {hasSpread(p.range) && <div className="small muted">{rangeText(p.range?.costPer1M)}</div>}
+                  </td>
+                  <td className="num">
+                    {money(p.monthly)}
+                    {hasSpread(p.range) && (
+                      <div className="small muted" data-testid="tradeoff-monthly-range">
+                        {rangeText(p.range?.monthly)}
+                      </div>
+                    )}
+                  </td>
+                  <td className="num" data-measurable={p.savings ? String(p.savings.difference.measurable) : undefined}>
+                    {p.isBaseline ? '—' : savingText(p.savings)}
+                  </td>
                   <td className="num">
                     {ms(p.latency?.p50)} / {ms(p.latency?.p99)}
                   </td>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { savingText } from './format';
+import { tradeoffOf } from '../../core/cost/test-bench-runs';
+import { hasSpread, money, rangeText, savingText } from './format';
 
 describe('savingText', () => {
   it('says how much cheaper or dearer, in percent and per month', () => {
@@ -20,5 +21,30 @@ describe('savingText', () => {
   it('shows "–" when there is nothing to compare', () => {
     expect(savingText(null)).toBe('–');
     expect(savingText({ monthly: Number.NaN, fraction: null })).toBe('–');
+  });
+});
+
+describe('savings from noisy benchmarks (20 runs each, as the harness reports them)', () => {
+  it('medians differing by less than their CIs: "no measurable difference" with both ranges, never a percentage', () => {
+    const { variant } = tradeoffOf(2.1);
+    const text = savingText(variant.savings);
+    const d = variant.savings!.difference;
+    expect(text).toBe(`no measurable difference (${rangeText(d.variant)} against ${rangeText(d.baseline)}/month)`);
+    expect(text).toMatch(/^no measurable difference \(\$[\d,.]+–\$[\d,.]+ against \$[\d,.]+–\$[\d,.]+\/month\)$/);
+    expect(text).not.toMatch(/%/);
+    expect(hasSpread(variant.range)).toBe(true);
+  });
+
+  it('clearly different medians: the saving, as before', () => {
+    const { variant } = tradeoffOf(1);
+    expect(savingText(variant.savings)).toMatch(/^saves \d+\.\d% \(\$[\d,.]+\/month\)$/);
+  });
+
+  it('a range is shown as low–high, or as one figure when both ends print the same', () => {
+    expect(rangeText({ low: 5863.7, high: 7297.1 })).toBe('$5,863.70–$7,297.10');
+    expect(rangeText({ low: 12.001, high: 12.004 })).toBe('$12.00');
+    expect(rangeText(null)).toBe('–');
+    expect(hasSpread({ basis: 'none', monthly: { low: 1, high: 1 } })).toBe(false);
+    expect(money(1)).toBe('$1.00');
   });
 });

@@ -47,13 +47,31 @@ export function joules(x: number | null | undefined): string {
   return `${num(x * 1e6)} µJ`;
 }
 
+/** "$5,864–$7,297", or one figure when both ends show the same. */
+export function rangeText(r: { low: number; high: number } | null | undefined, fmt: (x: number) => string = money): string {
+  if (!r || !ok(r.low) || !ok(r.high)) return '–';
+  const [a, b] = [fmt(r.low), fmt(r.high)];
+  return a === b ? a : `${a}–${b}`;
+}
+
+/** A range worth showing next to its point figure: from a measurement with an interval, and not a single value. */
+export function hasSpread(r: { basis: string; monthly: { low: number; high: number } } | null | undefined): boolean {
+  return !!r && r.basis !== 'none' && rangeText(r.monthly) !== money(r.monthly.low);
+}
+
 /**
  * Against the baseline: "saves 37.7% ($520.10/month)" or "costs 5.0% more ($12.00/month)"; a difference that rounds
  * to 0.0% is "about the same cost ($0.89/month less)", and one under a cent "about the same cost (within a cent a
- * month)". Positive `monthly` means this variant is cheaper.
+ * month)". Positive `monthly` means this variant is cheaper. When the monthly ranges overlap (`difference.measurable`
+ * false: within the benchmarks' noise), no figure is quoted: "no measurable difference ($6,646–$7,688 against
+ * $5,864–$7,297/month)".
  */
-export function savingText(s: { monthly: number; fraction: number | null } | null | undefined): string {
+export function savingText(
+  s: { monthly: number; fraction: number | null; difference?: { measurable: boolean; baseline: { low: number; high: number }; variant: { low: number; high: number } } } | null | undefined,
+): string {
   if (!s || !ok(s.monthly)) return '–';
+  const d = s.difference;
+  if (d && !d.measurable) return `no measurable difference (${rangeText(d.variant)} against ${rangeText(d.baseline)}/month)`;
   if (Math.abs(s.monthly) < 0.005) return 'about the same cost (within a cent a month)';
   const cheaper = s.monthly > 0;
   if (s.fraction !== null && Math.abs(s.fraction) < 0.0005) {
