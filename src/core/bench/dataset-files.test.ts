@@ -125,11 +125,26 @@ describe('datasets from CSV', () => {
     expect(named.notes.join(' ')).toMatch(/x→0, y→1, z→2/);
   });
 
+  it('rows of flattened images fill an image input, row-major (784 columns for [N, 1, 28, 28])', () => {
+    const header = [...Array.from({ length: 784 }, (_, i) => `p${i}`), 'digit'].join(',');
+    const rows = [0, 1].map((r) => [...Array.from({ length: 784 }, (_, i) => r * 1000 + i), r === 0 ? 7 : 3].join(','));
+    const ds = datasetFromCsv(MNIST, [header, ...rows].join('\n'), { fileName: 'digits.csv', labelColumn: 'digit' });
+    expect(ds.inputs.input.dims).toEqual([2, 1, 28, 28]);
+    const data = ds.inputs.input.data as Float32Array;
+    expect([data[0], data[1], data[28], data[783], data[784], data[784 + 29]]).toEqual([0, 1, 28, 783, 1000, 1029]);
+    expect(Array.from(ds.labels!.data as ArrayLike<number | bigint>, Number)).toEqual([7, 3]);
+    expect(ds.notes.join(' ')).toContain("Each row's 784 values fill one [1, 28, 28] item, row-major.");
+  });
+
   it('explains a column count that does not fit the model', () => {
     expect(message(() => datasetFromCsv(tabular, csv, { fileName: 'iris.csv' }))).toBe(
       'iris.csv has 4 feature columns (is one of them the label? name it as the label column), but the model\'s input "features" takes 3 features.',
     );
-    expect(message(() => datasetFromCsv(MNIST, csv))).toMatch(/rows of numbers \(\[N, features\]\), but the model's input "input" is \[batch, 1, 28, 28\]/);
+    expect(message(() => datasetFromCsv(MNIST, csv, { labelColumn: 'label' }))).toBe(
+      'the CSV file has 3 feature columns, but the model\'s input "input" takes [1, 28, 28] = 784 values an item.',
+    );
+    const open: ModelIO = { inputs: [sig('image', ['batch', 3, 'H', 'W'])], outputs: [sig('mask', ['batch', 1, 'H', 'W'])] };
+    expect(message(() => datasetFromCsv(open, csv))).toMatch(/rows of numbers \(\[N, features\]\), but the model's input "image" is \[batch, 3, H, W\], whose dims after the batch are not all fixed/);
     expect(message(() => datasetFromCsv(tabular, 'a,b,c,label\n1,2,3,0\n4,x,6,2\n', { fileName: 'd.csv', labelColumn: 'label' }))).toMatch(/d\.csv, line 3, column "b" is not a number/);
     expect(message(() => datasetFromCsv(tabular, 'a,b,c,label\n1,2,3,0\n4,5,6,7\n', { labelColumn: 'label' }))).toMatch(/A label is 7, outside the model's 3 classes/);
   });

@@ -188,30 +188,37 @@ export function datasetFromNpz(
 }
 
 /**
- * A CSV for a tabular model: every column but the label column is a float32 feature, in file order. The model must
- * have one input shaped [N, features].
+ * A CSV for a tabular model: every column but the label column is a float32 feature, in file order. The model takes
+ * [N, features], or any shape whose dims after the batch are fixed and hold exactly that many values (flattened
+ * images, say: 784 columns for [N, 1, 28, 28]), filled row-major as numpy's reshape does.
  */
 export function datasetFromCsv(model: ModelIO, text: string, options: DatasetOptions & { fileName?: string; labelColumn?: string; delimiter?: string } = {}): Dataset {
   const fileName = options.fileName ?? 'the CSV file';
   if (model.inputs.length !== 1) bad(`A CSV feeds a model with one input; this model has ${model.inputs.length}.`);
   const sig = model.inputs[0];
-  if (sig.shape && sig.shape.length !== 2) {
-    bad(`A CSV gives rows of numbers ([N, features]), but the model's input "${sig.name}" is ${shapeText(sig.shape)}.`);
+  const item = sig.shape?.slice(1) ?? [];
+  const fixed = item.every((d): d is number => typeof d === 'number' && d > 0);
+  if (sig.shape && sig.shape.length !== 2 && !fixed) {
+    bad(`A CSV gives rows of numbers ([N, features]), but the model's input "${sig.name}" is ${shapeText(sig.shape)}, whose dims after the batch are not all fixed.`);
   }
   if (sig.dtype !== 'float32') bad(`CSV features are float32, but the model's input "${sig.name}" takes ${sig.dtype}.`);
   const table = parseCsv(text, { fileName, delimiter: options.delimiter });
   const arrays = csvToArrays(table, { labelColumn: options.labelColumn, fileName });
-  const want = sig.shape?.[1];
-  if (typeof want === 'number' && want > 0 && want !== arrays.featureNames.length) {
+  const want = sig.shape && fixed ? (item as number[]).reduce((a, b) => a * b, 1) : undefined;
+  if (want !== undefined && want !== arrays.featureNames.length) {
     const hint = options.labelColumn === undefined ? ' (is one of them the label? name it as the label column)' : '';
-    bad(`${fileName} has ${arrays.featureNames.length} feature columns${hint}, but the model's input "${sig.name}" takes ${want} features.`);
+    const as = sig.shape!.length === 2 ? `${want} features` : `${shapeText(item)} = ${want} values an item`;
+    bad(`${fileName} has ${arrays.featureNames.length} feature columns${hint}, but the model's input "${sig.name}" takes ${as}.`);
   }
+  const reshape = sig.shape && sig.shape.length !== 2 ? (item as number[]) : undefined;
+  const features = reshape ? { ...arrays.features, shape: [arrays.features.shape[0], ...reshape] } : arrays.features;
   const ds = datasetFromArrays(
     model,
-    { inputs: arrays.features, labels: arrays.labels },
+    { inputs: features, labels: arrays.labels },
     { source: fileName, inputs: fileName, labels: arrays.labelName ? `${fileName}, column "${arrays.labelName}"` : undefined, classNames: arrays.classNames },
     options,
   );
+  if (reshape) ds.notes.push(`Each row's ${arrays.featureNames.length} values fill one ${shapeText(reshape)} item, row-major.`);
   if (arrays.classNames) ds.notes.push(`Class names mapped to indices in sorted order: ${arrays.classNames.slice(0, 10).map((c, i) => `${c}→${i}`).join(', ')}${arrays.classNames.length > 10 ? ', …' : ''}.`);
   return ds;
 }
