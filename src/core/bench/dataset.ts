@@ -7,7 +7,7 @@
 import type { NpyArray } from '../data/npy';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { seededRandom } from '../random';
+import { resolveInputSpec, specFeeds } from './input-spec';
 import type { Task } from './labels';
 import type { Feeds, HostTensor } from './session';
 
@@ -108,41 +108,11 @@ export function sliceBatch(t: HostTensor, start: number, count: number): HostTen
 
 /* ------------------------------------------------------------------ synthetic inputs ------------------------------------------------------------------ */
 
-/** Concrete dims for a signature: symbolic/unknown dims become `batch` for the first dim, else 1. */
-function concreteDims(sig: TensorSignature, batch = 1): number[] {
-  if (!sig.shape) throw new ParetoError('bad-input', `Input "${sig.name}" has no shape; give data for it.`);
-  return sig.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? batch : 1));
-}
-
 /**
- * Deterministic synthetic inputs matching the model's inputs, for comparing variants when no dataset is
- * given: float inputs uniform in [0, 1), integer inputs small non-negative values.
+ * Deterministic synthetic inputs matching the model's inputs, for comparing variants when no dataset is given: the
+ * input spec's declared rules only (./input-spec.ts: batch-like dims 1, values that fit each input). Refuses, naming
+ * them, when dims are open (an image's H and W) or a scalar needs a value: resolve a spec and use specFeeds instead.
  */
 export function syntheticFeeds(inputs: readonly TensorSignature[], options: { batch?: number; seed?: number } = {}): Feeds {
-  const rand = seededRandom(options.seed ?? 1234);
-  const feeds: Feeds = {};
-  for (const sig of inputs) {
-    const dims = concreteDims(sig, options.batch ?? 1);
-    const n = dims.reduce((a, b) => a * b, 1);
-    let t: HostTensor;
-    switch (sig.dtype) {
-      case 'float32':
-        t = { dtype: 'float32', dims, data: Float32Array.from({ length: n }, rand) };
-        break;
-      case 'int64':
-        t = { dtype: 'int64', dims, data: BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rand() * 4))) };
-        break;
-      case 'int32':
-        t = { dtype: 'int32', dims, data: Int32Array.from({ length: n }, () => Math.floor(rand() * 4)) };
-        break;
-      case 'bool':
-      case 'uint8':
-        t = { dtype: sig.dtype, dims, data: Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)) };
-        break;
-      default:
-        throw new ParetoError('bad-input', `Cannot make synthetic data for input "${sig.name}" of type ${sig.dtype}; give data for it.`);
-    }
-    feeds[sig.name] = t;
-  }
-  return feeds;
+  return specFeeds(resolveInputSpec({ inputs }), options);
 }

@@ -4,10 +4,18 @@ import { dimsOf, tensorToNumbers, type ExternalData } from '../formats/onnx/tens
 /** A shape with known dims as numbers and unknown dims as null; undefined when the rank is unknown. */
 export type Shape = (number | null)[];
 
-export function shapeOfValueInfo(v: ValueInfoProto, symbolic: number | null): Shape | undefined {
+/** A symbolic dim's value: a number for all, or one per dim (its name, or null when unnamed; its axis; the rank). */
+export type SymbolicDims = number | null | ((name: string | null, axis: number, rank: number) => number | null);
+
+export function shapeOfValueInfo(v: ValueInfoProto, symbolic: SymbolicDims): Shape | undefined {
   const t = v.type?.value;
   if (t?.case !== 'tensorType' || !t.value.shape) return undefined;
-  return t.value.shape.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : symbolic));
+  const dims = t.value.shape.dim;
+  return dims.map((d, axis) => {
+    if (d.value.case === 'dimValue' && Number(d.value.value) > 0) return Number(d.value.value);
+    if (typeof symbolic === 'function') return symbolic(d.value.case === 'dimParam' ? d.value.value : null, axis, dims.length);
+    return symbolic;
+  });
 }
 
 const attrInts = (n: NodeProto, name: string): number[] | undefined => {
@@ -58,18 +66,21 @@ export interface NodeShapeResult {
 
 /**
  * Light shape inference, enough to estimate MACs of the ops that dominate compute (Conv, MatMul, Gemm) and to
- * carry shapes through the ops around them. Symbolic dims (the batch) count as `symbolic` (1: MACs per item).
+ * carry shapes through the ops around them. Symbolic dims count as `symbolic` (a number, null for unknown, or a rule
+ * per dim); `inputShapes` sets the graph inputs' shapes (an input spec's resolved shapes). A declared shape with
+ * unknown dims gives way, dim by dim, to what inference finds.
  */
 export function inferGraphShapes(
   graph: GraphProto,
   constants: ReadonlyMap<string, TensorProto>,
   external: ExternalData,
-  symbolic: number | null = 1,
+  symbolic: SymbolicDims = 1,
   outer?: ReadonlyMap<string, Shape>,
+  inputShapes?: ReadonlyMap<string, Shape>,
 ): { shapes: Map<string, Shape>; perNode: NodeShapeResult[] } {
   const shapes = new Map<string, Shape>(outer ?? []);
   for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) {
-    const s = shapeOfValueInfo(v, symbolic);
+    const s = inputShapes?.get(v.name) ?? shapeOfValueInfo(v, symbolic);
     if (s) shapes.set(v.name, s);
   }
   for (const t of graph.initializer) shapes.set(t.name, dimsOf(t));
@@ -83,7 +94,10 @@ export function inferGraphShapes(
     }
     r.outputs.forEach((s, i) => {
       const name = n.output[i];
-      if (s && name && !shapes.has(name)) shapes.set(name, s);
+      if (!s || !name) return;
+      const had = shapes.get(name);
+      if (!had) shapes.set(name, s);
+      else if (had.length === s.length && had.includes(null)) shapes.set(name, had.map((d, j) => d ?? s[j]));
     });
     perNode.push(r);
   }

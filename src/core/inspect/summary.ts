@@ -3,6 +3,8 @@ import type { OnnxModel } from '../formats/onnx/read';
 import type { GraphProto, NodeProto, TensorProto } from '../formats/onnx/proto';
 import { dimsOf, elementCount, isExternal, tensorByteLength } from '../formats/onnx/tensor';
 import { graphsOf } from '../formats/onnx/walk';
+import { isBatchLikeDim, type InputHint } from '../bench/input-spec';
+import { inputHints } from './input-hints';
 import { inferGraphShapes, shapeOfValueInfo, type Shape } from './shapes';
 
 /**
@@ -38,7 +40,7 @@ export interface LayerRow {
   bytes: number;
   /** Share of all weight bytes in the model (0..1). */
   share: number;
-  /** Multiply-accumulates per inference item (batch dims taken as 1); null when shapes do not allow it. */
+  /** Multiply-accumulates at `macs.inputShapes` (batch dims as 1: per item); null when shapes do not allow it. */
   macs: number | null;
 }
 
@@ -72,7 +74,16 @@ export interface ModelSummary {
   graphCount: number;
   subgraphs: { path: string; nodes: number; owner: string }[];
   macs: { total: number; nodesWithMacs: number; nodesUnknown: number };
+  /** The input shapes `macs` were computed at (null: a dim no rule or option resolved; nodes needing it count as unknown). */
+  macsAt: Record<string, (number | null)[] | null>;
   layers: LayerRow[];
+  /** What the model's ops reveal about each input (vocabulary of a Gather, dims an op forces), for the input spec. */
+  inputHints: InputHint[];
+}
+
+export interface SummarizeOptions {
+  /** Graph inputs' shapes to compute MACs at (an input spec's resolved shapes); others: batch-like dims 1, else unknown. */
+  inputShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 function signature(v: { name: string; type?: unknown }): TensorSignature {
@@ -97,8 +108,28 @@ function constantTensor(n: NodeProto): TensorProto | undefined {
   return n.attribute.find((a) => a.name === 'value')?.t;
 }
 
-export function summarize(model: OnnxModel, fileName: string): ModelSummary {
+export function summarize(model: OnnxModel, fileName: string, options: SummarizeOptions = {}): ModelSummary {
   const { proto } = model;
+  const mainInputs = inputsOf(proto.graph!).map(signature);
+  // The shapes MACs are computed at: the given ones, else declared dims, batch-like dims 1, other symbolic dims unknown.
+  const dimNames = new Map<string, number | null>();
+  const atShapes = new Map<string, Shape>();
+  for (const sig of mainInputs) {
+    const given = options.inputShapes?.[sig.name];
+    const shape: Shape | undefined = given ? [...given] : sig.shape?.map((d, i) => (typeof d === 'number' && d > 0 ? d : isBatchLikeDim(sig.shape!, i) ? 1 : null));
+    if (!shape) continue;
+    atShapes.set(sig.name, shape);
+    sig.shape?.forEach((d, i) => {
+      if (typeof d === 'string' && d && (shape[i] !== null || !dimNames.has(d))) dimNames.set(d, shape[i]);
+    });
+  }
+  const symbolicDims = (name: string | null, axis: number, rank: number): number | null => {
+    if (name !== null && dimNames.has(name)) return dimNames.get(name)!;
+    const probe: (string | null)[] = Array(rank).fill(null);
+    probe[axis] = name;
+    return isBatchLikeDim(probe, axis) ? 1 : null;
+  };
+  let hints: InputHint[] = [];
   const byDtype = new Map<string, { parameters: number; bytes: number }>();
   const locations = { initializer: emptyStat(), constant: emptyStat(), subgraph: emptyStat(), external: emptyStat() };
   const ops = new Map<string, { opType: string; domain: string; count: number }>();
@@ -151,7 +182,11 @@ export function summarize(model: OnnxModel, fileName: string): ModelSummary {
     }
     const constants = new Map<string, TensorProto>([...weights].map(([k, v]) => [k, v.t]));
     const outer = scope.owner ? findOuterShapes(scopeShapes, proto.graph!, scope.owner) : undefined;
-    const { shapes, perNode } = inferGraphShapes(graph, constants, model.external, 1, outer);
+    const { shapes, perNode } = inferGraphShapes(graph, constants, model.external, symbolicDims, outer, depth === 0 ? atShapes : undefined);
+    if (depth === 0) {
+      const ranks = new Map(mainInputs.filter((i) => i.shape).map((i) => [i.name, i.shape!.length]));
+      hints = inputHints(graph, mainInputs.map((i) => i.name), constants, ranks);
+    }
     scopeShapes.set(graph, shapes);
 
     graph.node.forEach((n, i) => {
@@ -205,7 +240,7 @@ export function summarize(model: OnnxModel, fileName: string): ModelSummary {
     docString: proto.docString,
     opsets: proto.opsetImport.map((o) => ({ domain: o.domain || 'ai.onnx', version: Number(o.version) })),
     metadata: proto.metadataProps.map((m) => ({ key: m.key, value: m.value })),
-    inputs: inputsOf(proto.graph!).map(signature),
+    inputs: mainInputs,
     outputs: proto.graph!.output.map(signature),
     parameters: {
       total: [...byDtype.values()].reduce((s, v) => s + v.parameters, 0),
@@ -218,7 +253,9 @@ export function summarize(model: OnnxModel, fileName: string): ModelSummary {
     graphCount,
     subgraphs,
     macs: { total: macsTotal, nodesWithMacs, nodesUnknown },
+    macsAt: Object.fromEntries(mainInputs.map((i) => [i.name, atShapes.get(i.name) ?? null])),
     layers,
+    inputHints: hints,
   };
 }
 

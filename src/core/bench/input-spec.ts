@@ -1,0 +1,297 @@
+/**
+ * The input specification of a run: for every model input its dtype, a fully resolved shape, where each dim's value
+ * came from, and how its values are made. One type for the CLI, the workers and the app; every result carries it.
+ *
+ * Symbolic dims are resolved, in order, from: what the user set (`shapes`: a whole shape per input; `dims`: a value per
+ * dim name), the data's shape, what the model implies (ops that force a dim, metadata naming a dim, the same dim name
+ * resolved on another input), then declared defaults (a batch-like dim is 1, marked `default`). Nothing else: when a dim
+ * is still open, resolveInputSpec refuses and names the dims that need a value. Spatial dims never become 1 silently.
+ *
+ * Values: the data's, a fixed value the user set, or synthetic ones that fit the input (see `ValueRule`).
+ */
+import { ParetoError } from '../errors';
+import type { TensorSignature } from '../inspect/summary';
+import { seededRandom } from '../random';
+import type { Feeds, HostTensor } from './session';
+
+export type DimSource = 'user' | 'data' | 'model' | 'default';
+
+export interface SpecDim {
+  /** The dim's name in the model (a symbolic dim), or null for a fixed or unnamed dim. */
+  name: string | null;
+  value: number;
+  source: DimSource;
+  /** Why (e.g. "--dim H=320", "Gather embedding", "batch-like dim, default 1"). */
+  reason: string;
+  /** The batch axis: runs at another batch size set this dim to it. */
+  batch: boolean;
+}
+
+/** Synthetic fills. */
+export type FillKind = 'uniform' | 'normal' | 'image' | 'zeros' | 'ids' | 'small-ints' | 'mask';
+export const FILL_KINDS: readonly FillKind[] = ['uniform', 'normal', 'image', 'zeros', 'ids', 'small-ints', 'mask'];
+
+export type ValueRule =
+  | { kind: 'synthetic'; fill: FillKind; /** ids: values in [0, vocab). */ vocab?: number; reason: string }
+  | { kind: 'fixed'; value: number; reason: string }
+  | { kind: 'data'; reason: string };
+
+export interface InputSpecEntry {
+  name: string;
+  dtype: string;
+  /** The shape of one feed at batch 1 (batch dims at their resolved value). */
+  shape: number[];
+  dims: SpecDim[];
+  values: ValueRule;
+}
+
+export interface InputSpec {
+  inputs: InputSpecEntry[];
+}
+
+/** What the model reveals about an input (ModelSummary.inputHints). */
+export interface InputHint {
+  name: string;
+  /** The vocabulary size of a Gather (embedding) the input indexes, when known. */
+  vocabSize: number | null;
+  /** Dims an op of the model forces (e.g. a Conv's input channels). */
+  forcedDims: { axis: number; value: number; by: string }[];
+}
+
+/** The parts of a ModelSummary the resolver reads. */
+export interface SpecModel {
+  inputs: readonly TensorSignature[];
+  inputHints?: readonly InputHint[];
+  metadata?: readonly { key: string; value: string }[];
+}
+
+export interface InputSpecOptions {
+  /** Whole shapes by input name (`--shape image=1x3x320x320`). */
+  shapes?: Readonly<Record<string, readonly number[]>>;
+  /** Values by dim name (`--dim H=320`). */
+  dims?: Readonly<Record<string, number>>;
+  /** Fixed values (`--value sr=16000`) or a fill kind (`--value x=normal`) by input name. */
+  values?: Readonly<Record<string, number | FillKind>>;
+  /** The data's tensors by input name, batch-first (axis 0 counts the items). */
+  data?: Readonly<Record<string, { dims: readonly number[] }>>;
+}
+
+const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
+const BATCH_AT_0 = /^(n|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
+const STATE_NAMES = /^(state|states|h0|c0|h|c|hx|cx|hidden|hn|cn|.*_state|state_.*|.*hidden.*|.*_h0|.*_c0)$/i;
+
+/** Whether a symbolic (or unknown) dim at `axis` of `shape` is a batch axis by the declared rule. */
+export function isBatchLikeDim(shape: readonly (number | string | null)[], axis: number): boolean {
+  const d = shape[axis];
+  if (typeof d === 'number' && d > 0) return false;
+  if (typeof d === 'string' && BATCH_NAMES.test(d)) return true;
+  if (axis === 0) return d === null || typeof d === 'number' || d === '' || BATCH_AT_0.test(d);
+  // Recurrent state [layers, batch, hidden]: a lone open dim between two fixed ones.
+  return shape.length === 3 && axis === 1 && typeof shape[0] === 'number' && shape[0] > 0 && typeof shape[2] === 'number' && shape[2] > 0;
+}
+
+const isFixed = (d: number | string | null | undefined): d is number => typeof d === 'number' && d > 0;
+const dimLabel = (d: number | string | null, axis: number) => (typeof d === 'string' && d !== '' ? d : `axis ${axis}`);
+const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d, i) => (isFixed(d) ? String(d) : typeof d === 'string' && d ? d : `?${i}`)).join(', ')}]`;
+
+function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHint | undefined, given: number | FillKind | undefined, fromData: boolean): ValueRule | string {
+  if (typeof given === 'number') return { kind: 'fixed', value: given, reason: `--value ${sig.name}=${given}` };
+  if (fromData) return { kind: 'data', reason: 'from the data file' };
+  if (given !== undefined) {
+    if (given === 'ids' && !hint?.vocabSize) return `input "${sig.name}": "ids" needs a vocabulary the model reveals (a Gather); use small-ints or a fixed value.`;
+    return { kind: 'synthetic', fill: given, ...(given === 'ids' ? { vocab: hint!.vocabSize! } : {}), reason: `--value ${sig.name}=${given}` };
+  }
+  const isInt = /^u?int(8|16|32|64)$/.test(sig.dtype);
+  const isFloat = /^(float|float16|float32|float64|double|bfloat16)$/.test(sig.dtype);
+  if (sig.dtype === 'bool') return { kind: 'synthetic', fill: 'mask', reason: 'boolean input: a random mask' };
+  if (shape.length === 0 && (isInt || isFloat)) {
+    return `input "${sig.name}" is a ${sig.dtype} scalar: give its value (--value ${sig.name}=<number>)`;
+  }
+  if (isInt) {
+    if (hint?.vocabSize) return { kind: 'synthetic', fill: 'ids', vocab: hint.vocabSize, reason: `ids within the vocabulary of ${hint.vocabSize} (a Gather of the model)` };
+    return { kind: 'synthetic', fill: 'small-ints', reason: 'integers 0..3 (no vocabulary found in the model)' };
+  }
+  if (!isFloat) return `cannot make synthetic values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
+  const recurrent = sig.shape?.length === 3 && isBatchLikeDim(sig.shape, 1) && !isBatchLikeDim(sig.shape, 0);
+  if (STATE_NAMES.test(sig.name) || recurrent) return { kind: 'synthetic', fill: 'zeros', reason: 'recurrent state: zeros' };
+  const imageLike = shape.length === 4 && ([1, 3, 4].includes(shape[1]) || [1, 3, 4].includes(shape[3]));
+  if (imageLike) return { kind: 'synthetic', fill: 'image', reason: 'image-like: values in [0, 1) (seeded)' };
+  return { kind: 'synthetic', fill: 'uniform', reason: 'uniform [0, 1) (seeded)' };
+}
+
+/**
+ * Resolves every input's shape and values. Throws ParetoError('bad-input') naming every dim that needs a value (and
+ * every scalar that needs one) when something is still open.
+ */
+export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {}): InputSpec {
+  const problems: string[] = [];
+  const known = new Set(model.inputs.map((i) => i.name));
+  for (const k of [...Object.keys(options.shapes ?? {}), ...Object.keys(options.values ?? {})]) {
+    if (!known.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...known].join(', ')})`);
+  }
+  const namedDims = new Set(model.inputs.flatMap((i) => (i.shape ?? []).filter((d): d is string => typeof d === 'string')));
+  for (const k of Object.keys(options.dims ?? {})) if (!namedDims.has(k)) problems.push(`the model has no dim named "${k}" (its named dims: ${[...namedDims].join(', ') || 'none'})`);
+  const metaDims = new Map<string, number>();
+  for (const m of model.metadata ?? []) if (namedDims.has(m.key) && /^\d+$/.test(m.value.trim()) && Number(m.value) > 0) metaDims.set(m.key, Number(m.value));
+
+  // Pass 1: every dim from user, data and model; named dims learnt here apply to the same name elsewhere.
+  type Open = { d: number | string | null; axis: number };
+  const partial = model.inputs.map((sig) => {
+    const dims: (SpecDim | Open)[] = [];
+    if (!sig.shape) {
+      const s = options.shapes?.[sig.name] ?? (options.data?.[sig.name] ? [1, ...options.data[sig.name].dims.slice(1)] : undefined);
+      if (!s) problems.push(`input "${sig.name}" has no declared shape: give it (--shape ${sig.name}=1x...)`);
+      return { sig, dims: (s ?? []).map((v) => ({ name: null, value: v, source: options.shapes?.[sig.name] ? 'user' : 'data', reason: 'given', batch: false }) as SpecDim) };
+    }
+    const userShape = options.shapes?.[sig.name];
+    if (userShape && userShape.length !== sig.shape.length) {
+      problems.push(`--shape ${sig.name} has ${userShape.length} dims, but the input is ${shapeText(sig.shape)} (${sig.shape.length} dims)`);
+    }
+    const data = options.data?.[sig.name];
+    const hint = model.inputHints?.find((h) => h.name === sig.name);
+    sig.shape.forEach((d, axis) => {
+      const name = typeof d === 'string' && d !== '' ? d : null;
+      const batch = isBatchLikeDim(sig.shape!, axis);
+      if (userShape && userShape.length === sig.shape!.length) {
+        const v = userShape[axis];
+        if (isFixed(d) && d !== v) problems.push(`--shape ${sig.name}: dim ${axis} is fixed at ${d} in the model, not ${v}`);
+        dims.push({ name, value: v, source: 'user', reason: `--shape ${sig.name}`, batch: false });
+      } else if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
+      else if (name !== null && options.dims?.[name] !== undefined) dims.push({ name, value: options.dims[name], source: 'user', reason: `--dim ${name}=${options.dims[name]}`, batch: false });
+      else if (data && axis === 0) dims.push({ name, value: 1, source: 'data', reason: 'the data\'s item axis', batch: true });
+      else if (data && data.dims.length === sig.shape!.length) dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
+      else {
+        const forced = hint?.forcedDims.find((f) => f.axis === axis);
+        if (forced) dims.push({ name, value: forced.value, source: 'model', reason: forced.by, batch: false });
+        else if (name !== null && metaDims.has(name)) dims.push({ name, value: metaDims.get(name)!, source: 'model', reason: `metadata ${name}`, batch: false });
+        else dims.push({ d, axis });
+      }
+      void batch;
+    });
+    return { sig, dims };
+  });
+  const byName = new Map<string, SpecDim>();
+  for (const p of partial) for (const x of p.dims) if ('value' in x && x.name !== null && !byName.has(x.name)) byName.set(x.name, x);
+
+  // Pass 2: shared names, then declared defaults; whatever is left is refused.
+  const inputs: InputSpecEntry[] = [];
+  for (const { sig, dims } of partial) {
+    const open: string[] = [];
+    const resolved = dims.map((x): SpecDim => {
+      if ('value' in x) return x;
+      const name = typeof x.d === 'string' && x.d !== '' ? x.d : null;
+      const shared = name !== null ? byName.get(name) : undefined;
+      if (shared) return { ...shared, reason: shared.reason };
+      if (sig.shape && isBatchLikeDim(sig.shape, x.axis)) return { name, value: 1, source: 'default', reason: 'batch-like dim, default 1', batch: true };
+      open.push(dimLabel(x.d, x.axis));
+      return { name, value: 0, source: 'default', reason: 'open', batch: false };
+    });
+    if (open.length > 0) {
+      const example = sig.shape!.map((d, i) => (isFixed(d) ? d : isBatchLikeDim(sig.shape!, i) ? 1 : 320)).join('x');
+      const named = open.filter((o) => !o.startsWith('axis '));
+      const how = [named.length > 0 ? named.map((n) => `--dim ${n}=320`).join(' ') : null, `--shape ${sig.name}=${example}`].filter(Boolean).join(' or ');
+      problems.push(`input "${sig.name}" ${shapeText(sig.shape!)}: give ${open.join(' and ')} (${how})`);
+      continue;
+    }
+    const shape = resolved.map((d) => d.value);
+    const hint = model.inputHints?.find((h) => h.name === sig.name);
+    const rule = valueRule(sig, shape, hint, options.values?.[sig.name], options.data?.[sig.name] !== undefined);
+    if (typeof rule === 'string') {
+      problems.push(rule);
+      continue;
+    }
+    inputs.push({ name: sig.name, dtype: sig.dtype, shape, dims: resolved, values: rule });
+  }
+  if (problems.length > 0) throw new ParetoError('bad-input', `The inputs are not fully specified: ${problems.join('; ')}.`);
+  return { inputs };
+}
+
+/** The spec as signatures: batch dims stay symbolic ("batch"), every other dim is its resolved number. */
+export function specSignatures(spec: InputSpec): TensorSignature[] {
+  return spec.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.dims.map((d) => (d.batch ? d.name ?? 'batch' : d.value)) }));
+}
+
+/** The feed shape of an input at a batch size. */
+export function shapeAtBatch(entry: InputSpecEntry, batch: number): number[] {
+  return entry.dims.map((d) => (d.batch ? batch : d.value));
+}
+
+/** "image float32 [1, 3, 320, 320] (H=320 user, W=320 user, batch default 1); image-like values". */
+export function describeSpecEntry(e: InputSpecEntry): string {
+  const open = e.dims.filter((d) => d.source !== 'model' || d.name !== null);
+  const where = open.map((d) => `${d.name ?? 'dim'}=${d.value} ${d.source}`).join(', ');
+  const values = e.values.kind === 'fixed' ? `value ${e.values.value}` : e.values.kind === 'data' ? 'from the data' : e.values.fill;
+  return `${e.name} ${e.dtype} [${e.shape.join(', ')}]${where ? ` (${where})` : ''}; ${values}`;
+}
+
+/* ------------------------------------------------------------------ values ------------------------------------------------------------------ */
+
+function fill(e: InputSpecEntry, dims: number[], rand: () => number): HostTensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const v = e.values;
+  const num = (i: number): number => {
+    if (v.kind === 'fixed') return v.value;
+    switch (v.kind === 'synthetic' ? v.fill : 'uniform') {
+      case 'zeros':
+        return 0;
+      case 'normal': {
+        const u = Math.max(rand(), 1e-12);
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+      }
+      case 'ids':
+        return Math.floor(rand() * (v.kind === 'synthetic' && v.vocab ? v.vocab : 4));
+      case 'small-ints':
+        return Math.floor(rand() * 4);
+      case 'mask':
+        return rand() < 0.5 ? 0 : 1;
+      default:
+        void i;
+        return rand();
+    }
+  };
+  switch (e.dtype) {
+    case 'float32':
+      return { dtype: 'float32', dims, data: Float32Array.from({ length: n }, (_, i) => num(i)) };
+    case 'float64':
+    case 'double':
+      return { dtype: 'float64', dims, data: Float64Array.from({ length: n }, (_, i) => num(i)) } as HostTensor;
+    case 'int64':
+      return { dtype: 'int64', dims, data: BigInt64Array.from({ length: n }, (_, i) => BigInt(Math.round(num(i)))) };
+    case 'int32':
+      return { dtype: 'int32', dims, data: Int32Array.from({ length: n }, (_, i) => Math.round(num(i))) };
+    case 'bool':
+      return { dtype: 'bool', dims, data: Uint8Array.from({ length: n }, (_, i) => (num(i) ? 1 : 0)) };
+    case 'uint8':
+      return { dtype: 'uint8', dims, data: Uint8Array.from({ length: n }, (_, i) => Math.round(num(i))) };
+    default:
+      throw new ParetoError('bad-input', `Cannot make values for input "${e.name}" of type ${e.dtype}; give data for it.`);
+  }
+}
+
+/**
+ * Feeds for the inputs the spec makes (synthetic and fixed; inputs fed from data are left out), at a batch size,
+ * deterministic for a seed. Floats drawn uniform/image-like use the same sequence as before the spec existed.
+ */
+export function specFeeds(spec: InputSpec, options: { batch?: number; seed?: number } = {}): Feeds {
+  const rand = seededRandom(options.seed ?? 1234);
+  const feeds: Feeds = {};
+  for (const e of spec.inputs) {
+    if (e.values.kind === 'data') continue;
+    const dims = shapeAtBatch(e, options.batch ?? 1);
+    feeds[e.name] = fill(e, dims, rand);
+  }
+  return feeds;
+}
+
+/** The spec as JSON results carry it (`inputSpec` in docs/cli.md). */
+export interface InputSpecJson {
+  inputs: {
+    name: string;
+    dtype: string;
+    shape: number[];
+    dims: { name: string | null; value: number; source: DimSource; reason: string; batch: boolean }[];
+    values: ValueRule;
+  }[];
+}
+
+export const inputSpecJson = (spec: InputSpec): InputSpecJson => JSON.parse(JSON.stringify(spec)) as InputSpecJson;
