@@ -10,9 +10,15 @@
  * Values: the data's, a fixed value the user set, or synthetic ones that fit the input (see `ValueRule`).
  */
 import { ParetoError } from '../errors';
-import type { TensorSignature } from '../inspect/summary';
 import { seededRandom } from '../random';
 import type { Feeds, HostTensor } from './session';
+
+/** A model input's signature (ModelSummary.inputs[i]; declared here so that inspect can use this module). */
+export interface TensorSignature {
+  name: string;
+  dtype: string;
+  shape: (number | string | null)[] | null;
+}
 
 export type DimSource = 'user' | 'data' | 'model' | 'default';
 
@@ -101,17 +107,18 @@ function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHi
     if (given === 'ids' && !hint?.vocabSize) return `input "${sig.name}": "ids" needs a vocabulary the model reveals (a Gather); use small-ints or a fixed value.`;
     return { kind: 'synthetic', fill: given, ...(given === 'ids' ? { vocab: hint!.vocabSize! } : {}), reason: `--value ${sig.name}=${given}` };
   }
-  const isInt = /^u?int(8|16|32|64)$/.test(sig.dtype);
-  const isFloat = /^(float|float16|float32|float64|double|bfloat16)$/.test(sig.dtype);
+  const isInt = /^(int8|uint8|int32|int64)$/.test(sig.dtype);
+  const isFloat = /^(float32|float64|double)$/.test(sig.dtype);
   if (sig.dtype === 'bool') return { kind: 'synthetic', fill: 'mask', reason: 'boolean input: a random mask' };
   if (shape.length === 0 && (isInt || isFloat)) {
     return `input "${sig.name}" is a ${sig.dtype} scalar: give its value (--value ${sig.name}=<number>)`;
   }
+  if (!isInt && !isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
   if (isInt) {
     if (hint?.vocabSize) return { kind: 'synthetic', fill: 'ids', vocab: hint.vocabSize, reason: `ids within the vocabulary of ${hint.vocabSize} (a Gather of the model)` };
     return { kind: 'synthetic', fill: 'small-ints', reason: 'integers 0..3 (no vocabulary found in the model)' };
   }
-  if (!isFloat) return `cannot make synthetic values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
+  if (!isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
   const recurrent = sig.shape?.length === 3 && isBatchLikeDim(sig.shape, 1) && !isBatchLikeDim(sig.shape, 0);
   if (STATE_NAMES.test(sig.name) || recurrent) return { kind: 'synthetic', fill: 'zeros', reason: 'recurrent state: zeros' };
   const imageLike = shape.length === 4 && ([1, 3, 4].includes(shape[1]) || [1, 3, 4].includes(shape[3]));
@@ -139,6 +146,10 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
   const partial = model.inputs.map((sig) => {
     const dims: (SpecDim | Open)[] = [];
     if (!sig.shape) {
+      if (!/^(bool|u?int\d+|float\d*|double|bfloat16|string)$/.test(sig.dtype)) {
+        problems.push(`cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`);
+        return { sig, dims: [], skip: true };
+      }
       const s = options.shapes?.[sig.name] ?? (options.data?.[sig.name] ? [1, ...options.data[sig.name].dims.slice(1)] : undefined);
       if (!s) problems.push(`input "${sig.name}" has no declared shape: give it (--shape ${sig.name}=1x...)`);
       return { sig, dims: (s ?? []).map((v) => ({ name: null, value: v, source: options.shapes?.[sig.name] ? 'user' : 'data', reason: 'given', batch: false }) as SpecDim) };
@@ -168,14 +179,15 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
       }
       void batch;
     });
-    return { sig, dims };
+    return { sig, dims, skip: false };
   });
   const byName = new Map<string, SpecDim>();
   for (const p of partial) for (const x of p.dims) if ('value' in x && x.name !== null && !byName.has(x.name)) byName.set(x.name, x);
 
   // Pass 2: shared names, then declared defaults; whatever is left is refused.
   const inputs: InputSpecEntry[] = [];
-  for (const { sig, dims } of partial) {
+  for (const { sig, dims, skip } of partial) {
+    if (skip) continue;
     const open: string[] = [];
     const resolved = dims.map((x): SpecDim => {
       if ('value' in x) return x;
@@ -261,6 +273,8 @@ function fill(e: InputSpecEntry, dims: number[], rand: () => number): HostTensor
       return { dtype: 'int32', dims, data: Int32Array.from({ length: n }, (_, i) => Math.round(num(i))) };
     case 'bool':
       return { dtype: 'bool', dims, data: Uint8Array.from({ length: n }, (_, i) => (num(i) ? 1 : 0)) };
+    case 'int8':
+      return { dtype: 'int8', dims, data: Int8Array.from({ length: n }, (_, i) => Math.round(num(i))) };
     case 'uint8':
       return { dtype: 'uint8', dims, data: Uint8Array.from({ length: n }, (_, i) => Math.round(num(i))) };
     default:
