@@ -83,7 +83,7 @@ export interface InputSpecOptions {
 }
 
 const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
-const BATCH_AT_0 = /^(n|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
+const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
 const STATE_NAMES = /^(state|states|h0|c0|h|c|hx|cx|hidden|hn|cn|.*_state|state_.*|.*hidden.*|.*_h0|.*_c0)$/i;
 
 /** Whether a symbolic (or unknown) dim at `axis` of `shape` is a batch axis by the declared rule. */

@@ -1,4 +1,5 @@
-import { sliceBatch, syntheticFeeds } from '../bench/dataset';
+import { sliceBatch } from '../bench/dataset';
+import { resolveInputSpec, specFeeds, type InputSpec } from '../bench/input-spec';
 import type { Feeds, HostTensor } from '../bench/session';
 import type { TensorSignature } from '../inspect/summary';
 
@@ -48,11 +49,44 @@ export function jobData(t: HostTensor, input: TensorSignature, use: Omit<DataUse
   return { use: { ...use, rows: batches.reduce((a, f) => a + f[input.name].dims[0], 0) }, batches };
 }
 
-/** Deterministic synthetic inputs (uniform [0, 1), seeded) for the comparison when no data is given. */
-export function syntheticJobData(inputs: readonly TensorSignature[], rows = SYNTHETIC_ROWS): JobData {
-  const fixed = fixedBatchOf(inputs[0]);
+/**
+ * Job data from a dataset's batch-first tensors (one per input it feeds) for any number of inputs: the other inputs
+ * are made by the spec (fixed values, synthetic fills) at each batch's size. Views of the data, no copies.
+ */
+export function datasetJobData(data: Readonly<Record<string, HostTensor>>, spec: InputSpec, use: Omit<DataUse, 'rows'>, limit: number, batch: number): JobData {
+  const names = Object.keys(data);
+  const count = Math.min(...names.map((n) => data[n].dims[0]));
+  const fixed = spec.inputs.some((e) => e.dims.some((d) => d.batch)) ? undefined : 1;
+  const size = fixed ?? batch;
+  const n = Math.min(limit, count);
   const batches: Feeds[] = [];
-  if (fixed === undefined) batches.push(syntheticFeeds(inputs, { batch: rows, seed: 1234 }));
-  else for (let i = 0; i * fixed < rows; i++) batches.push(syntheticFeeds(inputs, { seed: 1234 + i }));
-  return { use: { kind: 'synthetic', file: null, rows: batches.length * (fixed ?? rows) }, batches };
+  for (let start = 0; start < n; start += size) {
+    const rows = Math.min(size, n - start);
+    const feeds: Feeds = specFeeds(spec, { batch: rows, seed: 1234 + start });
+    for (const name of names) feeds[name] = sliceBatch(data[name], start, rows);
+    batches.push(feeds);
+  }
+  return { use: { ...use, rows: n }, batches };
+}
+
+/**
+ * Deterministic synthetic inputs for the comparison when no data is given, made by the input spec (its fills,
+ * fixed values and resolved shapes): one batch of `rows` items when the spec has a batch dim, else `rows` feeds.
+ */
+export function specJobData(spec: InputSpec, rows = SYNTHETIC_ROWS): JobData {
+  const hasBatch = spec.inputs.some((e) => e.dims.some((d) => d.batch));
+  const batches: Feeds[] = [];
+  if (hasBatch) {
+    batches.push(specFeeds(spec, { batch: rows, seed: 1234 }));
+    return { use: { kind: 'synthetic', file: null, rows }, batches };
+  }
+  // No batch dim (a fixed batch, or scalars only): whole feeds of the first input's leading dim each.
+  const per = Math.max(1, spec.inputs[0]?.shape[0] ?? 1);
+  for (let i = 0; i * per < rows; i++) batches.push(specFeeds(spec, { seed: 1234 + i }));
+  return { use: { kind: 'synthetic', file: null, rows: batches.length * per }, batches };
+}
+
+/** specJobData at the spec's declared rules only (refuses open dims, naming them). */
+export function syntheticJobData(inputs: readonly TensorSignature[], rows = SYNTHETIC_ROWS): JobData {
+  return specJobData(resolveInputSpec({ inputs }), rows);
 }
