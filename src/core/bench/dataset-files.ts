@@ -16,6 +16,7 @@ import { readNpz } from '../data/npz';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, type DatasetOptions, type ModelIO } from './dataset';
+import { isBatchLikeDim } from './input-spec';
 import { detectTask, labelInfo, outputWidth, type Task } from './labels';
 import type { HostTensor } from './session';
 
@@ -75,6 +76,8 @@ export function datasetFromArrays(
   const notes: string[] = [];
   if (model.inputs.length === 0) bad('The model has no inputs to feed.');
   const inputs: Record<string, HostTensor> = {};
+  let constants: Record<string, HostTensor> | undefined;
+  let perSample: Record<string, HostTensor> | undefined;
   const single = 'dtype' in arrays.inputs && 'shape' in arrays.inputs && 'data' in arrays.inputs;
   if (single) {
     if (model.inputs.length !== 1) {
@@ -86,12 +89,20 @@ export function datasetFromArrays(
   } else {
     const byName = arrays.inputs as Readonly<Record<string, NpyArray>>;
     const missing = model.inputs.filter((i) => !(i.name in byName)).map((i) => i.name);
-    if (missing.length > 0) {
+    if (missing.length > 0 && !(options.partialInputs && missing.length < model.inputs.length)) {
       bad(`${names.inputs ?? 'The data'} has no array for the model's input(s) ${missing.map((m) => `"${m}"`).join(', ')}; it holds ${Object.keys(byName).map((k) => `"${k}"`).join(', ') || 'nothing'}.`);
     }
-    for (const sig of model.inputs) inputs[sig.name] = inputFor(byName[sig.name], sig, `${names.inputs ?? 'the data'}, array "${sig.name}"`);
+    for (const sig of model.inputs) {
+      const arr = byName[sig.name];
+      if (!arr) continue;
+      const what = `${names.inputs ?? 'the data'}, array "${sig.name}"`;
+      const layout = memberLayout(arr, sig);
+      if (layout === 'batch-first') inputs[sig.name] = inputFor(arr, sig, what);
+      else (layout === 'constant' ? (constants ??= {}) : (perSample ??= {}))[sig.name] = memberTensor(arr, sig, what, layout);
+    }
   }
-  const counts = Object.entries(inputs).map(([k, t]) => [k, t.dims[0]] as const);
+  if (Object.keys(inputs).length === 0 && !perSample) bad(`${names.inputs ?? 'The data'} feeds only inputs that stay the same for every item; give at least one input with items.`);
+  const counts = [...Object.entries(inputs), ...Object.entries(perSample ?? {})].map(([k, t]) => [k, t.dims[0]] as const);
   const count = counts[0][1];
   const odd = counts.find(([, c]) => c !== count);
   if (odd) bad(`The inputs hold different numbers of items: "${counts[0][0]}" ${count}, "${odd[0]}" ${odd[1]}.`);
@@ -101,7 +112,35 @@ export function datasetFromArrays(
   }
   const labels = arrays.labels ? labelsTensorFromNpy(arrays.labels, count, names.labels ?? 'the labels file') : undefined;
   const task = staticTask(model, labels, options, notes);
-  return { inputs, labels, count, source: names.source, classNames: names.classNames, task, notes };
+  return { inputs, ...(perSample ? { perSample } : {}), ...(constants ? { constants } : {}), labels, count, source: names.source, classNames: names.classNames, task, notes };
+}
+
+/**
+ * How an .npz member feeds its input: one rank more than the input → a leading sample axis (one sample = one feed);
+ * the input's rank, when the input's batch is its first axis (or it has none to speak of) → batch-first items, as an
+ * .npy; the input's rank otherwise (a scalar, a state [layers, batch, hidden]) → the same tensor for every item.
+ */
+function memberLayout(arr: NpyArray, sig: TensorSignature): 'batch-first' | 'per-sample' | 'constant' {
+  const shape = sig.shape;
+  if (!shape) return 'batch-first';
+  if (arr.shape.length === shape.length + 1) return 'per-sample';
+  if (shape.length === 0) return 'constant';
+  const batchLater = shape.some((_, i) => i > 0 && isBatchLikeDim(shape, i));
+  return arr.shape.length === shape.length && !isBatchLikeDim(shape, 0) && batchLater ? 'constant' : 'batch-first';
+}
+
+/** A per-sample or constant member checked against its input: dtype, finite values, every fixed dim. */
+function memberTensor(arr: NpyArray, sig: TensorSignature, what: string, layout: 'per-sample' | 'constant'): HostTensor {
+  if (arr.dtype !== sig.dtype) bad(`${what} holds ${arr.dtype} values, but the model's input "${sig.name}" takes ${sig.dtype}.`);
+  const feed = layout === 'per-sample' ? arr.shape.slice(1) : arr.shape;
+  const expected = sig.shape ?? [];
+  const fits = feed.length === expected.length && expected.every((d, i) => typeof d !== 'number' || d <= 0 || d === feed[i]);
+  if (!fits) bad(`${what} has shape ${shapeText(arr.shape)}, but the model's input "${sig.name}" is ${shapeText(expected)}: expected ${layout === 'per-sample' ? `[N, ${expected.map((d) => d ?? '?').join(', ')}] (a leading sample axis)` : shapeText(expected)}.`);
+  if (layout === 'per-sample' && arr.shape[0] === 0) bad(`${what} holds no items.`);
+  if (arr.data instanceof Float32Array || arr.data instanceof Float64Array) {
+    for (let i = 0; i < arr.data.length; i++) if (!Number.isFinite(arr.data[i])) bad(`${what} contains ${Number.isNaN(arr.data[i]) ? 'NaN' : 'an infinite value'}.`);
+  }
+  return { dtype: arr.dtype, dims: [...arr.shape], data: arr.data as HostTensor['data'] };
 }
 
 /** An .npy of inputs (one-input models) and optionally an .npy of labels. */
@@ -166,8 +205,8 @@ export function datasetFromNpz(
     if (model.inputs.length !== 1) bad(`inputKey picks one array, but the model has ${model.inputs.length} inputs; name the arrays after them.`);
     inputs = pick(options.inputKey, 'inputs');
     inputName = `${file.fileName}, array "${options.inputKey}"`;
-  } else if (model.inputs.every((i) => i.name in arrays)) {
-    inputs = Object.fromEntries(model.inputs.map((i) => [i.name, arrays[i.name]]));
+  } else if (model.inputs.every((i) => i.name in arrays) || (options.partialInputs && model.inputs.length > 1 && model.inputs.some((i) => i.name in arrays))) {
+    inputs = Object.fromEntries(model.inputs.filter((i) => i.name in arrays).map((i) => [i.name, arrays[i.name]]));
   } else if (model.inputs.length === 1) {
     const candidates = keys.filter((k) => k !== labelKey);
     const k = INPUT_KEYS.find((key) => key in arrays) ?? (candidates.length === 1 ? candidates[0] : undefined);

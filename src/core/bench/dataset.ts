@@ -7,7 +7,7 @@
 import type { NpyArray } from '../data/npy';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
-import { resolveInputSpec, specFeeds } from './input-spec';
+import { resolveInputSpec, specFeeds, type InputSpec, type InputSpecOptions } from './input-spec';
 import type { Task } from './labels';
 import type { Feeds, HostTensor } from './session';
 
@@ -23,6 +23,13 @@ export interface Dataset {
   /** [count] or [count, ...]; absent without labels. */
   labels?: HostTensor;
   count: number;
+  /**
+   * Inputs fed one sample at a time: [N, ...the input's whole shape] (an .npz member with a leading sample axis, for an
+   * input whose batch is not its first axis, say). Runs with such inputs take batch 1.
+   */
+  perSample?: Record<string, HostTensor>;
+  /** Inputs fed the same tensor for every item: an .npz member shaped like the input itself (a scalar, say). */
+  constants?: Record<string, HostTensor>;
   /** Where the data came from, for display. */
   source: string;
   /** Class names for label indices (image folders, CSV with named classes). */
@@ -37,6 +44,8 @@ export interface DatasetOptions {
   task?: Task;
   /** The output the labels are for (default: the first). */
   outputName?: string;
+  /** An .npz may leave inputs out (several-input models): the input spec makes them (fixed values, synthetic fills). */
+  partialInputs?: boolean;
 }
 
 const bad = (msg: string): never => {
@@ -115,4 +124,43 @@ export function sliceBatch(t: HostTensor, start: number, count: number): HostTen
  */
 export function syntheticFeeds(inputs: readonly TensorSignature[], options: { batch?: number; seed?: number } = {}): Feeds {
   return specFeeds(resolveInputSpec({ inputs }), options);
+}
+
+/* ------------------------------------------------------------------ a dataset and the input spec ------------------------------------------------------------------ */
+
+/** What a dataset tells the input spec about shapes (InputSpecOptions.data). */
+export function specDataOf(d: Pick<Dataset, 'inputs' | 'perSample' | 'constants'>): NonNullable<InputSpecOptions['data']> {
+  const out: Record<string, { dims: readonly number[]; layout?: 'batch-first' | 'feed' }> = {};
+  for (const [k, t] of Object.entries(d.inputs)) out[k] = { dims: t.dims };
+  for (const [k, t] of Object.entries(d.perSample ?? {})) out[k] = { dims: t.dims.slice(1), layout: 'feed' };
+  for (const [k, t] of Object.entries(d.constants ?? {})) out[k] = { dims: t.dims, layout: 'feed' };
+  return out;
+}
+
+const copy = (t: HostTensor): HostTensor => ({ dtype: t.dtype, dims: [...t.dims], data: t.data.slice() as HostTensor['data'] });
+
+/**
+ * The feeds of items [start, start + count) of a dataset, the inputs it does not hold made by the spec at that size.
+ * Inputs fed one sample at a time take count 1. Fresh copies (runtimes may take ownership of input buffers).
+ */
+export function datasetFeeds(d: Pick<Dataset, 'inputs' | 'perSample' | 'constants'>, spec: InputSpec, start: number, count: number, seed = 1234): Feeds {
+  if (d.perSample && Object.keys(d.perSample).length > 0 && count !== 1) {
+    throw new ParetoError('bad-input', `Inputs fed one sample at a time (${Object.keys(d.perSample).join(', ')}) run at batch 1, not ${count}.`);
+  }
+  const feeds = specFeeds(spec, { batch: count, seed });
+  for (const [k, t] of Object.entries(d.inputs)) {
+    const rows: HostTensor[] = [];
+    for (let r = 0; r < count; r++) rows.push(sliceBatch(t, (start + r) % t.dims[0], 1));
+    const per = rows[0].data.length;
+    const data = new (t.data.constructor as new (n: number) => HostTensor['data'])(per * count);
+    rows.forEach((row, r) => (data as Float32Array).set(row.data as Float32Array, r * per));
+    feeds[k] = { dtype: t.dtype, dims: [count, ...t.dims.slice(1)], data };
+  }
+  for (const [k, t] of Object.entries(d.perSample ?? {})) {
+    const i = start % t.dims[0];
+    const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
+    feeds[k] = { dtype: t.dtype, dims: t.dims.slice(1), data: t.data.slice(i * per, (i + 1) * per) as HostTensor['data'] };
+  }
+  for (const [k, t] of Object.entries(d.constants ?? {})) feeds[k] = copy(t);
+  return feeds;
 }

@@ -78,8 +78,11 @@ export interface InputSpecOptions {
   dims?: Readonly<Record<string, number>>;
   /** Fixed values (`--value sr=16000`) or a fill kind (`--value x=normal`) by input name. */
   values?: Readonly<Record<string, number | FillKind>>;
-  /** The data's tensors by input name, batch-first (axis 0 counts the items). */
-  data?: Readonly<Record<string, { dims: readonly number[] }>>;
+  /**
+   * The data's tensors by input name: batch-first (axis 0 counts the items; the default), or `feed` (the whole shape
+   * of one feed: a member with a leading sample axis, less that axis, or one used for every item).
+   */
+  data?: Readonly<Record<string, { dims: readonly number[]; layout?: 'batch-first' | 'feed' }>>;
 }
 
 const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
@@ -169,6 +172,7 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
         dims.push({ name, value: v, source: 'user', reason: `--shape ${sig.name}`, batch: false });
       } else if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
       else if (name !== null && options.dims?.[name] !== undefined) dims.push({ name, value: options.dims[name], source: 'user', reason: `--dim ${name}=${options.dims[name]}`, batch: false });
+      else if (data?.layout === 'feed') dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
       else if (data && axis === 0) dims.push({ name, value: 1, source: 'data', reason: 'the data\'s item axis', batch: true });
       else if (data && data.dims.length === sig.shape!.length) dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
       else {
@@ -215,6 +219,11 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
     inputs.push({ name: sig.name, dtype: sig.dtype, shape, dims: resolved, values: rule });
   }
   if (problems.length > 0) throw new ParetoError('bad-input', `The inputs are not fully specified: ${problems.join('; ')}.`);
+  // A dim shared by name takes one value: when one input fixes it (a data member shaped [2, 1, 128]), it is no batch.
+  const fixedNames = new Set(inputs.flatMap((e) => e.dims.filter((d) => d.name !== null && !d.batch).map((d) => d.name!)));
+  for (const e of inputs) {
+    e.dims = e.dims.map((d) => (d.batch && d.name !== null && fixedNames.has(d.name) ? { ...d, batch: false } : d));
+  }
   return { inputs };
 }
 

@@ -1,4 +1,4 @@
-import { sliceBatch } from '../bench/dataset';
+import { datasetFeeds, sliceBatch, type Dataset } from '../bench/dataset';
 import { resolveInputSpec, specFeeds, type InputSpec } from '../bench/input-spec';
 import type { Feeds, HostTensor } from '../bench/session';
 import type { TensorSignature } from '../inspect/summary';
@@ -50,22 +50,19 @@ export function jobData(t: HostTensor, input: TensorSignature, use: Omit<DataUse
 }
 
 /**
- * Job data from a dataset's batch-first tensors (one per input it feeds) for any number of inputs: the other inputs
- * are made by the spec (fixed values, synthetic fills) at each batch's size. Views of the data, no copies.
+ * Job data from a dataset for any number of inputs: its batch-first items in batches of `batch` (1 when it feeds some
+ * input one sample at a time, or the spec has no batch dim), its constants, and the other inputs made by the spec.
  */
-export function datasetJobData(data: Readonly<Record<string, HostTensor>>, spec: InputSpec, use: Omit<DataUse, 'rows'>, limit: number, batch: number): JobData {
-  const names = Object.keys(data);
-  const count = Math.min(...names.map((n) => data[n].dims[0]));
-  const fixed = spec.inputs.some((e) => e.dims.some((d) => d.batch)) ? undefined : 1;
-  const size = fixed ?? batch;
-  const n = Math.min(limit, count);
+export function datasetJobData(data: Pick<Dataset, 'inputs' | 'perSample' | 'constants'>, spec: InputSpec, use: Omit<DataUse, 'rows'>, limit: number, batch: number): JobData {
+  const counts = [...Object.values(data.inputs), ...Object.values(data.perSample ?? {})].map((t) => t.dims[0]);
+  let n = Math.min(limit, ...counts);
+  const first = spec.inputs.find((e) => e.name in data.inputs);
+  const perSample = Object.keys(data.perSample ?? {}).length > 0;
+  const dynamic = spec.inputs.some((e) => e.dims.some((d) => d.batch));
+  const size = perSample ? 1 : dynamic ? batch : Math.max(1, first?.shape[0] ?? 1);
+  if (!perSample && !dynamic) n -= n % size; // a fixed batch takes whole batches only
   const batches: Feeds[] = [];
-  for (let start = 0; start < n; start += size) {
-    const rows = Math.min(size, n - start);
-    const feeds: Feeds = specFeeds(spec, { batch: rows, seed: 1234 + start });
-    for (const name of names) feeds[name] = sliceBatch(data[name], start, rows);
-    batches.push(feeds);
-  }
+  for (let start = 0; start < n; start += size) batches.push(datasetFeeds(data, spec, start, Math.min(size, n - start), 1234 + start));
   return { use: { ...use, rows: n }, batches };
 }
 
