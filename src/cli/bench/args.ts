@@ -1,6 +1,6 @@
 /** `pareto bench`'s options, checked (usage errors, exit 2) before anything runs. */
 import { UsageError } from '../errors';
-import { stringOption as str, wholeNumberOption as wholeNumber, lastValue as last } from '../options';
+import { parseInputSpecFlags, stringOption as str, wholeNumberOption as wholeNumber, lastValue as last, type InputSpecFlags } from '../options';
 
 export const DEFAULT_WARMUP = 5;
 export const DEFAULT_BUDGET_S = 10;
@@ -34,6 +34,8 @@ export interface BenchArgs {
   backend: 'node' | 'wasm';
   threads: number;
   timeBudgetS?: number;
+  /** --shape, --dim, --value. */
+  spec: InputSpecFlags;
   json: boolean;
 }
 
@@ -61,6 +63,7 @@ export function parseBenchArgs(model: string, options: Record<string, unknown>):
     backend,
     threads: wholeNumber(options.threads, '--threads', 1) ?? 1,
     timeBudgetS,
+    spec: parseInputSpecFlags(options),
     json: Boolean(options.json),
   };
   if (args.labels && !args.data) throw new UsageError('--labels needs --data (the inputs the labels belong to).');

@@ -1,5 +1,6 @@
 /** `pareto bench`'s readable output. */
-import { formatBytes, formatMs, formatNumber, formatPercent } from '../../core/units';
+import { describeSpecEntry } from '../../core/bench/input-spec';
+import { formatBytes, formatCount, formatMs, formatNumber, formatPercent } from '../../core/units';
 import { makeStyle } from '../render/text';
 import type { BenchJson } from './run';
 
@@ -19,6 +20,10 @@ export function renderBench(r: BenchJson, color: boolean): string {
       ? 'synthetic inputs (no --data)'
       : `${r.data.inputs ? r.data.inputs.split(/[\\/]/).pop() : ''}${r.data.labels && r.data.labels !== r.data.inputs ? ` + ${r.data.labels.split(/[\\/]/).pop()}` : ''}: ${r.data.items} items${r.data.task ? `, ${r.data.task}` : ''}${r.data.source === 'samples' ? ' (samples test split)' : ''}`;
   field('data', data);
+  r.inputSpec.inputs.forEach((i, k) => field(k === 0 ? 'inputs' : '', describeSpecEntry(i)));
+  const m = r.model.macs;
+  const macs = m.nodesUnknown === 0 ? formatCount(m.total) : m.total === 0 ? '?' : `≥ ${formatCount(m.total)}`;
+  field('MACs', `${macs} per item at the shapes above${m.nodesUnknown > 0 ? ` (${m.nodesUnknown} node(s) unknown)` : ''}`);
   lines.push('');
   lines.push(b('Cold start'));
   field('session', `${formatMs(r.coldStart.createSessionMs)} ms`);

@@ -3,9 +3,12 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
 import { collectOutputs, evaluateAccuracy } from '../../core/bench/accuracy';
-import type { Dataset } from '../../core/bench/dataset';
+import { datasetFeeds, specDataOf, type Dataset } from '../../core/bench/dataset';
 import { datasetFromFile } from '../../core/bench/dataset-files';
-import { benchmarkModel, feedsFromTensors, resolveBatchSizes, syntheticFeedsMaker } from '../../core/bench/harness';
+import { benchmarkModel, feedsFromTensors, resolveBatchSizes, type MakeFeeds } from '../../core/bench/harness';
+import { inputSpecJson, resolveInputSpec, specFeeds, specSignatures, type InputSpec, type InputSpecJson } from '../../core/bench/input-spec';
+import type { Feeds } from '../../core/bench/session';
+import { summarize } from '../../core/inspect/summary';
 import { isParetoError } from '../../core/errors';
 import { selfContainedBytes } from '../../core/formats/onnx/self-contained';
 import { nodeRuntime } from '../../runtimes/node';
@@ -21,7 +24,16 @@ const EVAL_BATCH = 64;
 export interface BenchJson {
   resultVersion: 1;
   command: 'bench';
-  model: { file: string; path: string; bytes: number; externalDataBytes: number; inputs: unknown[]; outputs: unknown[] };
+  model: {
+    file: string;
+    path: string;
+    bytes: number;
+    externalDataBytes: number;
+    inputs: unknown[];
+    outputs: unknown[];
+    /** MACs at the input spec's shapes (batch dims at 1: per item), as `pareto inspect` counts them at those shapes. */
+    macs: { total: number; nodesUnknown: number; at: Record<string, (number | null)[] | null> };
+  };
   environment: {
     runtime: string;
     runtimeVersion: string;
@@ -48,6 +60,8 @@ export interface BenchJson {
     medianCI: string;
   };
   data: { source: 'file' | 'samples' | 'synthetic'; inputs: string | null; labels: string | null; items: number | null; task: string | null; notes: string[] };
+  /** The input spec the run used: every input's shape, where each dim came from, how its values were made. */
+  inputSpec: InputSpecJson;
   coldStart: { createSessionMs: number; firstRunMs: number; firstRunBatch: number };
   latency: {
     batch: number;
@@ -73,6 +87,21 @@ export interface BenchJson {
 }
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
+
+/** Feeds from the spec (and the dataset, when given), one template per batch size, copied for every run. */
+function specFeedsMaker(spec: InputSpec, dataset: Dataset | undefined): MakeFeeds {
+  const templates = new Map<number, Feeds>();
+  return (batch) => {
+    let tpl = templates.get(batch);
+    if (!tpl) {
+      tpl = dataset ? datasetFeeds(dataset, spec, 0, batch) : specFeeds(spec, { batch, seed: 1234 });
+      templates.set(batch, tpl);
+    }
+    const out: Feeds = {};
+    for (const [k, t] of Object.entries(tpl)) out[k] = { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() as typeof t.data };
+    return out;
+  };
+}
 
 export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJson> {
   // 1. The model (and its signatures).
@@ -104,7 +133,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
     const data = fileOf(choice.inputs);
     const labels = choice.labels ? fileOf(choice.labels) : undefined;
     inputsFile = choice.inputs;
-    dataset = withContext('the data does not fit the model', () => datasetFromFile(summary, data, labels, { format, labelColumn: args.labelColumn, task }));
+    dataset = withContext('the data does not fit the model', () => datasetFromFile(summary, data, labels, { format, labelColumn: args.labelColumn, task, partialInputs: true }));
     if (args.labelColumn && !dataset.labels) notes.push('--label-column found no labels.');
   } else if (choice.source === 'samples' && split) {
     const x = fileOf(choice.inputs, 'the samples test split');
@@ -115,11 +144,29 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
     notes.push(`Data: the samples test split (${x.fileName}, ${y.fileName}), from ${basename(split.manifest)} next to the model.`);
   }
   const dataSource: BenchJson['data']['source'] = choice.source === 'given' ? 'file' : choice.source;
-  if (!dataset) notes.push('No --data: latency on deterministic synthetic inputs (uniform [0, 1)); no accuracy.');
+
+  // 2b. The input spec: every dim from --shape/--dim, the data, the model or a declared default, or a refusal naming it.
+  let spec: InputSpec;
+  try {
+    spec = resolveInputSpec(summary, { ...args.spec, data: dataset ? specDataOf(dataset) : undefined });
+  } catch (e) {
+    if (isParetoError(e) && e.code === 'bad-input') throw new CliError(`${e.message} See --shape, --dim and --value in pareto bench --help.`);
+    throw e;
+  }
+  const signatures = specSignatures(spec);
+  const fedByData = dataset ? new Set(Object.keys(dataset.inputs)) : new Set<string>();
+  const partial = dataset !== undefined && (spec.inputs.some((e) => !fedByData.has(e.name)) || Object.keys(dataset.perSample ?? {}).length > 0);
+  if (partial && (dataset?.labels || args.reference)) {
+    throw new CliError(
+      `accuracy and --reference run on data that holds every input batch-first; ${spec.inputs.filter((e) => !fedByData.has(e.name)).map((e) => `"${e.name}"`).join(', ')} ` +
+        'come from elsewhere (the spec or a per-sample array). Leave out the labels and --reference to measure latency.',
+    );
+  }
+  if (!dataset) notes.push('No --data: latency on deterministic synthetic inputs made by the input spec (see inputSpec); no accuracy.');
   if (dataset && !dataset.labels && !args.reference) notes.push('The data has no labels and no --reference was given: no accuracy.');
 
   // 3. Batch sizes and harness options.
-  const { sizes } = withContext('--batch', () => resolveBatchSizes(summary.inputs, args.batch));
+  const { sizes } = withContext('--batch', () => resolveBatchSizes(signatures, args.batch));
   const latencyOptions = {
     batchSizes: sizes,
     warmupRuns: args.warmup,
@@ -148,7 +195,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   }
 
   // 6. Benchmark (+ accuracy with the same session).
-  const makeFeeds = dataset ? feedsFromTensors(dataset.inputs) : syntheticFeedsMaker(summary.inputs);
+  const makeFeeds = dataset && !partial && !dataset.constants ? feedsFromTensors(dataset.inputs) : specFeedsMaker(spec, dataset);
   const progress = makeProgress('bench');
   let result;
   try {
@@ -157,7 +204,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
       modelBytes,
       {
         ...latencyOptions,
-        inputs: summary.inputs,
+        inputs: signatures,
         makeFeeds,
         threads: args.threads,
         memory: () => {
@@ -183,10 +230,19 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   if (args.backend === 'wasm' && threads !== args.threads) notes.push(`onnxruntime-web runs with ${threads} thread(s), not the ${args.threads} asked for.`);
 
   const acc = result.after;
+  const at = summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) });
   return {
     resultVersion: 1,
     command: 'bench',
-    model: { file: basename(args.model), path: args.model, bytes: summary.fileBytes, externalDataBytes: summary.externalDataBytes, inputs: summary.inputs, outputs: summary.outputs },
+    model: {
+      file: basename(args.model),
+      path: args.model,
+      bytes: summary.fileBytes,
+      externalDataBytes: summary.externalDataBytes,
+      inputs: summary.inputs,
+      outputs: summary.outputs,
+      macs: { total: at.macs.total, nodesUnknown: at.macs.nodesUnknown, at: at.macsAt },
+    },
     environment: {
       runtime: info.id,
       runtimeVersion: info.version,
@@ -220,6 +276,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
       task: acc?.kind ?? dataset?.task ?? null,
       notes: dataset?.notes ?? [],
     },
+    inputSpec: inputSpecJson(spec),
     coldStart: result.coldStart,
     latency: result.latency.batches.map((b) => ({
       batch: b.batch,

@@ -6,6 +6,7 @@
  */
 import type { CliCommand } from '../command';
 import { DEFAULT_BUDGET_S, DEFAULT_WARMUP, parseBenchArgs } from '../bench/args';
+import { INPUT_SPEC_OPTIONS } from '../options';
 
 /* ------------------------------------------------------------------ the command ------------------------------------------------------------------ */
 
@@ -13,7 +14,8 @@ export const bench: CliCommand = {
   signature: 'bench <model>',
   description: 'Benchmark an ONNX model: cold start, latency percentiles per batch size, memory, accuracy or fidelity',
   options: [
-    { flags: '--data <file>', description: 'Inputs: .npy, .npz (inputs and labels) or .csv (default: the samples test split for the sample models, else synthetic)' },
+    { flags: '--data <file>', description: 'Inputs: .npy (one input), .npz (arrays named after the inputs, and labels) or .csv (default: the samples test split for the sample models, else synthetic)' },
+    ...INPUT_SPEC_OPTIONS,
     { flags: '--labels <labels.npy>', description: 'Labels for --data (.npy), one per item: accuracy with 95% intervals' },
     { flags: '--label-column <name>', description: 'CSV: the column holding the labels (the others are features)' },
     { flags: '--reference <original.onnx>', description: 'Without labels: fidelity to this model (top-1 agreement, cosine, SNR)' },
@@ -29,6 +31,8 @@ export const bench: CliCommand = {
   examples: [
     'pareto bench public/samples/mnist-cnn.onnx',
     'pareto bench model.onnx --data x.npy --labels y.npy --batch 1,8,32',
+    'pareto bench detector.onnx --dim H=320 --dim W=320',
+    'pareto bench vad.onnx --value sr=16000',
     'pareto bench model.int8.onnx --data x.npy --reference model.onnx --backend wasm --json > bench.json',
   ],
   async run([model], options, io) {

@@ -70,7 +70,7 @@ describe('an .npz for a several-input model', () => {
     });
     const d = datasetFromFile(summary, { bytes: npz, fileName: 'vad.npz' }, undefined, { partialInputs: true });
     expect(Object.keys(d.perSample ?? {})).toEqual(['state']);
-    expect(() => resolveInputSpec(summary, { data: specDataOf(d) })).toThrow(/"sr" is a int64 scalar/);
+    expect(() => resolveInputSpec(summary, { data: specDataOf(d) })).toThrow(/"sr" is an int64 scalar/);
     const spec = resolveInputSpec(summary, { data: specDataOf(d), values: { sr: 16000 } });
     expect(spec.inputs.flatMap((e) => e.dims.filter((x) => x.batch))).toEqual([]);
     expect(() => datasetFeeds(d, spec, 0, 2)).toThrow(/run at batch 1/);

@@ -57,7 +57,7 @@ describe('resolveInputSpec', () => {
 
   it('recurrent [batch, 512] + state [2, batch, 128] + int64 scalar sr: only the scalar needs a value; state is zeros', async () => {
     const { summary } = open(recurrentModel(), 'vad.onnx');
-    expect(() => resolveInputSpec(summary)).toThrow(/input "sr" is a int64 scalar: give its value \(--value sr=<number>\)/);
+    expect(() => resolveInputSpec(summary)).toThrow(/input "sr" is an int64 scalar: give its value \(--value sr=<number>\)/);
     const spec = resolveInputSpec(summary, { values: { sr: 16000 } });
     const [input, state, sr] = spec.inputs;
     expect(input.shape).toEqual([1, 512]);

@@ -114,7 +114,7 @@ function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHi
   const isFloat = /^(float32|float64|double)$/.test(sig.dtype);
   if (sig.dtype === 'bool') return { kind: 'synthetic', fill: 'mask', reason: 'boolean input: a random mask' };
   if (shape.length === 0 && (isInt || isFloat)) {
-    return `input "${sig.name}" is a ${sig.dtype} scalar: give its value (--value ${sig.name}=<number>)`;
+    return `input "${sig.name}" is an ${sig.dtype} scalar: give its value (--value ${sig.name}=<number>)`;
   }
   if (!isInt && !isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
   if (isInt) {
@@ -198,7 +198,7 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
       const name = typeof x.d === 'string' && x.d !== '' ? x.d : null;
       const shared = name !== null ? byName.get(name) : undefined;
       if (shared) return { ...shared, reason: shared.reason };
-      if (sig.shape && isBatchLikeDim(sig.shape, x.axis)) return { name, value: 1, source: 'default', reason: 'batch-like dim, default 1', batch: true };
+      if (sig.shape && isBatchLikeDim(sig.shape, x.axis)) return { name, value: 1, source: 'default', reason: 'a batch-like dim', batch: true };
       open.push(dimLabel(x.d, x.axis));
       return { name, value: 0, source: 'default', reason: 'open', batch: false };
     });
@@ -237,12 +237,19 @@ export function shapeAtBatch(entry: InputSpecEntry, batch: number): number[] {
   return entry.dims.map((d) => (d.batch ? batch : d.value));
 }
 
-/** "image float32 [1, 3, 320, 320] (H=320 user, W=320 user, batch default 1); image-like values". */
-export function describeSpecEntry(e: InputSpecEntry): string {
-  const open = e.dims.filter((d) => d.source !== 'model' || d.name !== null);
-  const where = open.map((d) => `${d.name ?? 'dim'}=${d.value} ${d.source}`).join(', ');
-  const values = e.values.kind === 'fixed' ? `value ${e.values.value}` : e.values.kind === 'data' ? 'from the data' : e.values.fill;
-  return `${e.name} ${e.dtype} [${e.shape.join(', ')}]${where ? ` (${where})` : ''}; ${values}`;
+/**
+ * One line per input, for reports: `image float32 [1, 3, 320, 320]: batch=1 default (batch-like dim, default 1),
+ * H=320 user (--dim H=320), W=320 user (--dim W=320); values image-like: values in [0, 1) (seeded)`. Declared dims
+ * are not repeated.
+ */
+export function describeSpecEntry(e: Pick<InputSpecEntry, 'name' | 'dtype' | 'shape' | 'dims' | 'values'>): string {
+  const dims = e.dims
+    .map((d, axis) => ({ d, axis }))
+    .filter(({ d }) => !(d.source === 'model' && d.reason === 'declared'))
+    .map(({ d, axis }) => `${d.name ?? `axis ${axis}`}=${d.value} ${d.source} (${d.reason})`);
+  const v = e.values;
+  const values = v.kind === 'fixed' ? `${v.value} (${v.reason})` : v.reason;
+  return `${e.name} ${e.dtype} [${e.shape.join(', ')}]${dims.length ? `: ${dims.join(', ')}` : ''}; values ${values}`;
 }
 
 /* ------------------------------------------------------------------ values ------------------------------------------------------------------ */
