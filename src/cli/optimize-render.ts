@@ -1,3 +1,4 @@
+import { describeSpecEntry } from '../core/bench/input-spec';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from '../core/units';
 import type { OptimizeResult } from './optimize';
 import { fields, table, type Style } from './render/text';
@@ -37,6 +38,7 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
     const c = r.calibration;
     head.push(['Calibration', `${c.samples} samples of ${c.file} in ${c.batches} batch${c.batches === 1 ? '' : 'es'} of ≤ ${c.batchSize} (${c.method})`]);
   }
+  r.inputSpec.inputs.forEach((e, i) => head.push([i === 0 ? 'Inputs' : '', describeSpecEntry(e)]));
   out.push(...fields(head, style));
 
   // Layers

@@ -8,7 +8,8 @@ import type { Fidelity } from '../core/bench/fidelity';
 import { isParetoError } from '../core/errors';
 import type { OpenedModel } from '../core/model/open';
 import type { WeightComposition } from '../core/inspect/composition';
-import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
+import { inputSpecJson, type InputSpec, type InputSpecJson } from '../core/bench/input-spec';
+import { datasetJobData, FIDELITY_ROWS, jobData, specJobData, type DataUse, type JobData } from '../core/job/data';
 import type { LayerLine } from '../core/job/layers';
 import { runOptimizeJob, type SizeFigures } from '../core/job/optimize';
 import type { SizeMethod } from '../core/transforms/prune/sizes';
@@ -17,7 +18,7 @@ import type { TransformReport } from '../core/transforms/types';
 import { nodeRuntime } from '../runtimes/node';
 import { CliError } from './errors';
 import { AtomicOutput, type OutputTarget } from './output-file';
-import { tensorOf, type SampleInputs } from './sample-inputs';
+import { isNpz, tensorOf, type InputsFile } from './sample-inputs';
 
 export type { LayerLine, SizeFigures };
 
@@ -58,6 +59,8 @@ export interface OptimizeResult {
   notes: string[];
   fidelity: FidelityReport;
   reports: TransformReport[];
+  /** The input spec the fidelity check (and calibration) ran with: shapes, where each dim came from, values. */
+  inputSpec: InputSpecJson;
 }
 
 export interface OptimizeJob {
@@ -69,9 +72,11 @@ export interface OptimizeJob {
   opened: OpenedModel;
   recipe: Recipe;
   /** Static quantization: sample inputs and how many to use. */
-  calibration?: { inputs: SampleInputs; samples: number; batch: number; method: string };
-  /** Inputs for the fidelity check (first 64 rows); synthetic when absent. */
-  fidelityInputs?: { inputs: SampleInputs; source: 'calibration' | 'data' | 'samples' };
+  calibration?: { inputs: InputsFile; samples: number; batch: number; method: string };
+  /** Inputs for the fidelity check (first 64 rows); made by the input spec when absent. */
+  fidelityInputs?: { inputs: InputsFile; source: 'calibration' | 'data' | 'samples' };
+  /** The input spec (sample_inputs.ts resolveRunSpec): shapes and values of the inputs the files do not hold. */
+  spec: InputSpec;
   /** Notes from the command line layer (e.g. options that do not apply). */
   notes?: string[];
   /** Progress lines on stderr (a TTY). */
@@ -88,12 +93,17 @@ const finiteOrNull = (f: Fidelity): Record<keyof Fidelity, number | null> => {
   return out;
 };
 
-/** The fidelity check's data: the first rows of the sample inputs, else deterministic synthetic ones. */
+/** Job data from an inputs file: an .npy's rows (one input), or an .npz's arrays with the spec making the rest. */
+function fileJobData(job: OptimizeJob, f: InputsFile, use: Omit<DataUse, 'rows'>, limit: number, batch: number): JobData {
+  if (isNpz(f)) return datasetJobData(f.dataset, job.spec, use, limit, batch);
+  return jobData(tensorOf(f), job.opened.summary.inputs[0], use, limit, batch);
+}
+
+/** The fidelity check's data: the first rows of the sample inputs, else deterministic ones made by the input spec. */
 function fidelityData(job: OptimizeJob): JobData {
   const f = job.fidelityInputs;
-  if (!f) return syntheticJobData(job.opened.summary.inputs);
-  const sig = job.opened.summary.inputs[0];
-  return jobData(tensorOf(f.inputs), sig, { kind: f.source, file: f.inputs.path }, FIDELITY_ROWS, FIDELITY_ROWS);
+  if (!f) return specJobData(job.spec);
+  return fileJobData(job, f.inputs, { kind: f.source, file: f.inputs.path }, FIDELITY_ROWS, FIDELITY_ROWS);
 }
 
 /** Runs the recipe, writes the output atomically, measures sizes and fidelity. */
@@ -102,7 +112,6 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
   const out = new AtomicOutput(job.output);
   try {
     const c = job.calibration;
-    const sig = job.opened.summary.inputs[0];
     const { report } = await runOptimizeJob({
       model: job.opened.model,
       fileBytes: job.opened.bytes,
@@ -112,9 +121,9 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
       fidelity: fidelityData(job),
       calibration: c
         ? {
-            ...jobData(tensorOf(c.inputs), sig, { kind: 'calibration', file: c.inputs.path }, c.samples, c.batch),
+            ...fileJobData(job, c.inputs, { kind: 'calibration', file: c.inputs.path }, c.samples, c.batch),
             method: c.method,
-            batchSize: c.inputs.fixedBatch ?? c.batch,
+            batchSize: (isNpz(c.inputs) ? undefined : c.inputs.fixedBatch) ?? c.batch,
           }
         : undefined,
       onVariant: (parts) => {
@@ -127,8 +136,8 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
     const f = report.fidelity;
     if (f.data.kind === 'synthetic') {
       notes.push(
-        `Fidelity measured on ${f.data.rows} synthetic input rows (uniform [0, 1), seeded); give real inputs with ` +
-          `${job.command === 'quantize' ? '--calibration or --data' : '--data'} <inputs.npy> for figures that mean more.`,
+        `Fidelity measured on ${f.data.rows} synthetic input rows made by the input spec (inputSpec: seeded fills, fixed values); ` +
+          `give real inputs with ${job.command === 'quantize' ? '--calibration or --data' : '--data'} <inputs.npy|.npz> for figures that mean more.`,
       );
     } else if (f.data.kind === 'samples') {
       notes.push(`Fidelity measured on the first ${f.data.rows} items of the sample's test split (${f.data.file}); give --data <inputs.npy> to use others.`);
@@ -154,6 +163,7 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
       notes,
       fidelity,
       reports: report.reports,
+      inputSpec: inputSpecJson(job.spec),
     };
   } catch (e) {
     if (isParetoError(e) && e.code === 'aborted') throw new CliError('cancelled; no output written.');

@@ -6,6 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { chooseData, sampleDatasetFiles } from '../core/bench/data-choice';
+import { specDataOf, type Dataset } from '../core/bench/dataset';
+import { datasetFromFile } from '../core/bench/dataset-files';
+import { resolveInputSpec, type InputSpec } from '../core/bench/input-spec';
 import type { HostTensor } from '../core/bench/session';
 import { readNpy } from '../core/data/npy';
 import { isParetoError } from '../core/errors';
@@ -42,7 +45,8 @@ export function readSampleInputs(path: string, opened: OpenedModel, what: string
   const inputs = dataInputs(opened);
   if (inputs.length !== 1) {
     throw new CliError(
-      `${what} (.npy) feeds a model with one input; this model has ${inputs.length} (${inputs.map((i) => i.name).join(', ') || 'none'}).`,
+      `${what} (.npy) feeds a model with one input; this model has ${inputs.length} (${inputs.map((i) => i.name).join(', ') || 'none'}): ` +
+        'give an .npz with one array per input, named after them (np.savez(path, name=array, ...)).',
     );
   }
   const sig = inputs[0];
@@ -84,6 +88,49 @@ export function readSampleInputs(path: string, opened: OpenedModel, what: string
   }
   return { path, input: sig.name, shape: arr.shape, data: arr.data as Float32Array, fixedBatch };
 }
+
+/** An .npz of inputs named after the model's inputs (several-input models; see docs/cli.md). */
+export interface NpzInputs {
+  /** The file as given. */
+  path: string;
+  dataset: Dataset;
+}
+
+export type InputsFile = SampleInputs | NpzInputs;
+
+export const isNpz = (f: InputsFile): f is NpzInputs => 'dataset' in f;
+
+/**
+ * `--data` / `--calibration`: an .npy for a one-input model (readSampleInputs), or an .npz whose arrays are named after
+ * the inputs (batch-first, with a leading sample axis, or shaped like the input to be used for every item; the input
+ * spec makes the inputs it leaves out). Checked against the model before any work.
+ */
+export function readInputsFile(path: string, opened: OpenedModel, what: string, cwd: string): InputsFile {
+  if (!/\.npz$/i.test(path)) return readSampleInputs(path, opened, what, cwd);
+  const bytes = readFileOrFail(resolve(cwd, path), what);
+  try {
+    return { path, dataset: datasetFromFile(opened.summary, { bytes, fileName: basename(path) }, undefined, { format: 'npz', partialInputs: true }) };
+  } catch (e) {
+    if (isParetoError(e)) throw new CliError(`${what} "${path}": ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The input spec of a quantize/prune run: --shape/--dim/--value, then the shapes of the data used (the fidelity
+ * inputs), the model, declared defaults. A refusal (dims nothing resolves) is an error before any work.
+ */
+export function resolveRunSpec(opened: OpenedModel, flags: { shapes?: Record<string, number[]>; dims?: Record<string, number>; values?: InputSpecValues }, data: InputsFile | undefined): InputSpec {
+  const shapes = data === undefined ? undefined : isNpz(data) ? specDataOf(data.dataset) : { [data.input]: { dims: data.shape } };
+  try {
+    return resolveInputSpec(opened.summary, { ...flags, data: shapes });
+  } catch (e) {
+    if (isParetoError(e) && e.code === 'bad-input') throw new CliError(`${e.message} See --shape, --dim and --value in --help.`);
+    throw e;
+  }
+}
+
+type InputSpecValues = NonNullable<Parameters<typeof resolveInputSpec>[1]>['values'];
 
 /** The inputs as one batch-first tensor (a view). */
 export const tensorOf = (s: SampleInputs): HostTensor => ({ dtype: 'float32', dims: s.shape, data: s.data });

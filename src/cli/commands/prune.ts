@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
-import { parseLayers } from '../options';
+import { INPUT_SPEC_OPTIONS, parseInputSpecFlags, parseLayers } from '../options';
 import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_LAYERS = 10;
@@ -15,7 +15,8 @@ export const prune: CliCommand = {
     { flags: '--pattern <pattern>', description: 'unstructured | N:M such as 2:4 (keep N of every M weights) (default: unstructured)' },
     { flags: '--skip <name-or-op>', description: 'Leave a node (by name) or an op type dense; repeat or comma-separate' },
     { flags: '--op-types <list>', description: 'Op types whose weights are pruned, comma-separated (default: MatMul,Gemm,Conv)' },
-    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (float32 .npy, first 64 rows; default: the sample models\' test split, else synthetic)' },
+    { flags: '--data <inputs.npy|.npz>', description: 'Inputs for the fidelity check (first 64 rows; float32 .npy for one input, .npz with arrays named after the inputs; default: the sample models\' test split, else made by the input spec)' },
+    ...INPUT_SPEC_OPTIONS,
     { flags: '--layers <n>', description: `Weights to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
   ],
@@ -23,6 +24,7 @@ export const prune: CliCommand = {
     'pareto prune model.onnx -o model.p50.onnx --sparsity 0.5',
     'pareto prune model.onnx -o model.24.onnx --pattern 2:4 --skip Conv',
     'pareto prune model.onnx -o model.p70.onnx --sparsity 0.7 --scope layer --json > report.json',
+    'pareto prune vad.onnx -o vad.p50.onnx --sparsity 0.5 --value sr=16000',
   ],
   async run([input], options, io) {
     const opt = await optimizeKit();
@@ -32,6 +34,7 @@ export const prune: CliCommand = {
     const sparsity = opt.numberOption(options.sparsity, '--sparsity', 'a fraction in [0, 1) such as 0.5');
     const nm = pattern !== 'unstructured';
     if (!nm && sparsity === undefined) throw new UsageError('give the target sparsity with --sparsity <0..1>, e.g. --sparsity 0.5.');
+    const specFlags = parseInputSpecFlags(options);
     const opTypes = opt.listOption(options.opTypes);
     const skips = opt.listOption(options.skip);
     const pruneOptions = {
@@ -49,9 +52,10 @@ export const prune: CliCommand = {
 
     const { openModelPath } = await import('../load');
     const opened = openModelPath(input, io.cwd);
-    const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    const data = dataPath ? opt.readInputsFile(dataPath, opened, 'data', io.cwd) : undefined;
     // No inputs given: a sample model is checked on its own test split.
     const split = data ? undefined : opt.sampleSplitInputs(input, opened, io.cwd);
+    const spec = opt.resolveRunSpec(opened, specFlags, data ?? split);
     const sk = opt.resolveNamesOrOps(opened.model, skips, '--skip');
     const step = checked.steps[0];
     const recipe = { steps: [{ ...step, options: { ...step.options, skip: [...sk.nodes, ...sk.opTypes] } }] } as typeof checked;
@@ -69,6 +73,7 @@ export const prune: CliCommand = {
         recipe,
         fidelityInputs: data ? { inputs: data, source: 'data' } : split ? { inputs: split, source: 'samples' } : undefined,
         notes,
+        spec,
       },
       { json: Boolean(options.json), layers },
       io,

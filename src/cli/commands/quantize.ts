@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { UsageError, CliError } from '../errors';
-import { parseLayers } from '../options';
+import { INPUT_SPEC_OPTIONS, parseInputSpecFlags, parseLayers } from '../options';
 import { optimizeKit, runAndPrint } from './run-optimize';
 
 const DEFAULT_SAMPLES = 256;
@@ -15,7 +15,7 @@ export const quantize: CliCommand = {
     { flags: '--mode <mode>', description: 'dynamic | static | weight-only | fp16 (default: dynamic)' },
     { flags: '--per-tensor', description: 'One scale per weight tensor instead of one per output channel' },
     { flags: '--asymmetric', description: 'Asymmetric int8 weights (zero point per channel/tensor) instead of symmetric' },
-    { flags: '--calibration <inputs.npy>', description: 'Sample inputs (float32 .npy, samples first) for static mode; also used for the fidelity check' },
+    { flags: '--calibration <inputs.npy|.npz>', description: 'Sample inputs (float32 .npy, samples first; or an .npz named after the inputs) for static mode; also used for the fidelity check' },
     { flags: '--calibration-samples <n>', description: `Samples of --calibration to calibrate on, in batches of ${CALIBRATION_BATCH} (default: ${DEFAULT_SAMPLES})` },
     { flags: '--calibration-method <method>', description: 'minmax | percentile (default: minmax)' },
     { flags: '--percentile <p>', description: 'Percentile kept by --calibration-method percentile, in (50, 100] (default: 99.99)' },
@@ -24,7 +24,8 @@ export const quantize: CliCommand = {
     { flags: '--exclude <name-or-op>', description: 'Leave a node (by name) or an op type float; repeat or comma-separate' },
     { flags: '--keep-first', description: 'Leave the first quantizable layer float' },
     { flags: '--keep-last', description: 'Leave the last quantizable layer float' },
-    { flags: '--data <inputs.npy>', description: 'Inputs for the fidelity check (first 64 rows; default: --calibration, else the sample models\' test split, else synthetic)' },
+    { flags: '--data <inputs.npy|.npz>', description: 'Inputs for the fidelity check (first 64 rows; .npz: arrays named after the inputs; default: --calibration, else the sample models\' test split, else made by the input spec)' },
+    ...INPUT_SPEC_OPTIONS,
     { flags: '--layers <n>', description: `Layers to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
   ],
@@ -32,6 +33,7 @@ export const quantize: CliCommand = {
     'pareto quantize model.onnx -o model.int8.onnx',
     'pareto quantize model.onnx -o model.static.onnx --mode static --calibration inputs.npy',
     'pareto quantize model.onnx -o model.fp16.onnx --mode fp16 --json > report.json',
+    'pareto quantize detector.onnx -o detector.int8.onnx --dim H=320 --dim W=320',
   ],
   async run([input], options, io) {
     const opt = await optimizeKit();
@@ -41,6 +43,7 @@ export const quantize: CliCommand = {
     const mode = opt.stringOption(options.mode, '--mode') ?? 'dynamic';
     const samples = opt.numberOption(options.calibrationSamples, '--calibration-samples', 'a positive whole number') ?? DEFAULT_SAMPLES;
     if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--calibration-samples takes a positive whole number, not ${samples}.`);
+    const specFlags = parseInputSpecFlags(options);
     const opTypes = opt.listOption(options.opTypes);
     const excludes = opt.listOption(options.exclude);
     const quantizeOptions = {
@@ -68,10 +71,11 @@ export const quantize: CliCommand = {
     // The model and the sample inputs, checked before any work.
     const { openModelPath } = await import('../load');
     const opened = openModelPath(input, io.cwd);
-    const calibration = calibrationPath ? opt.readSampleInputs(calibrationPath, opened, 'calibration data', io.cwd) : undefined;
-    const data = dataPath ? opt.readSampleInputs(dataPath, opened, 'data', io.cwd) : undefined;
+    const calibration = calibrationPath ? opt.readInputsFile(calibrationPath, opened, 'calibration data', io.cwd) : undefined;
+    const data = dataPath ? opt.readInputsFile(dataPath, opened, 'data', io.cwd) : undefined;
     // No inputs given: a sample model is checked on its own test split.
     const split = data || calibration ? undefined : opt.sampleSplitInputs(input, opened, io.cwd);
+    const spec = opt.resolveRunSpec(opened, specFlags, data ?? calibration ?? split);
     const ex = opt.resolveNamesOrOps(opened.model, excludes, '--exclude');
     const step = checked.steps[0];
     const recipe = {
@@ -94,6 +98,7 @@ export const quantize: CliCommand = {
             : undefined,
         fidelityInputs: data ? { inputs: data, source: 'data' } : calibration ? { inputs: calibration, source: 'calibration' } : split ? { inputs: split, source: 'samples' } : undefined,
         notes,
+        spec,
       },
       { json: Boolean(options.json), layers },
       io,
