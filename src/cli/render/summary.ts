@@ -130,12 +130,15 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
 
   // Compute
   const m = s.macs;
-  let compute = `${formatCount(m.total)} MACs per inference item (batch dims as 1)`;
-  if (m.total >= 1e4) compute = `${formatCount(m.total)} (${exact(m.total)}) MACs per inference item (batch dims as 1)`;
+  const at = Object.entries(s.macsAt ?? {}).map(([k, v]) => `${k} ${shapeText(v)}`).join(', ');
+  const open = Object.values(s.macsAt ?? {}).some((v) => v === null || v.includes(null));
+  const count = m.total === 0 && m.nodesUnknown > 0 ? '?' : `${m.nodesUnknown > 0 ? '≥ ' : ''}${m.total >= 1e4 ? `${formatCount(m.total)} (${exact(m.total)})` : exact(m.total)}`;
+  const compute = `${count} MACs per inference item, at ${at || 'the declared shapes'}`;
   const notes = [`${plural(m.nodesWithMacs, 'node')} with MACs`];
   if (m.nodesUnknown > 0) notes.push(`${plural(m.nodesUnknown, 'node')} unknown: the total is a lower bound`);
   section('Compute', notes.join('; '));
   out.push(`  ${compute}`);
+  if (open) out.push(`  ${style.dim('? marks a dim with no value: give it with --dim NAME=VALUE or --shape INPUT=1x3x320x320 to count its nodes.')}`);
 
   // Layers
   const all = opts.layers === 'all';

@@ -227,6 +227,28 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
   return { inputs };
 }
 
+/**
+ * The shapes to count MACs at (`pareto inspect --shape/--dim`, the app's inspect view): --shape, else declared dims,
+ * --dim values, batch-like dims 1; anything else stays null (unknown, never 1). Unknown input or dim names are refused.
+ */
+export function macsShapes(model: SpecModel, options: Pick<InputSpecOptions, 'shapes' | 'dims'> = {}): Record<string, (number | null)[] | null> {
+  const problems: string[] = [];
+  const names = new Set(model.inputs.map((i) => i.name));
+  for (const k of Object.keys(options.shapes ?? {})) if (!names.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...names].join(', ')})`);
+  const dimNames = new Set(model.inputs.flatMap((i) => (i.shape ?? []).filter((d): d is string => typeof d === 'string')));
+  for (const k of Object.keys(options.dims ?? {})) if (!dimNames.has(k)) problems.push(`the model has no dim named "${k}" (its named dims: ${[...dimNames].join(', ') || 'none'})`);
+  const out: Record<string, (number | null)[] | null> = {};
+  for (const sig of model.inputs) {
+    const given = options.shapes?.[sig.name];
+    if (given && sig.shape && given.length !== sig.shape.length) problems.push(`--shape ${sig.name} has ${given.length} dims, but the input is ${shapeText(sig.shape)}`);
+    out[sig.name] = given
+      ? [...given]
+      : sig.shape?.map((d, i) => (isFixed(d) ? d : typeof d === 'string' && options.dims?.[d] !== undefined ? options.dims[d] : isBatchLikeDim(sig.shape!, i) ? 1 : null)) ?? null;
+  }
+  if (problems.length > 0) throw new ParetoError('bad-input', `${problems.join('; ')}.`);
+  return out;
+}
+
 /** The spec as signatures: batch dims stay symbolic ("batch"), every other dim is its resolved number. */
 export function specSignatures(spec: InputSpec): TensorSignature[] {
   return spec.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.dims.map((d) => (d.batch ? d.name ?? 'batch' : d.value)) }));

@@ -83,7 +83,7 @@ export interface ModelSummary {
 
 export interface SummarizeOptions {
   /** Graph inputs' shapes to compute MACs at (an input spec's resolved shapes); others: batch-like dims 1, else unknown. */
-  inputShapes?: Readonly<Record<string, readonly number[]>>;
+  inputShapes?: Readonly<Record<string, readonly (number | null)[] | null>>;
 }
 
 function signature(v: { name: string; type?: unknown }): TensorSignature {
@@ -115,7 +115,7 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
   const dimNames = new Map<string, number | null>();
   const atShapes = new Map<string, Shape>();
   for (const sig of mainInputs) {
-    const given = options.inputShapes?.[sig.name];
+    const given = options.inputShapes?.[sig.name] ?? undefined;
     const shape: Shape | undefined = given ? [...given] : sig.shape?.map((d, i) => (typeof d === 'number' && d > 0 ? d : isBatchLikeDim(sig.shape!, i) ? 1 : null));
     if (!shape) continue;
     atShapes.set(sig.name, shape);
