@@ -32,7 +32,7 @@ function json(args: string[], cwd = root) {
 }
 
 /** Top-level keys of `pareto bench --json`, in order, as documented in docs/cli.md. */
-const DOCUMENTED = ['resultVersion', 'command', 'model', 'environment', 'settings', 'data', 'coldStart', 'latency', 'memory', 'accuracy', 'notes'];
+const DOCUMENTED = ['resultVersion', 'command', 'model', 'environment', 'settings', 'data', 'inputSpec', 'coldStart', 'latency', 'memory', 'accuracy', 'notes'];
 
 /** A 4-feature, 3-class linear classifier: scores = x · W + b, W picks feature i for class i. */
 function tabular(fixedBatch?: number) {

@@ -267,7 +267,7 @@ describe('pareto inspect', () => {
     expect(Object.keys(s)).toEqual([
       'summaryVersion', 'format', 'fileName', 'fileBytes', 'externalDataBytes', 'externalDataFiles', 'irVersion',
       'producer', 'domain', 'modelVersion', 'docString', 'opsets', 'metadata', 'inputs', 'outputs', 'parameters',
-      'weightLocations', 'ops', 'nodeCount', 'graphCount', 'subgraphs', 'macs', 'layers',
+      'weightLocations', 'ops', 'nodeCount', 'graphCount', 'subgraphs', 'macs', 'layers', 'macsAt', 'inputHints',
     ]);
     expect(s.summaryVersion).toBe(1);
     expect(s.fileName).toBe('mlp.onnx');

@@ -219,6 +219,7 @@ const DOCUMENTED = [
   'notes',
   'fidelity',
   'reports',
+  'inputSpec',
 ];
 
 describe('pareto quantize', () => {

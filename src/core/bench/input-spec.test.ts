@@ -44,7 +44,7 @@ describe('resolveInputSpec', () => {
     expect(e.values).toMatchObject({ kind: 'synthetic', fill: 'image' });
     const byShape = resolveInputSpec(summary, { shapes: { image: [1, 3, 64, 96] } });
     expect(byShape.inputs[0].shape).toEqual([1, 3, 64, 96]);
-    expect(byShape.inputs[0].dims.every((d) => d.source === 'user')).toBe(true);
+    expect(byShape.inputs[0].dims.map((d) => d.source)).toEqual(['user', 'model', 'user', 'user']);
     expect(() => resolveInputSpec(summary, { shapes: { image: [1, 4, 64, 64] } })).toThrow(/dim 1 is fixed at 3/);
     expect(() => resolveInputSpec(summary, { dims: { Height: 3 } })).toThrow(/no dim named "Height"/);
     // The feeds run, at the resolved shape and at another batch size.

@@ -169,7 +169,8 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
       if (userShape && userShape.length === sig.shape!.length) {
         const v = userShape[axis];
         if (isFixed(d) && d !== v) problems.push(`--shape ${sig.name}: dim ${axis} is fixed at ${d} in the model, not ${v}`);
-        dims.push({ name, value: v, source: 'user', reason: `--shape ${sig.name}`, batch: false });
+        if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
+        else dims.push({ name, value: v, source: 'user', reason: `--shape ${sig.name}`, batch: false });
       } else if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
       else if (name !== null && options.dims?.[name] !== undefined) dims.push({ name, value: options.dims[name], source: 'user', reason: `--dim ${name}=${options.dims[name]}`, batch: false });
       else if (data?.layout === 'feed') dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
