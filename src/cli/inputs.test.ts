@@ -56,7 +56,7 @@ describe('a detector with input [batch, 3, H, W]', () => {
     expect(r.inputSpec.inputs[0].shape).toEqual([1, 3, 320, 320]);
     expect(dimsBy(r.inputSpec, 'image')).toEqual(['batch=1:default', '-=3:model', 'H=320:user', 'W=320:user']);
     expect(r.inputSpec.inputs[0].values).toMatchObject({ kind: 'synthetic', fill: 'image' });
-    expect(r.model.macs).toEqual({ total: (8 * 3 * 9 + 8 * 9) * 320 * 320, nodesUnknown: 0, at: { image: [1, 3, 320, 320] } });
+    expect(r.model.macs).toEqual({ total: (8 * 3 * 9 + 8 * 9) * 320 * 320, nodesUnknown: 0, at: [{ name: 'image', shape: [1, 3, 320, 320] }] });
     const text = pareto(['bench', 'det.onnx', '--runs', '3', '--warmup', '1', '--shape', 'image=1x3x64x96']).stdout;
     expect(text).toMatch(/inputs\s+image float32 \[1, 3, 64, 96\]: batch=1 user \(--shape image\), H=64 user \(--shape image\), W=96 user \(--shape image\); values image-like/);
   });
@@ -77,7 +77,7 @@ describe('a detector with input [batch, 3, H, W]', () => {
 
   it('inspect counts MACs at the given shape, and leaves them unknown (never 1x1) without one', () => {
     const open = json(['inspect', 'det.onnx']);
-    expect(open.macsAt).toEqual({ image: [1, 3, null, null] });
+    expect(open.macsAt).toEqual([{ name: 'image', shape: [1, 3, null, null] }]);
     expect(open.layers.filter((l: { opType: string }) => l.opType === 'Conv').map((l: { macs: number | null }) => l.macs)).toEqual([null, null]);
     const text = pareto(['inspect', 'det.onnx', '--dim', 'H=320', '--dim', 'W=320']).stdout;
     expect(text).toContain('29.5M (29,491,200) MACs per inference item, at image [1, 3, 320, 320]');

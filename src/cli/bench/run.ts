@@ -32,7 +32,7 @@ export interface BenchJson {
     inputs: unknown[];
     outputs: unknown[];
     /** MACs at the input spec's shapes (batch dims at 1: per item), as `pareto inspect` counts them at those shapes. */
-    macs: { total: number; nodesUnknown: number; at: Record<string, (number | null)[] | null> };
+    macs: { total: number; nodesUnknown: number; at: { name: string; shape: (number | null)[] | null }[] };
   };
   environment: {
     runtime: string;

@@ -130,8 +130,8 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
 
   // Compute
   const m = s.macs;
-  const at = Object.entries(s.macsAt ?? {}).map(([k, v]) => `${k} ${shapeText(v)}`).join(', ');
-  const open = Object.values(s.macsAt ?? {}).some((v) => v === null || v.includes(null));
+  const at = (s.macsAt ?? []).map((i) => `${i.name} ${shapeText(i.shape)}`).join(', ');
+  const open = (s.macsAt ?? []).some((i) => i.shape === null || i.shape.includes(null));
   const count = m.total === 0 && m.nodesUnknown > 0 ? '?' : `${m.nodesUnknown > 0 ? '≥ ' : ''}${m.total >= 1e4 ? `${formatCount(m.total)} (${exact(m.total)})` : exact(m.total)}`;
   const compute = `${count} MACs per inference item, at ${at || 'the declared shapes'}`;
   const notes = [`${plural(m.nodesWithMacs, 'node')} with MACs`];

@@ -120,11 +120,11 @@ describe('MACs at the input spec', () => {
     const open = summarize(m, 'det.onnx');
     expect(open.layers.filter((l) => l.opType === 'Conv').map((l) => l.macs)).toEqual([null, null]);
     expect(open.macs).toMatchObject({ total: 0, nodesUnknown: expect.any(Number) });
-    expect(open.macsAt).toEqual({ image: [1, 3, null, null] });
+    expect(open.macsAt).toEqual([{ name: 'image', shape: [1, 3, null, null] }]);
     const at = summarize(m, 'det.onnx', { inputShapes: { image: [1, 3, 320, 320] } });
     expect(at.layers.filter((l) => l.opType === 'Conv').map((l) => l.macs)).toEqual([8 * 3 * 9 * 320 * 320, 8 * 9 * 320 * 320]);
     expect(at.macs.total).toBe((8 * 3 * 9 + 8 * 9) * 320 * 320);
-    expect(at.macsAt).toEqual({ image: [1, 3, 320, 320] });
+    expect(at.macsAt).toEqual([{ name: 'image', shape: [1, 3, 320, 320] }]);
   });
 });
 

@@ -74,9 +74,10 @@ export interface ModelSummary {
   graphCount: number;
   subgraphs: { path: string; nodes: number; owner: string }[];
   macs: { total: number; nodesWithMacs: number; nodesUnknown: number };
-  /** The input shapes `macs` were computed at (null: a dim no rule or option resolved; nodes needing it count as unknown). */
-  macsAt: Record<string, (number | null)[] | null>;
+
   layers: LayerRow[];
+  /** Per input, the shape `macs` were computed at (null: a dim no rule or option resolved; nodes needing it count as unknown). */
+  macsAt: { name: string; shape: (number | null)[] | null }[];
   /** What the model's ops reveal about each input (vocabulary of a Gather, dims an op forces), for the input spec. */
   inputHints: InputHint[];
 }
@@ -253,8 +254,8 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
     graphCount,
     subgraphs,
     macs: { total: macsTotal, nodesWithMacs, nodesUnknown },
-    macsAt: Object.fromEntries(mainInputs.map((i) => [i.name, atShapes.get(i.name) ?? null])),
     layers,
+    macsAt: mainInputs.map((i) => ({ name: i.name, shape: atShapes.get(i.name) ?? null })),
     inputHints: hints,
   };
 }
