@@ -120,6 +120,13 @@ describe('a recurrent model: input [batch, 512], state [2, batch, 128], sr an in
     expect(q.fidelity.outputs.stateN.maxAbsError).toBe(0);
     const pr = json(['prune', 'vad.onnx', '-o', 'vad.p.onnx', '--sparsity', '0.5', '--value', 'sr=16000']);
     expect(pr.fidelity).toMatchObject({ inputs: 'synthetic' });
+    // Static calibration reads the same file (several inputs per batch).
+    const st = json(['quantize', 'vad.onnx', '-o', 'vad.s.onnx', '--mode', 'static', '--calibration', 'vad.npz']);
+    expect(st.calibration).toMatchObject({ file: 'vad.npz', samples: 6, batches: 1 });
+    expect(st.fidelity).toMatchObject({ inputs: 'calibration', rows: 6 });
+    // --value wins over the file: the spec says so and the feeds follow it (stateN = tanh(16000 / 16000)).
+    const over = json(['quantize', 'vad.onnx', '-o', 'vad.q2.onnx', '--data', 'vad.npz', '--value', 'sr=16000']);
+    expect(over.inputSpec.inputs[2].values).toMatchObject({ kind: 'fixed', value: 16000 });
     const b = json(['bench', 'vad.onnx', '--runs', '3', '--warmup', '1', '--data', 'vad.npz', '--batch', '1']);
     expect(b.data).toMatchObject({ source: 'file', items: 6 });
     expect(dimsBy(b.inputSpec, 'input')).toEqual(['batch=1:data', '-=512:model']);

@@ -154,8 +154,9 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
     throw e;
   }
   const signatures = specSignatures(spec);
-  const fedByData = dataset ? new Set(Object.keys(dataset.inputs)) : new Set<string>();
-  const partial = dataset !== undefined && (spec.inputs.some((e) => !fedByData.has(e.name)) || Object.keys(dataset.perSample ?? {}).length > 0);
+  // Accuracy and --reference read every input batch-first from the data (core/bench/accuracy.ts).
+  const fedByData = new Set(spec.inputs.filter((e) => e.values.kind === 'data' && dataset && e.name in dataset.inputs).map((e) => e.name));
+  const partial = dataset !== undefined && spec.inputs.some((e) => !fedByData.has(e.name));
   if (partial && (dataset?.labels || args.reference)) {
     throw new CliError(
       `accuracy and --reference run on data that holds every input batch-first; ${spec.inputs.filter((e) => !fedByData.has(e.name)).map((e) => `"${e.name}"`).join(', ')} ` +
@@ -195,7 +196,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   }
 
   // 6. Benchmark (+ accuracy with the same session).
-  const makeFeeds = dataset && !partial && !dataset.constants ? feedsFromTensors(dataset.inputs) : specFeedsMaker(spec, dataset);
+  const makeFeeds = dataset && !partial ? feedsFromTensors(dataset.inputs) : specFeedsMaker(spec, dataset);
   const progress = makeProgress('bench');
   let result;
   try {

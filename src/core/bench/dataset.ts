@@ -148,7 +148,10 @@ export function datasetFeeds(d: Pick<Dataset, 'inputs' | 'perSample' | 'constant
     throw new ParetoError('bad-input', `Inputs fed one sample at a time (${Object.keys(d.perSample).join(', ')}) run at batch 1, not ${count}.`);
   }
   const feeds = specFeeds(spec, { batch: count, seed });
+  // The spec decides: an input the user set with --value keeps that value even when the file holds it.
+  const fromData = (k: string) => spec.inputs.find((e) => e.name === k)?.values.kind === 'data';
   for (const [k, t] of Object.entries(d.inputs)) {
+    if (!fromData(k)) continue;
     const rows: HostTensor[] = [];
     for (let r = 0; r < count; r++) rows.push(sliceBatch(t, (start + r) % t.dims[0], 1));
     const per = rows[0].data.length;
@@ -157,10 +160,11 @@ export function datasetFeeds(d: Pick<Dataset, 'inputs' | 'perSample' | 'constant
     feeds[k] = { dtype: t.dtype, dims: [count, ...t.dims.slice(1)], data };
   }
   for (const [k, t] of Object.entries(d.perSample ?? {})) {
+    if (!fromData(k)) continue;
     const i = start % t.dims[0];
     const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
     feeds[k] = { dtype: t.dtype, dims: t.dims.slice(1), data: t.data.slice(i * per, (i + 1) * per) as HostTensor['data'] };
   }
-  for (const [k, t] of Object.entries(d.constants ?? {})) feeds[k] = copy(t);
+  for (const [k, t] of Object.entries(d.constants ?? {})) if (fromData(k)) feeds[k] = copy(t);
   return feeds;
 }

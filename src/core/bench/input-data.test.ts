@@ -47,6 +47,10 @@ describe('an .npz for a several-input model', () => {
       ['state', [2, 1, 128], 'synthetic'],
       ['sr', [], 'data'],
     ]);
+    // --value wins over the file, in the spec and in the feeds.
+    const over = resolveInputSpec(summary, { data: specDataOf(d), values: { sr: 16000 } });
+    expect(over.inputs[2].values).toMatchObject({ kind: 'fixed', value: 16000 });
+    expect((datasetFeeds(d, over, 0, 2).sr.data as BigInt64Array)[0]).toBe(16000n);
     const job = datasetJobData(d, spec, { kind: 'data', file: 'vad.npz' }, 64, 4);
     expect(job.use.rows).toBe(5);
     expect(job.batches.map((b) => [b.input.dims, b.state.dims, b.sr.dims])).toEqual([
