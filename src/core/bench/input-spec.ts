@@ -165,7 +165,6 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
     const hint = model.inputHints?.find((h) => h.name === sig.name);
     sig.shape.forEach((d, axis) => {
       const name = typeof d === 'string' && d !== '' ? d : null;
-      const batch = isBatchLikeDim(sig.shape!, axis);
       if (userShape && userShape.length === sig.shape!.length) {
         const v = userShape[axis];
         if (isFixed(d) && d !== v) problems.push(`--shape ${sig.name}: dim ${axis} is fixed at ${d} in the model, not ${v}`);
@@ -182,7 +181,6 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
         else if (name !== null && metaDims.has(name)) dims.push({ name, value: metaDims.get(name)!, source: 'model', reason: `metadata ${name}`, batch: false });
         else dims.push({ d, axis });
       }
-      void batch;
     });
     return { sig, dims, skip: false };
   });
