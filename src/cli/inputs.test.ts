@@ -109,6 +109,11 @@ describe('a recurrent model: input [batch, 512], state [2, batch, 128], sr an in
     expect(r.inputSpec.inputs[1].values).toMatchObject({ kind: 'synthetic', fill: 'zeros' });
     expect(r.inputSpec.inputs[2].values).toEqual({ kind: 'fixed', value: 16000, reason: '--value sr=16000' });
     expect(r.latency[0].runs).toBe(3);
+    // The same spec on onnxruntime-web's WASM backend (the browser's engine): an int64 scalar feed included.
+    const w = json(['bench', 'vad.onnx', '--runs', '3', '--warmup', '1', '--value', 'sr=16000', '--backend', 'wasm']);
+    expect(w.environment.runtime).toBe('onnxruntime-web/wasm');
+    expect(w.inputSpec).toEqual(r.inputSpec);
+    expect(w.latency[0].runs).toBe(3);
   });
 
   it('quantize and prune on an .npz holding the frames and sr (a scalar used for every sample)', () => {
