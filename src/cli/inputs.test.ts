@@ -135,6 +135,10 @@ describe('a recurrent model: input [batch, 512], state [2, batch, 128], sr an in
     const b = json(['bench', 'vad.onnx', '--runs', '3', '--warmup', '1', '--data', 'vad.npz', '--batch', '1']);
     expect(b.data).toMatchObject({ source: 'file', items: 6 });
     expect(dimsBy(b.inputSpec, 'input')).toEqual(['batch=1:data', '-=512:model']);
+    // Accuracy and --reference need every input batch-first in the file: refused, saying why.
+    const ref = pareto(['bench', 'vad.onnx', '--data', 'vad.npz', '--reference', 'vad.onnx', '--runs', '3']);
+    expect(ref.code).toBe(1);
+    expect(ref.stderr).toContain('accuracy and --reference need every input batch-first in the data file; "state", "sr" are not');
   });
 });
 

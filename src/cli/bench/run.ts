@@ -159,8 +159,8 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   const partial = dataset !== undefined && spec.inputs.some((e) => !fedByData.has(e.name));
   if (partial && (dataset?.labels || args.reference)) {
     throw new CliError(
-      `accuracy and --reference run on data that holds every input batch-first; ${spec.inputs.filter((e) => !fedByData.has(e.name)).map((e) => `"${e.name}"`).join(', ')} ` +
-        'come from elsewhere (the spec or a per-sample array). Leave out the labels and --reference to measure latency.',
+      `accuracy and --reference need every input batch-first in the data file; ${spec.inputs.filter((e) => !fedByData.has(e.name)).map((e) => `"${e.name}"`).join(', ')} ` +
+        'are not (made by the input spec, or one array for every item or per sample). Leave out the labels and --reference to measure latency.',
     );
   }
   if (!dataset) notes.push('No --data: latency on deterministic synthetic inputs made by the input spec (see inputSpec); no accuracy.');

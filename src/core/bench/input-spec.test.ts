@@ -14,6 +14,8 @@ import { isBatchLikeDim, resolveInputSpec, specFeeds, specSignatures } from './i
 import { summarize } from '../inspect/summary';
 import type { ModelProto } from '../formats/onnx/proto';
 import { readOnnx } from '../formats/onnx/read';
+import * as b from '../formats/onnx/builder';
+import { DataType } from '../formats/onnx/proto';
 
 const open = (m: ModelProto, name: string) => openModelFiles([{ name, bytes: writeOnnx(m) }]);
 
@@ -100,6 +102,31 @@ describe('resolveInputSpec', () => {
     expect(fromData.inputs[0].dims.map((d) => d.source)).toEqual(['data', 'model', 'data', 'data']);
     expect(fromData.inputs[0].values.kind).toBe('data');
     expect(() => resolveInputSpec(summary, { values: { nope: 1 } })).toThrow(/no input "nope"/);
+  });
+
+  it('the model resolves dims: an op that forces one (MatMul inner dim), metadata naming a dim; marked model', async () => {
+    const mlp = b.model({
+      graph: b.graph({
+        name: 'mlp',
+        inputs: [b.valueInfo('x', DataType.FLOAT, ['batch', 'features'])],
+        outputs: [b.valueInfo('y', DataType.FLOAT, ['batch', 4])],
+        initializers: [b.floatTensor('w', [16, 4], new Float32Array(64).fill(0.5))],
+        nodes: [b.node('MatMul', ['x', 'w'], ['y'], {}, { name: 'fc' })],
+      }),
+    });
+    const { summary } = open(mlp, 'mlp.onnx');
+    expect(summary.inputHints[0].forcedDims).toEqual([{ axis: 1, value: 16, by: 'MatMul fc' }]);
+    const spec = resolveInputSpec(summary);
+    expect(spec.inputs[0].dims[1]).toMatchObject({ name: 'features', value: 16, source: 'model', reason: 'MatMul fc' });
+    expect((await run(mlp, specFeeds(spec, { batch: 3 }))).y.dims).toEqual([3, 4]);
+    // The user still wins over the model.
+    expect(() => resolveInputSpec(summary, { dims: { features: 8 } })).not.toThrow();
+    expect(resolveInputSpec(summary, { dims: { features: 8 } }).inputs[0].dims[1].source).toBe('user');
+
+    const withMeta = b.model({ graph: detectorModel().graph!, metadata: { H: '96', W: '128' } });
+    const meta = resolveInputSpec(open(withMeta, 'det.onnx').summary);
+    expect(meta.inputs[0].shape).toEqual([1, 3, 96, 128]);
+    expect(meta.inputs[0].dims[2]).toMatchObject({ source: 'model', reason: 'metadata H' });
   });
 
   it('batch-like dims: named batch/N/unk__ or unnamed at axis 0, the middle of [layers, batch, hidden]; never spatial', () => {
