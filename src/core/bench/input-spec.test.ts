@@ -10,7 +10,7 @@ import { writeOnnx } from '../formats/onnx/write';
 import { openModelFiles } from '../model/open';
 import { syntheticFeeds } from './dataset';
 import { detectorModel, EMBEDDING_VOCAB, embeddingModel, recurrentModel } from './input-spec-models';
-import { isBatchLikeDim, resolveInputSpec, specFeeds, specSignatures } from './input-spec';
+import { inputSpecNeeds, isBatchLikeDim, resolveInputSpec, specFeeds, specSignatures } from './input-spec';
 import { summarize } from '../inspect/summary';
 import type { ModelProto } from '../formats/onnx/proto';
 import { readOnnx } from '../formats/onnx/read';
@@ -34,7 +34,11 @@ describe('resolveInputSpec', () => {
     expect(() => resolveInputSpec(summary)).toThrow(/input "image" \[batch, 3, H, W\]: give H and W \(--dim H=320 --dim W=320 or --shape image=1x3x320x320\)/);
     // The old rule (every symbolic dim 1) is gone from synthetic inputs too.
     expect(() => syntheticFeeds(summary.inputs)).toThrow(/give H and W/);
+    // What the app's form asks for, structured.
+    expect(inputSpecNeeds(summary)).toEqual([{ input: 'image', dims: ['H', 'W'], value: false }]);
+    expect(inputSpecNeeds(summary, { dims: { H: 320 } })).toEqual([{ input: 'image', dims: ['W'], value: false }]);
     const spec = resolveInputSpec(summary, { dims: { H: 320, W: 320 } });
+    expect(inputSpecNeeds(summary, { dims: { H: 320, W: 320 } })).toEqual([]);
     const e = spec.inputs[0];
     expect(e.shape).toEqual([1, 3, 320, 320]);
     expect(e.dims.map((d) => [d.name, d.value, d.source, d.batch])).toEqual([
@@ -60,6 +64,7 @@ describe('resolveInputSpec', () => {
   it('recurrent [batch, 512] + state [2, batch, 128] + int64 scalar sr: only the scalar needs a value; state is zeros', async () => {
     const { summary } = open(recurrentModel(), 'vad.onnx');
     expect(() => resolveInputSpec(summary)).toThrow(/input "sr" is an int64 scalar: give its value \(--value sr=<number>\)/);
+    expect(inputSpecNeeds(summary)).toEqual([{ input: 'sr', dims: [], value: true }]);
     const spec = resolveInputSpec(summary, { values: { sr: 16000 } });
     const [input, state, sr] = spec.inputs;
     expect(input.shape).toEqual([1, 512]);

@@ -129,12 +129,33 @@ function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHi
   return { kind: 'synthetic', fill: 'uniform', reason: 'uniform [0, 1) (seeded)' };
 }
 
+/** What a run still needs from the user, per input (the app's form; the CLI's refusal names the same). */
+export interface InputNeed {
+  input: string;
+  /** Open dims: their names, or "axis N" for unnamed ones. */
+  dims: string[];
+  /** A numeric scalar that needs a value. */
+  value: boolean;
+}
+
 /**
  * Resolves every input's shape and values. Throws ParetoError('bad-input') naming every dim that needs a value (and
- * every scalar that needs one) when something is still open.
+ * every scalar that needs one) when something is still open; its `details` hold one line per problem.
  */
 export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {}): InputSpec {
+  const r = resolve(model, options);
+  if (r.problems.length > 0) throw new ParetoError('bad-input', `The inputs are not fully specified: ${r.problems.join('; ')}.`, r.problems);
+  return r.spec;
+}
+
+/** What is still open with these options (empty when resolveInputSpec would succeed, other problems aside). */
+export function inputSpecNeeds(model: SpecModel, options: InputSpecOptions = {}): InputNeed[] {
+  return resolve(model, options).needs;
+}
+
+function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec; problems: string[]; needs: InputNeed[] } {
   const problems: string[] = [];
+  const needs: InputNeed[] = [];
   const known = new Set(model.inputs.map((i) => i.name));
   for (const k of [...Object.keys(options.shapes ?? {}), ...Object.keys(options.values ?? {})]) {
     if (!known.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...known].join(', ')})`);
@@ -206,6 +227,7 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
       const named = open.filter((o) => !o.startsWith('axis '));
       const how = [named.length > 0 ? named.map((n) => `--dim ${n}=320`).join(' ') : null, `--shape ${sig.name}=${example}`].filter(Boolean).join(' or ');
       problems.push(`input "${sig.name}" ${shapeText(sig.shape!)}: give ${open.join(' and ')} (${how})`);
+      needs.push({ input: sig.name, dims: open, value: false });
       continue;
     }
     const shape = resolved.map((d) => d.value);
@@ -213,17 +235,17 @@ export function resolveInputSpec(model: SpecModel, options: InputSpecOptions = {
     const rule = valueRule(sig, shape, hint, options.values?.[sig.name], options.data?.[sig.name] !== undefined);
     if (typeof rule === 'string') {
       problems.push(rule);
+      if (shape.length === 0 && / scalar: /.test(rule)) needs.push({ input: sig.name, dims: [], value: true });
       continue;
     }
     inputs.push({ name: sig.name, dtype: sig.dtype, shape, dims: resolved, values: rule });
   }
-  if (problems.length > 0) throw new ParetoError('bad-input', `The inputs are not fully specified: ${problems.join('; ')}.`);
   // A dim shared by name takes one value: when one input fixes it (a data member shaped [2, 1, 128]), it is no batch.
   const fixedNames = new Set(inputs.flatMap((e) => e.dims.filter((d) => d.name !== null && !d.batch).map((d) => d.name!)));
   for (const e of inputs) {
     e.dims = e.dims.map((d) => (d.batch && d.name !== null && fixedNames.has(d.name) ? { ...d, batch: false } : d));
   }
-  return { inputs };
+  return { spec: { inputs }, problems, needs };
 }
 
 /**
