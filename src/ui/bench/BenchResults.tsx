@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
 import { formatBytes } from '../../core/units';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';
 import { useStudio } from '../../state/hooks';

@@ -5,7 +5,7 @@ import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';
 import type { Variant } from '../../state/variants';
-import { sizeChange } from '../app/wording';
+import { sizeChange } from '../../core/units';
 
 /** In the size column (headed "× smaller"): `4.0×`, `8% smaller`, `same size`, `3% larger`. */
 const shortSizeChange = (before: number, after: number) => sizeChange(before, after).replace(/× smaller$/, '×');
