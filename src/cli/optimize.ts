@@ -7,13 +7,10 @@ import { availableParallelism } from 'node:os';
 import type { Fidelity } from '../core/bench/fidelity';
 import { isParetoError } from '../core/errors';
 import type { OpenedModel } from '../core/model/open';
-import type { WeightComposition } from '../core/inspect/composition';
 import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
 import type { LayerLine } from '../core/job/layers';
-import { runOptimizeJob, type SizeFigures } from '../core/job/optimize';
-import type { SizeMethod } from '../core/transforms/prune/sizes';
+import { runOptimizeJob, type OptimizeReport, type SizeFigures } from '../core/job/optimize';
 import type { Recipe } from '../core/transforms/recipe';
-import type { TransformReport } from '../core/transforms/types';
 import { nodeRuntime } from '../runtimes/node';
 import { CliError } from './errors';
 import { AtomicOutput, type OutputTarget } from './output-file';
@@ -33,31 +30,14 @@ export interface FidelityReport {
   error?: string;
 }
 
-export interface OptimizeResult {
+/** The CLI's JSON result (docs/cli.md): core's optimize report, with the files, calibration and fidelity as the CLI names them. */
+export interface OptimizeResult extends Omit<OptimizeReport, 'calibration' | 'fidelity'> {
   resultVersion: 1;
   command: 'quantize' | 'prune';
   input: string;
   output: string;
-  recipe: Recipe;
-  recipeName: string;
-  timing: { totalMs: number; transformMs: number; calibrationMs: number; fidelityMs: number };
-  size: {
-    before: SizeFigures;
-    after: SizeFigures;
-    /** before.bytes / after.bytes */
-    ratio: number;
-    /** before.gzipBytes / after.gzipBytes, null when not measured */
-    gzipRatio: number | null;
-    gzipMethod: SizeMethod;
-    gzipNote: string;
-  };
-  weights: { before: WeightComposition; after: WeightComposition };
   calibration: { file: string; samples: number; batches: number; batchSize: number; method: string } | null;
-  layers: LayerLine[];
-  skipped: TransformReport['skipped'];
-  notes: string[];
   fidelity: FidelityReport;
-  reports: TransformReport[];
 }
 
 export interface OptimizeJob {
