@@ -16,6 +16,9 @@ export interface ModelFormat {
   claims(fileName: string): boolean;
   /** Whether the bytes look like this format (a cheap check of the first bytes). */
   sniff(bytes: Uint8Array, fileName: string): boolean;
-  /** Reads the model; `companion` returns a file the model names (by its location relative to the model), if given. */
-  read(main: InputFile, companion: (location: string) => Uint8Array | undefined): OnnxModel;
+  /**
+   * Reads the model; `companion` returns a file the model names (by its normalised location relative to the model;
+   * `tensor`: the first tensor that names it, for messages), if given.
+   */
+  read(main: InputFile, companion: (location: string, tensor: string) => Uint8Array | undefined): OnnxModel;
 }

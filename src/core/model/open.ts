@@ -13,7 +13,10 @@ export interface OpenedModel extends ReadModel {
 }
 
 /** Read and summarise a model from the user's files (see readModelFiles). */
-export function openModelFiles(files: readonly InputFile[], loadExternal?: (location: string) => Uint8Array | undefined): OpenedModel {
+export function openModelFiles(
+  files: readonly InputFile[],
+  loadExternal?: (location: string, tensor: string) => Uint8Array | undefined,
+): OpenedModel {
   const read = readModelFiles(files, loadExternal);
   return { ...read, summary: summarize(read.model, baseName(read.fileName)) };
 }
