@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { isParetoError, ParetoError } from '../core/errors';
 import { openModelFiles, type OpenedModel } from '../core/model/open';
+import { quote } from '../core/text';
 import { CliError } from './errors';
 
 const reasons: Record<string, string> = {
@@ -13,6 +14,7 @@ const reasons: Record<string, string> = {
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the path is too long',
   EMFILE: 'too many open files',
+  ENXIO: 'it is a socket or a device with nothing behind it, not a regular file',
 };
 
 function fsReason(e: unknown): string {
@@ -20,13 +22,56 @@ function fsReason(e: unknown): string {
   return (code && reasons[code]) ?? (e instanceof Error ? e.message : String(e));
 }
 
-/** Read a whole file, turning fs errors into one-line CliErrors. */
+/** What a non-regular file is, for messages. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** Thrown by readRegularFile for a file that exists but is not a regular file. */
+class NotRegular extends Error {
+  constructor(readonly kind: string) {
+    super(kind);
+  }
+}
+
+/**
+ * Reads a regular file, and only a regular file: opened with O_NONBLOCK (so a FIFO or a device never blocks the open)
+ * and checked with fstat on the open descriptor, then exactly the size fstat gave is read (a file that grows while
+ * being read, or /dev/zero behind a name, never makes the read unbounded). O_NOFOLLOW when `noFollow` (the path is
+ * already a real path: a link swapped in after the check is refused).
+ */
+function readRegularFile(path: string, noFollow = false): Uint8Array {
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
+  const fd = openSync(path, flags);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new NotRegular(kindOf(st));
+    const size = st.size;
+    const out = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, out, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === size ? out : out.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read a whole regular file, turning fs errors (and FIFOs, devices, directories) into one-line CliErrors. */
 export function readFileOrFail(path: string, what = 'file'): Uint8Array {
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    return readFileSync(path);
+    return readRegularFile(path);
   } catch (e) {
-    throw new CliError(`cannot read ${what} "${path}": ${fsReason(e)}.`);
+    if (e instanceof NotRegular) throw new CliError(`cannot read ${what} ${quote(path)}: it is ${e.kind}, not a regular file.`);
+    throw new CliError(`cannot read ${what} ${quote(path)}: ${fsReason(e)}.`);
   }
 }
 
@@ -48,7 +93,7 @@ export function openModelPath(path: string, cwd = process.cwd()): OpenedModel {
       throw new ParetoError(
         e.code,
         `the model keeps weights in ${n === 1 ? 'an external data file' : `${n} external data files`} not found next to it: ` +
-          `${e.details.join(', ')} (looked in ${dir}). Keep the data file(s) at the relative path(s) the model names.`,
+          `${e.details.slice(0, 8).map(shortName).join(', ')}${n > 8 ? `, … and ${n - 8} more` : ''} (looked in ${dir}). Keep the data file(s) at the relative path(s) the model names.`,
         e.details,
       );
     }
@@ -56,15 +101,50 @@ export function openModelPath(path: string, cwd = process.cwd()): OpenedModel {
   }
 }
 
+/** A location as given when short and plain, else quoted and cut. */
+const shortName = (s: string) => (s.length <= 80 && /^[\w./ -]*$/.test(s) ? s : quote(s));
+
 function openFrom(full: string, bytes: Uint8Array, dir: string): OpenedModel {
-  return openModelFiles([{ name: basename(full), bytes }], (location) => {
-    const dataPath = resolve(dir, location.split('/').join(sep));
-    try {
-      if (statSync(dataPath).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      return readFileSync(dataPath);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return undefined;
-      throw new CliError(`cannot read external data file "${location}" (next to the model): ${fsReason(e)}.`);
+  let realDir: string;
+  try {
+    realDir = realpathSync(dir);
+  } catch (e) {
+    throw new CliError(`cannot resolve the model's folder ${quote(dir)}: ${fsReason(e)}.`);
+  }
+  return openModelFiles([{ name: basename(full), bytes }], (location, tensor) => readExternal(dir, realDir, location, tensor));
+}
+
+/**
+ * One external data file: `location` is already normalised by the core (no "..", not absolute). Its real path (every
+ * symbolic link resolved, folders included) must lie inside the real path of the model's folder, as onnxruntime
+ * requires; it must be a regular file (a FIFO, a device, a socket or a directory is refused at once, never read).
+ * Undefined when there is no such file: the core then names every missing file at once.
+ */
+export function readExternal(dir: string, realDir: string, location: string, tensor: string): Uint8Array | undefined {
+  const what = `external data file ${quote(location)} (of tensor ${quote(tensor)})`;
+  const dataPath = resolve(dir, location.split('/').join(sep));
+  let real: string;
+  try {
+    real = realpathSync(dataPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT') return undefined;
+    throw new CliError(`cannot read ${what}: ${fsReason(e)}.`);
+  }
+  const inside = realDir.endsWith(sep) ? realDir : realDir + sep;
+  if (!real.startsWith(inside)) {
+    throw new ParetoError(
+      'bad-input',
+      `${what} resolves (through a symbolic link) to ${quote(real)}, outside the model's folder ${quote(realDir)}: ` +
+        'refused. External data must lie inside the folder of the .onnx file; copy the data file there.',
+    );
+  }
+  try {
+    return readRegularFile(real, true);
+  } catch (e) {
+    if (e instanceof NotRegular) {
+      throw new ParetoError('bad-input', `${what} is ${e.kind}, not a regular file: refused (nothing was read from it).`);
     }
-  });
+    throw new CliError(`cannot read ${what}: ${fsReason(e)}.`);
+  }
 }

@@ -118,7 +118,10 @@ function findCycle(nodes: NodeProto[], preds: number[][], succs: number[][], pat
     walk.push(v);
     v = preds[v].find((p) => indeg[p] > 0)!;
   }
-  const cycle = walk.slice(seenAt.get(v)).reverse();
+  const back = walk.slice(seenAt.get(v)).reverse();
+  // Start at the node that comes first in the file, as a reader would look for it.
+  const first = back.indexOf(back.reduce((a, b) => Math.min(a, b)));
+  const cycle = [...back.slice(first), ...back.slice(0, first)];
   const shown = cycle.slice(0, 6).map((i) => nodeLabel(nodes[i], i));
   const more = cycle.length > 6 ? ` → … (${cycle.length} nodes)` : '';
   return `${path}: node ${shown.join(' → ')}${more} → ${nodeLabel(nodes[cycle[0]], cycle[0])}`;
