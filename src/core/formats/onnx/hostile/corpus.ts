@@ -46,11 +46,9 @@ function externalTensor(name: string, dims: number[], entries: Record<string, st
   });
 }
 
-/** A [4, 4] float weight in w.bin (64 bytes) with the offset and length given as written in the model. */
-export const external = (offset: string, length: string | undefined, fileBytes = 64): HostileCase => ({
-  model: withWeight(
-    externalTensor('w', [4, 4], { location: 'w.bin', offset, ...(length === undefined ? {} : { length }) }),
-  ),
+/** A [4, 4] float weight in `location` (w.bin, 64 bytes) with the offset and length given as written in the model. */
+export const external = (offset: string, length: string | undefined, fileBytes = 64, location = 'w.bin'): HostileCase => ({
+  model: withWeight(externalTensor('w', [4, 4], { location, offset, ...(length === undefined ? {} : { length }) })),
   data: { 'w.bin': new Uint8Array(new Float32Array(fill(fileBytes / 4)).buffer) },
 });
 
