@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../errors';
 import { readOnnx } from '../formats/onnx/read';
+import { concatBytes } from '../testing/fixtures';
+import { applyRecipe } from '../transforms/apply-recipe';
 import { openModelFiles } from './open';
 
 /**
@@ -115,4 +117,38 @@ describe('mutants of the samples: a named error or a valid result, never a crash
     expect(r.outcomes.refused + r.outcomes.opened).toBe(300);
     expect(r.outcomes.refused).toBeGreaterThan(50);
   }, 60_000);
+
+  it('mutants that open go on through prune then quantize: a named error or a variant that reads back', async () => {
+    const original = load('mnist-mlp.onnx');
+    const structural = structuralPositions(original);
+    const rss0 = process.memoryUsage().rss;
+    const outcomes = { variant: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(mutationArb(original, structural), async (m) => {
+        const bytes = apply(original, m);
+        let opened;
+        try {
+          opened = openModelFiles([{ name: 'mutant.onnx', bytes }]);
+        } catch (e) {
+          if (isParetoError(e)) return; // the read's refusals are covered above
+          throw e;
+        }
+        try {
+          const r = await applyRecipe(
+            opened.model,
+            { steps: [{ transform: 'prune', options: { sparsity: 0.5 } }, { transform: 'quantize', options: { mode: 'dynamic' } }] },
+            { ownsModel: true },
+          );
+          openModelFiles([{ name: 'variant.onnx', bytes: concatBytes(r.parts) }]); // what it writes reads back
+          outcomes.variant++;
+        } catch (e) {
+          if (!isParetoError(e)) throw e;
+          outcomes.refused++;
+        }
+        expect(process.memoryUsage().rss - rss0).toBeLessThan(MEMORY_GROWTH_BOUND);
+      }),
+      { numRuns: 100, seed: 0x5eed, endOnFailure: true },
+    );
+    expect(outcomes.variant).toBeGreaterThan(10);
+  }, 120_000);
 });

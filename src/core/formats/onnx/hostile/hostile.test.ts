@@ -39,6 +39,28 @@ describe('hostile corpus (list.json): every crafted model is refused with its ow
     expect(e.message.length).toBeLessThan(600);
   });
 
+  it('the same refusals when the files come from a picked folder (the browser: relative paths, matched by core)', () => {
+    for (const { file, code, error } of list.filter((e) => e.file.startsWith('external-') && e.file !== 'external-missing-file')) {
+      const c = HOSTILE[file]();
+      const files = [
+        { name: 'export/model.onnx', bytes: c.model },
+        ...Object.entries(c.data ?? {}).map(([n, bytes]) => ({ name: `export/${n}`, bytes })),
+        { name: 'other/w.bin', bytes: new Uint8Array(4096) }, // matched only when the relative path does not match
+      ];
+      const e = (() => {
+        try {
+          openModelFiles(files);
+        } catch (err) {
+          return err as ParetoError;
+        }
+        throw new Error(`${file} opened`);
+      })();
+      expect(isParetoError(e)).toBe(true);
+      expect(e.message).toContain(error);
+      expect(e.code).toBe(code);
+    }
+  });
+
   it('the same models, made honest, open: the checks refuse only what lies', () => {
     const open = (c: HostileCase) =>
       openModelFiles([{ name: 'model.onnx', bytes: c.model }, ...Object.entries(c.data ?? {}).map(([name, bytes]) => ({ name, bytes }))]);
