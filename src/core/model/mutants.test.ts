@@ -33,7 +33,7 @@ function structuralPositions(bytes: Uint8Array): Int32Array {
 type Mutation =
   | { kind: 'truncate'; at: number }
   | { kind: 'flip'; edits: { pos: number; value: number }[] }
-  | { kind: 'varint'; pos: number; run: number[] };
+  | { kind: 'varint'; pos: number; run: readonly number[] };
 
 function mutationArb(bytes: Uint8Array, structural: Int32Array): fc.Arbitrary<Mutation> {
   const structPos = fc.integer({ min: 0, max: structural.length - 1 }).map((i) => structural[i]);
@@ -51,7 +51,7 @@ function mutationArb(bytes: Uint8Array, structural: Int32Array): fc.Arbitrary<Mu
       kind: fc.constant('varint' as const),
       pos: structPos,
       // continuation bytes without end, a huge length, a 10-byte varint (negative int64), or a zeroed length
-      run: fc.oneof(
+      run: fc.oneof<fc.Arbitrary<readonly number[]>[]>(
         fc.array(fc.constant(0xff), { minLength: 1, maxLength: 12 }),
         fc.constant([0xff, 0xff, 0xff, 0xff, 0x0f]),
         fc.constant([0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
