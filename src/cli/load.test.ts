@@ -76,6 +76,20 @@ describe('external data is read only from regular files inside the model folder'
     expect(loadError(join(dir, 'model.onnx')).message).toMatch(/"root\/etc\/passwd" .* to "\/etc\/passwd", outside the model's folder/);
   });
 
+  it('only the bytes the tensors name are read: no gap before them, nothing after them', () => {
+    const dir = join(tmp, 'ranges');
+    mkdirSync(dir);
+    const c = external('32', '64', 128); // bytes 32..96 of a 128-byte file of non-zero floats
+    writeFileSync(join(dir, 'model.onnx'), c.model);
+    writeFileSync(join(dir, 'w.bin'), c.data!['w.bin']);
+    const opened = openModelPath(join(dir, 'model.onnx'));
+    const read = opened.model.external.get('w.bin')!;
+    expect(read.length).toBe(96); // nothing after the last tensor
+    expect(Array.from(read.subarray(0, 32))).toEqual(new Array(32).fill(0)); // the gap was never read
+    expect(Array.from(read.subarray(32))).toEqual(Array.from(c.data!['w.bin'].subarray(32, 96)));
+    expect(opened.summary.parameters.total).toBe(16);
+  });
+
   it('a symlink to /dev/zero is refused without reading it', () => {
     const dir = folder('zero');
     symlinkSync('/dev/zero', join(dir, 'w.bin'));

@@ -1,6 +1,8 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { isParetoError, ParetoError } from '../core/errors';
+import type { ExternalRange } from '../core/formats/onnx/read';
 import { openModelFiles, type OpenedModel } from '../core/model/open';
 import { quote } from '../core/text';
 import { CliError } from './errors';
@@ -41,28 +43,58 @@ class NotRegular extends Error {
 
 /**
  * Reads a regular file, and only a regular file: opened with O_NONBLOCK (so a FIFO or a device never blocks the open)
- * and checked with fstat on the open descriptor, then exactly the size fstat gave is read (a file that grows while
- * being read, or /dev/zero behind a name, never makes the read unbounded). O_NOFOLLOW when `noFollow` (the path is
- * already a real path: a link swapped in after the check is refused).
+ * and checked with fstat on the open descriptor. Without `ranges`, exactly the size fstat gave is read (a file that
+ * grows while being read never makes the read unbounded). With `ranges` (external data: the bytes the model's tensors
+ * name), only those bytes are read, into a buffer of min(size, furthest end) bytes whose gaps stay zero: the core then
+ * checks every range against that length, so a range past the end is named there. O_NOFOLLOW when `noFollow` (the
+ * path is already a real path: a link swapped in after the check is refused).
  */
-function readRegularFile(path: string, noFollow = false): Uint8Array {
+function readRegularFile(path: string, noFollow = false, ranges?: readonly ExternalRange[]): Uint8Array {
   const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
   const fd = openSync(path, flags);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new NotRegular(kindOf(st));
-    const size = st.size;
-    const out = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, out, done, size - done, done);
-      if (n === 0) break;
-      done += n;
+    const end = ranges ? Math.min(st.size, ranges.reduce((m, r) => Math.max(m, r.offset + r.length), 0)) : st.size;
+    if (end > bufferConstants.MAX_LENGTH) {
+      throw new Error(`it needs ${(end / 2 ** 30).toFixed(2)} GiB in one buffer, more than Node can hold`);
     }
-    return done === size ? out : out.subarray(0, done);
+    const out = ranges ? Buffer.alloc(end) : Buffer.allocUnsafe(end);
+    let filled = end;
+    for (const r of ranges ? mergeRanges(ranges, end) : [{ offset: 0, length: end }]) {
+      const got = readFully(fd, out, r.offset, r.length);
+      if (got < r.length) filled = Math.min(filled, r.offset + got); // the file shrank while being read
+    }
+    return filled === end ? out : out.subarray(0, filled);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads `length` bytes at `offset` into `out` at the same offset; fewer only at the end of the file. */
+function readFully(fd: number, out: Buffer, offset: number, length: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, offset + done, length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/** The ranges clipped to `end`, sorted and merged (tensors may share bytes). */
+function mergeRanges(ranges: readonly ExternalRange[], end: number): ExternalRange[] {
+  const sorted = ranges
+    .map((r) => ({ offset: Math.min(r.offset, end), length: Math.max(0, Math.min(r.offset + r.length, end) - Math.min(r.offset, end)) }))
+    .filter((r) => r.length > 0)
+    .sort((a, b) => a.offset - b.offset);
+  const out: ExternalRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.offset <= last.offset + last.length) last.length = Math.max(last.length, r.offset + r.length - last.offset);
+    else out.push({ ...r });
+  }
+  return out;
 }
 
 /** Read a whole regular file, turning fs errors (and FIFOs, devices, directories) into one-line CliErrors. */
@@ -111,16 +143,25 @@ function openFrom(full: string, bytes: Uint8Array, dir: string): OpenedModel {
   } catch (e) {
     throw new CliError(`cannot resolve the model's folder ${quote(dir)}: ${fsReason(e)}.`);
   }
-  return openModelFiles([{ name: basename(full), bytes }], (location, tensor) => readExternal(dir, realDir, location, tensor));
+  return openModelFiles([{ name: basename(full), bytes }], (location, tensor, ranges) =>
+    readExternal(dir, realDir, location, tensor, ranges),
+  );
 }
 
 /**
  * One external data file: `location` is already normalised by the core (no "..", not absolute). Its real path (every
  * symbolic link resolved, folders included) must lie inside the real path of the model's folder, as onnxruntime
  * requires; it must be a regular file (a FIFO, a device, a socket or a directory is refused at once, never read).
+ * Only the `ranges` the model's tensors name are read (see readRegularFile).
  * Undefined when there is no such file: the core then names every missing file at once.
  */
-export function readExternal(dir: string, realDir: string, location: string, tensor: string): Uint8Array | undefined {
+export function readExternal(
+  dir: string,
+  realDir: string,
+  location: string,
+  tensor: string,
+  ranges?: readonly ExternalRange[],
+): Uint8Array | undefined {
   const what = `external data file ${quote(location)} (of tensor ${quote(tensor)})`;
   const dataPath = resolve(dir, location.split('/').join(sep));
   let real: string;
@@ -140,7 +181,7 @@ export function readExternal(dir: string, realDir: string, location: string, ten
     );
   }
   try {
-    return readRegularFile(real, true);
+    return readRegularFile(real, true, ranges);
   } catch (e) {
     if (e instanceof NotRegular) {
       throw new ParetoError('bad-input', `${what} is ${e.kind}, not a regular file: refused (nothing was read from it).`);

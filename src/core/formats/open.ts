@@ -1,5 +1,5 @@
 import { baseName, pickModelFile } from './files';
-import type { OnnxModel } from './onnx/read';
+import type { ExternalRange, OnnxModel } from './onnx/read';
 import { normaliseLocation } from './onnx/tensor';
 import { formatOf, type InputFile } from './registry';
 
@@ -23,7 +23,7 @@ export interface ReadModel {
  */
 export function readModelFiles(
   files: readonly InputFile[],
-  loadExternal?: (location: string, tensor: string) => Uint8Array | undefined,
+  loadExternal?: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined,
 ): ReadModel {
   const main = files[pickModelFile(files)];
   const others = files.filter((f) => f !== main);
@@ -34,11 +34,11 @@ export function readModelFiles(
   const format = formatOf(main);
   const model = format.read(
     main,
-    (loc, tensor) =>
+    (loc, tensor, ranges) =>
       (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ??
       byPath.get(loc) ??
       byBase.get(baseName(loc)) ??
-      loadExternal?.(loc, tensor),
+      loadExternal?.(loc, tensor, ranges),
   );
   return { fileName: main.name, bytes: main.bytes, format: format.id, model };
 }

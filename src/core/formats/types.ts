@@ -1,5 +1,5 @@
 /** What a model format is to core (see registry.ts). */
-import type { OnnxModel } from './onnx/read';
+import type { ExternalRange, OnnxModel } from './onnx/read';
 
 /** A file the user gave us: a name (or relative path) and its bytes. */
 export interface InputFile {
@@ -18,7 +18,7 @@ export interface ModelFormat {
   sniff(bytes: Uint8Array, fileName: string): boolean;
   /**
    * Reads the model; `companion` returns a file the model names (by its normalised location relative to the model;
-   * `tensor`: the first tensor that names it, for messages), if given.
+   * `tensor`: the first tensor that names it, for messages; `ranges`: the bytes its tensors read), if given.
    */
-  read(main: InputFile, companion: (location: string, tensor: string) => Uint8Array | undefined): OnnxModel;
+  read(main: InputFile, companion: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined): OnnxModel;
 }

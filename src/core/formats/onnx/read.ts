@@ -4,7 +4,7 @@ import { ModelProtoSchema, type ModelProto, type TensorProto } from './proto';
 import { quoteList } from '../../text';
 import { checkGraph } from './check-graph';
 import { checkTensorData } from './check-tensor';
-import { externalRef, isExternal, normaliseLocation, plainBytes, type ExternalData } from './tensor';
+import { externalRef, isExternal, normaliseLocation, plainBytes, tensorByteLength, type ExternalData } from './tensor';
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
 
@@ -20,12 +20,21 @@ export interface OnnxModel {
   byteLength: number;
 }
 
+/** Bytes `offset .. offset + length` of an external data file. */
+export interface ExternalRange {
+  offset: number;
+  length: number;
+}
+
 export interface ReadOptions {
   /**
    * Returns the bytes of an external data file named in the model (relative location, normalised: never "..", never
-   * absolute), or undefined when there is none. `tensor` is the first tensor that names it, for messages.
+   * absolute), or undefined when there is none. `tensor` is the first tensor that names it, for messages; `ranges` are
+   * the byte ranges the model's tensors read from it (checked: whole numbers, lengths matching the dims). A loader
+   * may read only those ranges into a buffer of min(file size, furthest range end) bytes, leaving gaps zero; it must
+   * not return fewer bytes than the file has up to that point (the range checks use the length it returns).
    */
-  loadExternal?: (location: string, tensor: string) => Uint8Array | undefined;
+  loadExternal?: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined;
   /** File name, for messages. */
   fileName?: string;
 }
@@ -92,10 +101,12 @@ export function readOnnx(input: Uint8Array, options: ReadOptions = {}): OnnxMode
     );
   }
 
+  // Shapes against bytes (dims, dtypes, raw_data and typed fields, external offsets and lengths), then the external
+  // files (only the ranges the tensors name), their ranges against the files, then the wiring: nothing else looks at
+  // a tensor or a node before these pass.
+  for (const t of dataTensors(proto)) checkTensorData(t);
   const external = resolveExternal(proto, options);
-  // Shapes against bytes (every tensor, external ranges included), then the wiring: nothing else looks at a tensor or
-  // a node before these pass.
-  for (const t of dataTensors(proto)) checkTensorData(t, external);
+  if (external.size > 0) for (const t of dataTensors(proto)) if (isExternal(t)) checkTensorData(t, external);
   checkGraph(proto);
   return { proto, external, byteLength: bytes.length };
 }
@@ -188,13 +199,16 @@ function* dataTensors(proto: ModelProto): Generator<TensorProto> {
   }
 }
 
-/** Every external data file the model names (normalised location -> the first tensor that names it). */
-function externalLocations(proto: ModelProto): Map<string, string> {
-  const out = new Map<string, string>();
+/** Every external data file the model names (normalised location -> the first tensor naming it, and every range). */
+function externalLocations(proto: ModelProto): Map<string, { tensor: string; ranges: ExternalRange[] }> {
+  const out = new Map<string, { tensor: string; ranges: ExternalRange[] }>();
   for (const t of dataTensors(proto)) {
     if (!isExternal(t)) continue;
-    const loc = normaliseLocation(externalRef(t).location);
-    if (!out.has(loc)) out.set(loc, t.name);
+    const ref = externalRef(t);
+    const loc = normaliseLocation(ref.location);
+    const e = out.get(loc) ?? { tensor: t.name, ranges: [] };
+    e.ranges.push({ offset: ref.offset, length: ref.length ?? tensorByteLength(t) });
+    out.set(loc, e);
   }
   return out;
 }
@@ -202,8 +216,8 @@ function externalLocations(proto: ModelProto): Map<string, string> {
 function resolveExternal(proto: ModelProto, options: ReadOptions): Map<string, Uint8Array> {
   const external = new Map<string, Uint8Array>();
   const missing: string[] = [];
-  for (const [loc, tensor] of externalLocations(proto)) {
-    const data = options.loadExternal?.(loc, tensor);
+  for (const [loc, { tensor, ranges }] of externalLocations(proto)) {
+    const data = options.loadExternal?.(loc, tensor, ranges);
     if (data) external.set(loc, plainBytes(data));
     else missing.push(loc);
   }
