@@ -109,8 +109,9 @@ export function readFileOrFail(path: string, what = 'file'): Uint8Array {
 
 /**
  * Open an .onnx file from disk. External data files named in the model are read relative to the model's
- * directory (locations are normalised by the core and never escape upwards). A missing data file is left to
- * the core, which reports every missing file at once; other read errors are reported here.
+ * directory (locations are normalised by the core and never escape upwards; symbolic links may not lead out of the
+ * folder: see readExternal). A missing data file is left to the core, which reports every missing file at once; other
+ * read errors are reported here.
  */
 export function openModelPath(path: string, cwd = process.cwd()): OpenedModel {
   const full = resolve(cwd, path);
@@ -122,10 +123,11 @@ export function openModelPath(path: string, cwd = process.cwd()): OpenedModel {
     // The core's message is written for the browser ("open the .onnx together with its data files").
     if (isParetoError(e) && e.code === 'missing-external-data' && e.details?.length) {
       const n = e.details.length;
+      const names = e.details.slice(0, 8).map(shortName).join(', ') + (n > 8 ? `, … and ${n - 8} more` : '');
       throw new ParetoError(
         e.code,
         `the model keeps weights in ${n === 1 ? 'an external data file' : `${n} external data files`} not found next to it: ` +
-          `${e.details.slice(0, 8).map(shortName).join(', ')}${n > 8 ? `, … and ${n - 8} more` : ''} (looked in ${dir}). Keep the data file(s) at the relative path(s) the model names.`,
+          `${names} (looked in ${dir}). Keep the data file(s) at the relative path(s) the model names.`,
         e.details,
       );
     }
