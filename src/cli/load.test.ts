@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -157,6 +157,24 @@ describe('pareto inspect and quantize on hostile models: exit 1, one line, no st
       expect(r.stderr.length).toBeLessThan(700);
     }
     expect(existsSync(join(dir, 'out.onnx'))).toBe(false);
+  });
+
+  // Every case of the corpus, through `pareto inspect`: its own message from list.json.
+  const list = JSON.parse(readFileSync(join(import.meta.dirname, '../core/formats/onnx/hostile/list.json'), 'utf8')) as { file: string; error: string }[];
+  // The CLI looks on disk, so a missing file is named as not found in the model's folder (the app: "not provided").
+  const cliWords: Record<string, string> = { 'external-missing-file': 'external data file not found next to it: w.bin' };
+  it.each(list)('pareto inspect $file: exit 1 with its message', ({ file, error: coreError }) => {
+    const error = cliWords[file] ?? coreError;
+    const dir = join(tmp, `inspect-${file.replace(/[^\w-]/g, '_')}`);
+    mkdirSync(dir);
+    const c = HOSTILE[file]();
+    writeFileSync(join(dir, 'model.onnx'), c.model);
+    for (const [loc, bytes] of Object.entries(c.data ?? {})) writeFileSync(join(dir, loc), bytes);
+    const r = pareto(['inspect', join(dir, 'model.onnx')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^pareto: error: /);
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain(error.replace(/\s+/g, ' '));
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error|RangeError/);
   });
 
   it('quantize with a data file symlinked to /etc/passwd exits 1 and writes nothing; a FIFO ends within seconds', () => {
