@@ -24,8 +24,8 @@ export interface FidelityReport {
   /** The .npy file, or null for synthetic inputs. */
   file: string | null;
   rows: number;
-  /** Per output: relativeL2, cosine, snrDb, top1Agreement, maxAbsError, rows (non-finite values as null). */
-  outputs: Record<string, Record<keyof Fidelity, number | null>>;
+  /** Per output: kind, relativeL2, cosine, snrDb, top1Agreement, top5Agreement, klDivergence, maxAbsError, rows (non-finite values as null). */
+  outputs: Record<string, FidelityJson>;
   /** Set when the comparison could not run (the other keys are then empty). */
   error?: string;
 }
@@ -62,10 +62,13 @@ export { FIDELITY_ROWS };
 
 const threads = () => Math.max(1, Math.min(4, availableParallelism()));
 
-const finiteOrNull = (f: Fidelity): Record<keyof Fidelity, number | null> => {
-  const out = {} as Record<keyof Fidelity, number | null>;
-  for (const [k, v] of Object.entries(f)) out[k as keyof Fidelity] = Number.isFinite(v) ? v : null;
-  return out;
+/** A Fidelity as JSON: figures that are not finite (NaN, Infinity) become null; the output's kind stays. */
+export type FidelityJson = { [K in keyof Fidelity]: Fidelity[K] extends number ? number | null : Fidelity[K] };
+
+const finiteOrNull = (f: Fidelity): FidelityJson => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) out[k] = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v;
+  return out as FidelityJson;
 };
 
 /** The fidelity check's data: the first rows of the sample inputs, else deterministic synthetic ones. */

@@ -61,6 +61,8 @@ export interface VariantMetrics {
   /** Output error against the original model, by output name; null if it could not be run. */
   fidelity: Record<string, import('../core/bench/fidelity').Fidelity> | null;
   fidelityNote: string;
+  /** Degraded or not against the stated thresholds; null when nothing could be compared. */
+  verdict: import('../core/bench/verdict').Verdict | null;
   durationMs: number;
   reports: import('../core/transforms/types').TransformReport[];
 }
