@@ -26,13 +26,13 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite preview --port ${port} --strictPort`,
+      command: `node node_modules/vite/bin/vite.js preview --port ${port} --strictPort`,
       url: `http://localhost:${port}`,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `npx vite --force --port ${devPort} --strictPort`,
+      command: `node node_modules/vite/bin/vite.js --force --port ${devPort} --strictPort`,
       url: `http://localhost:${devPort}`,
       reuseExistingServer: false,
       timeout: 120_000,

@@ -34,15 +34,6 @@ async function openSample(page: Page) {
 
 const view = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true });
 
-test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as unknown as { __errors: string[] }).__errors = errors;
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as unknown as { __errors: string[] }).__errors, 'uncaught page errors').toEqual([]);
-});
 
 test('axe finds no serious or critical violations on Inspect, Optimize, Benchmark, Trade-off and Costs', async ({ page }) => {
   test.setTimeout(120_000);

@@ -53,6 +53,9 @@ test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is 
       expect(first).toMatch(/top-1 \d+\.\d\d%/); // accuracy with labels
     }
   }
+  // With labels, no reference outputs are needed; every backend's runtime was loaded once before the first cell.
+  await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '0');
+  await expect(page.getByTestId('bench-method')).toContainText(/loaded once before the first cell \(wasm \d+ ms, webgpu \d+ ms\)/);
   // WebGPU in this Chromium is SwiftShader: it runs, and it says so
   await expect(page.locator('[data-testid="bench-row"][data-backend="webgpu"]').getByTestId('fallback-adapter').first()).toBeVisible();
   await expect(page.getByTestId('bench-results')).toContainText('software (fallback) adapter');

@@ -14,15 +14,6 @@ async function expectNoNonFinite(page: Page) {
   expect(text).not.toMatch(/\bNaN\b|Infinity/);
 }
 
-test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as unknown as { __errors: string[] }).__errors = errors;
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as unknown as { __errors: string[] }).__errors, 'uncaught page errors').toEqual([]);
-});
 
 test("a product manager with no model: types figures, compares two cloud instances and owned hardware, and bad figures are refused at the field", async ({ page }) => {
   // No sample: the app opens with no model at all.

@@ -30,6 +30,11 @@ test('dev server: make variants and benchmark them without the page reloading, u
   await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
 
   await page.getByRole('button', { name: 'Benchmark' }).click();
+  // Both models, on synthetic inputs: quality is the variant's fidelity to the original, whose outputs are computed
+  // once for the whole run.
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel(/synthetic inputs/).check();
   await page.getByLabel('Batch sizes').fill('1');
   await page.getByLabel('Run mode').selectOption('fixed');
   await page.getByLabel('Run count').fill('5');
@@ -42,6 +47,10 @@ test('dev server: make variants and benchmark them without the page reloading, u
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 'done')).toBe(true);
   }).toPass({ timeout: 150_000 });
+
+  await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '1');
+  await expect(page.getByTestId('bench-method')).toContainText('computed once on wasm and reused by every cell');
+  await expect(page.locator('[data-testid="bench-row"][data-target="int8 dynamic"]').getByTestId('bench-quality')).toContainText(/agreement \d+\.\d+% · cosine (0\.9|1\.0)/);
 
   // Still the same page: the variant made before the benchmark is there, and nothing navigated.
   await page.getByRole('button', { name: 'Optimize' }).click();

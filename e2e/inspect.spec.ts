@@ -31,14 +31,7 @@ async function dropFiles(page: Page, files: FilePayload[]) {
 }
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as unknown as { __errors: string[] }).__errors = errors;
   await page.goto('/');
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as unknown as { __errors: string[] }).__errors, 'uncaught page errors').toEqual([]);
 });
 
 test('opens with the default sample loaded, cross-origin isolated', async ({ page }) => {

@@ -11,15 +11,6 @@ async function openSample(page: Page) {
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
 }
 
-test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as unknown as { __errors: string[] }).__errors = errors;
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as unknown as { __errors: string[] }).__errors, 'uncaught page errors').toEqual([]);
-});
 
 test('each view points to the next step: Inspect → Optimize → Benchmark → Trade-off → Costs', async ({ page }) => {
   await openSample(page);

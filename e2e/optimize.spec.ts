@@ -98,3 +98,24 @@ test('cancelling a run half-way leaves the other variants intact', async ({ page
   await page.getByTestId('run-recipe').click();
   await expect(row(page, 'int8 weight-only')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
 });
+
+test('a badly pruned variant is flagged degraded, with the reason and the rule; a good int8 variant is not', async ({ page }) => {
+  await openOptimize(page);
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByLabel('Target sparsity').fill('0.97');
+  await page.getByTestId('run-recipe').click();
+  const good = row(page, 'int8 dynamic');
+  const bad = row(page, 'prune 97% global');
+  await expect(good).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(bad).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(good).toHaveAttribute('data-degraded', 'false');
+  await expect(good.getByTestId('degraded-badge')).toHaveCount(0);
+  await expect(bad).toHaveAttribute('data-degraded', 'true');
+  await expect(bad.getByTestId('degraded-badge')).toBeVisible();
+  await bad.getByRole('button', { name: '▸ prune 97% global' }).click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toContainText(/Degraded: output "probabilities": top-1 agreement \d+\.\d% < 99\.0% \(\d+ items\)/);
+  await expect(verdict).toContainText('degraded when an output');
+});

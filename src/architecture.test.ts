@@ -168,6 +168,22 @@ describe('architecture', () => {
     expect(cyclesOf(graph).map((c) => c.map((f) => relative(SRC, f)).join(' -> '))).toEqual([]);
   });
 
+  it('no code file over 500 lines (src, e2e, bench, scripts; tests included)', () => {
+    const root = resolve(SRC, '..');
+    const code = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) return code(p);
+        return /\.(ts|tsx|mjs|js)$/.test(name) ? [p] : [];
+      });
+    const long = ['src', 'e2e', 'bench', 'scripts']
+      .flatMap((d) => code(join(root, d)))
+      .map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length - 1] as const)
+      .filter(([, lines]) => lines > 500)
+      .map(([f, lines]) => `${f}: ${lines} lines`);
+    expect(long).toEqual([]);
+  });
+
   it('the rule itself catches a wrong-way import', () => {
     expect(ALLOWED.core.includes('ui')).toBe(false);
     expect(importsOf(`import { x } from '../../ui/app/App';`)).toEqual(['../../ui/app/App']);

@@ -380,3 +380,19 @@ describe('pareto inspect', () => {
     expect(s.layers.some((l: { opType: string }) => l.opType === 'Conv')).toBe(true);
   });
 });
+
+describe('signals', () => {
+  it('Ctrl-C or SIGTERM during start-up or a run ends with a message, never silently', async () => {
+    const { spawn } = await import('node:child_process');
+    for (const [sig, code, delay] of [['SIGTERM', 143, 150], ['SIGINT', 130, 400]] as const) {
+      const child = spawn(process.execPath, [bin, 'bench', 'public/samples/mnist-cnn.onnx', '--runs', '100000'], { cwd: root });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill(sig);
+      const exit = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      expect(exit).toBe(code);
+      expect(stderr).toContain(`pareto: interrupted (${sig})`);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describeSpecEntry } from '../core/bench/input-spec';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from '../core/units';
+import { formatBytes, formatCount, formatPercent, formatSeconds, sizeChange } from '../core/units';
 import type { OptimizeResult } from './optimize';
 import { fields, table, type Style } from './render/text';
 
@@ -9,7 +9,6 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
   const out: string[] = [];
   const section = (title: string, note = '') => out.push('', style.bold(title) + (note ? `  ${style.dim(note)}` : ''));
   const secs = formatSeconds;
-  const times = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 
   out.push(style.bold(style.accent(`${r.input} → ${r.output}`)));
   const s = r.size;
@@ -23,13 +22,13 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
   const head: [string, string][] = [
     ['Recipe', r.recipeName],
     ['Time', `${secs(r.timing.totalMs)} in all (${timeParts.join(', ')})`],
-    ['Size', `${formatBytes(s.before.bytes)} → ${formatBytes(s.after.bytes)} (${times(s.before.bytes, s.after.bytes)} smaller)`],
+    ['Size', `${formatBytes(s.before.bytes)} → ${formatBytes(s.after.bytes)} (${sizeChange(s.before.bytes, s.after.bytes)})`],
     [
       'gzip size',
       gz
         ? 'not measured'
         : `${approx}${formatBytes(s.before.gzipBytes!)} → ${approx}${formatBytes(s.after.gzipBytes!)} ` +
-          `(${times(s.before.gzipBytes!, s.after.gzipBytes!)} smaller${s.gzipMethod === 'estimate' ? ', estimated from samples' : ''})`,
+          `(${sizeChange(s.before.gzipBytes!, s.after.gzipBytes!)}${s.gzipMethod === 'estimate' ? ', estimated from samples' : ''})`,
     ],
     ['Sparsity', `${formatPercent(wb.sparsity)} → ${formatPercent(wa.sparsity)} zeros in ${formatCount(wa.parameters)} matrix/kernel weights`],
     ['Quantized', `${formatPercent(wb.quantizedShare)} → ${formatPercent(wa.quantizedShare)} of those weights stored as int8/float16`],

@@ -7,14 +7,11 @@ import { availableParallelism } from 'node:os';
 import type { Fidelity } from '../core/bench/fidelity';
 import { isParetoError } from '../core/errors';
 import type { OpenedModel } from '../core/model/open';
-import type { WeightComposition } from '../core/inspect/composition';
 import { inputSpecJson, type InputSpec, type InputSpecJson } from '../core/bench/input-spec';
 import { datasetJobData, FIDELITY_ROWS, jobData, specJobData, type DataUse, type JobData } from '../core/job/data';
 import type { LayerLine } from '../core/job/layers';
-import { runOptimizeJob, type SizeFigures } from '../core/job/optimize';
-import type { SizeMethod } from '../core/transforms/prune/sizes';
+import { runOptimizeJob, type OptimizeReport, type SizeFigures } from '../core/job/optimize';
 import type { Recipe } from '../core/transforms/recipe';
-import type { TransformReport } from '../core/transforms/types';
 import { nodeRuntime } from '../runtimes/node';
 import { CliError } from './errors';
 import { AtomicOutput, type OutputTarget } from './output-file';
@@ -28,37 +25,20 @@ export interface FidelityReport {
   /** The .npy file, or null for synthetic inputs. */
   file: string | null;
   rows: number;
-  /** Per output: relativeL2, cosine, snrDb, top1Agreement, maxAbsError, rows (non-finite values as null). */
-  outputs: Record<string, Record<keyof Fidelity, number | null>>;
+  /** Per output: kind, relativeL2, cosine, snrDb, top1Agreement, top5Agreement, klDivergence, maxAbsError, rows (non-finite values as null). */
+  outputs: Record<string, FidelityJson>;
   /** Set when the comparison could not run (the other keys are then empty). */
   error?: string;
 }
 
-export interface OptimizeResult {
+/** The CLI's JSON result (docs/cli.md): core's optimize report, with the files, calibration and fidelity as the CLI names them. */
+export interface OptimizeResult extends Omit<OptimizeReport, 'calibration' | 'fidelity'> {
   resultVersion: 1;
   command: 'quantize' | 'prune';
   input: string;
   output: string;
-  recipe: Recipe;
-  recipeName: string;
-  timing: { totalMs: number; transformMs: number; calibrationMs: number; fidelityMs: number };
-  size: {
-    before: SizeFigures;
-    after: SizeFigures;
-    /** before.bytes / after.bytes */
-    ratio: number;
-    /** before.gzipBytes / after.gzipBytes, null when not measured */
-    gzipRatio: number | null;
-    gzipMethod: SizeMethod;
-    gzipNote: string;
-  };
-  weights: { before: WeightComposition; after: WeightComposition };
   calibration: { file: string; samples: number; batches: number; batchSize: number; method: string } | null;
-  layers: LayerLine[];
-  skipped: TransformReport['skipped'];
-  notes: string[];
   fidelity: FidelityReport;
-  reports: TransformReport[];
   /** The input spec the fidelity check (and calibration) ran with: shapes, where each dim came from, values. */
   inputSpec: InputSpecJson;
 }
@@ -87,10 +67,13 @@ export { FIDELITY_ROWS };
 
 const threads = () => Math.max(1, Math.min(4, availableParallelism()));
 
-const finiteOrNull = (f: Fidelity): Record<keyof Fidelity, number | null> => {
-  const out = {} as Record<keyof Fidelity, number | null>;
-  for (const [k, v] of Object.entries(f)) out[k as keyof Fidelity] = Number.isFinite(v) ? v : null;
-  return out;
+/** A Fidelity as JSON: figures that are not finite (NaN, Infinity) become null; the output's kind stays. */
+export type FidelityJson = { [K in keyof Fidelity]: Fidelity[K] extends number ? number | null : Fidelity[K] };
+
+const finiteOrNull = (f: Fidelity): FidelityJson => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) out[k] = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v;
+  return out as FidelityJson;
 };
 
 /** Job data from an inputs file: an .npy's rows (one input), or an .npz's arrays with the spec making the rest. */

@@ -1,6 +1,7 @@
 import type { LatencyOptions } from '../core/bench/harness';
-import { benchInWorker, checkBenchData, supportInWorker } from '../workers/client';
+import { benchInWorker, checkBenchData, referenceInWorker, supportInWorker, warmInWorker } from '../workers/client';
 import type { BenchBackend, DataSource, OpenSource } from '../workers/protocol';
+import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
 
@@ -54,9 +55,8 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
   const patchRun = (patch: Partial<BenchRun>) =>
     studio.setState((s) => ({ benchRuns: s.benchRuns.map((r) => (r.id === run.id ? { ...r, ...patch } : r)) }));
   // The dataset is checked once against the model before anything runs: a bad one stops the whole run.
-  const check = await checkBenchData({
-    model: model.origin, backend: 'wasm', threads: 1, latency: req.latency, data: req.data, labels: req.labels, baseline: null, maxItems: req.maxItems,
-  });
+  const base = { model: model.origin, backend: 'wasm' as const, threads: 1, latency: req.latency, data: req.data, labels: req.labels, reference: null, maxItems: req.maxItems };
+  const check = await checkBenchData(base);
   if (!check.ok) {
     patchRun({ error: check.error, cells: cells.map((c) => ({ ...c, status: 'cancelled' as const })) });
     return run.id;
@@ -65,6 +65,21 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
   current?.abort();
   const ctrl = new AbortController();
   current = ctrl;
+  // Without labels, every variant is compared with the original's outputs on the same data: run it once, here.
+  let reference: ReferenceOutputs | null = null;
+  if (!check.labelled && targets.some((t) => t.id !== 'original')) {
+    const r = await referenceInWorker(base);
+    if (r.ok) reference = r.reference;
+    patchRun({ reference: r.ok ? { runs: 1, backend: r.backend, items: r.reference.items } : { runs: 1, backend: 'wasm', items: 0, error: r.error } });
+  }
+  // Each backend's runtime loaded once before the first cell, so no cell's cold start also compiles it.
+  const warmed: NonNullable<BenchRun['warmed']> = [];
+  for (const b of [...new Map(cells.map((c) => [c.backend, c])).values()]) {
+    if (ctrl.signal.aborted) break;
+    const w = await warmInWorker({ ...base, backend: b.backend, threads: b.threads });
+    warmed.push(w.ok ? { backend: b.backend, ms: w.ms } : { backend: b.backend, ms: null, error: w.error.message });
+  }
+  patchRun({ warmed });
   for (let i = 0; i < cells.length; i++) {
     if (ctrl.signal.aborted) {
       patchCell(run.id, i, { status: 'cancelled' });
@@ -82,7 +97,7 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
         latency: req.latency,
         data: req.data,
         labels: req.labels,
-        baseline: cell.targetId === 'original' ? null : model.origin,
+        reference: cell.targetId === 'original' ? null : reference,
         maxItems: req.maxItems,
       },
       (p) => {

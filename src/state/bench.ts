@@ -27,6 +27,13 @@ export interface BenchRun {
   error?: ErrorInfo;
   /** What the dataset check found (items, task, notes). */
   data?: { items: number; task: string | null; source: string; notes: string[] };
+  /**
+   * The original's reference outputs for fidelity (no labels): computed once for the whole run, on WASM, and given to
+   * every variant's cell. `runs` counts how often the original was run for them (1; 0 when not needed).
+   */
+  reference?: { runs: number; backend: string; items: number; error?: ErrorInfo };
+  /** Each backend's runtime loaded once before the first cell (ms), so every cell's cold start is measured alike. */
+  warmed?: { backend: string; ms: number | null; error?: string }[];
   /** What the run measured with, shown above the results. */
   settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
 }

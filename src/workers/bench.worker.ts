@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { collectOutputs, evaluateAccuracy, type ReferenceOutputs } from '../core/bench/accuracy';
+import { collectOutputs, evaluateAccuracy } from '../core/bench/accuracy';
 import type { Dataset, ModelIO } from '../core/bench/dataset';
 import { datasetFromFile, datasetFromImageFolder, syntheticDataset, type ImageFile } from '../core/bench/dataset-files';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
@@ -9,7 +9,7 @@ import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
 import { dataFile } from './data-source';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, OpenSource } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, OpenSource, ReferenceResult } from './protocol';
 import { readSource } from './read-source';
 
 async function modelBytes(source: OpenSource): Promise<{ bytes: Uint8Array; io: ModelIO }> {
@@ -55,6 +55,34 @@ const api: BenchWorkerApi = {
       return { ok: false, error: toErrorInfo(e) };
     }
   },
+  async reference(job): Promise<ReferenceResult> {
+    try {
+      const { bytes, io } = await modelBytes(job.model);
+      const dataset = await loadDataset(job, io);
+      const runtime = await browserRuntime('wasm');
+      const session = await runtime.createSession(bytes, { threads: job.threads });
+      try {
+        const reference = await collectOutputs(session, dataset, { model: io, maxItems: job.maxItems });
+        return Comlink.transfer({ ok: true as const, reference, backend: 'wasm' as const }, [reference.data.buffer as ArrayBuffer]);
+      } finally {
+        await session.release();
+      }
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
+  async warm(job) {
+    try {
+      const t0 = performance.now();
+      const { bytes } = await modelBytes(job.model);
+      const runtime = await browserRuntime(job.backend);
+      const session = await runtime.createSession(bytes, { threads: job.threads });
+      await session.release();
+      return { ok: true, ms: performance.now() - t0 };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
   async run(job: BenchCellJob, onProgress): Promise<BenchCellResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model and data' });
@@ -66,18 +94,8 @@ const api: BenchWorkerApi = {
       const dataset = await loadDataset(job, io);
       const runtime = await browserRuntime(job.backend);
 
-      // Without labels, quality is fidelity to the original model's outputs on the same backend and data.
-      let reference: ReferenceOutputs | undefined;
-      if (!dataset.labels && job.baseline) {
-        onProgress({ fraction: 0.02, stage: 'running the original for reference outputs' });
-        const base = await modelBytes(job.baseline);
-        const session = await runtime.createSession(base.bytes, { threads: job.threads });
-        try {
-          reference = await collectOutputs(session, dataset, { model: base.io, maxItems: job.maxItems });
-        } finally {
-          await session.release();
-        }
-      }
+      // Without labels, quality is fidelity to the original model's outputs on the same data (computed once per run).
+      const reference = !dataset.labels && job.reference ? job.reference : undefined;
       const { sizes } = resolveBatchSizes(io.inputs, job.latency.batchSizes);
       const perf = (globalThis as { performance: Performance & { memory?: { usedJSHeapSize: number } } }).performance;
       const benchmark = await benchmarkModel(

@@ -3,7 +3,7 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi, ReferenceResult } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -68,6 +68,16 @@ export function optimizeInWorker(job: OptimizeJob, onProgress: (p: Progress) => 
 /** One benchmark cell in a fresh worker: a clean runtime, a real cold start; cancel terminates it. */
 export function benchInWorker(job: BenchCellJob, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<BenchCellResult> {
   return inWorker<BenchWorkerApi, BenchCellResult>(() => benchWorker(`bench-${job.backend}`), (r) => r.run(job, Comlink.proxy(onProgress)), 'benchmark', signal);
+}
+
+/** The original's outputs on the benchmark's data, once, in a worker of its own (WASM). */
+export function referenceInWorker(job: BenchCellJob): Promise<ReferenceResult> {
+  return inWorker<BenchWorkerApi, ReferenceResult>(() => benchWorker('bench-reference'), (r) => r.reference(job), 'benchmark');
+}
+
+/** Loads a backend's runtime once in a throw-away worker, so that the first cell's cold start is not the only cold one. */
+export function warmInWorker(job: BenchCellJob): ReturnType<BenchWorkerApi['warm']> {
+  return inWorker<BenchWorkerApi, Awaited<ReturnType<BenchWorkerApi['warm']>>>(() => benchWorker(`bench-warm-${job.backend}`), (r) => r.warm(job), 'benchmark');
 }
 
 /** Validates a benchmark's dataset against the model in a worker (no page work), before any cell runs. */

@@ -69,6 +69,7 @@ const api: OptimizeWorkerApi = {
             composition: report.weights.after,
             fidelity: f.error ? null : f.outputs,
             fidelityNote,
+            verdict: f.verdict,
             durationMs: report.timing.transformMs + report.timing.calibrationMs,
             reports: report.reports,
           },

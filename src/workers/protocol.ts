@@ -61,6 +61,8 @@ export interface VariantMetrics {
   /** Output error against the original model, by output name; null if it could not be run. */
   fidelity: Record<string, import('../core/bench/fidelity').Fidelity> | null;
   fidelityNote: string;
+  /** Degraded or not against the stated thresholds; null when nothing could be compared. */
+  verdict: import('../core/bench/verdict').Verdict | null;
   durationMs: number;
   reports: import('../core/transforms/types').TransformReport[];
 }
@@ -86,8 +88,11 @@ export interface BenchCellJob {
   /** Inputs for latency runs and accuracy; labels turn fidelity into accuracy. */
   data: DataSource;
   labels: DataSource | null;
-  /** The original model, for fidelity when there are no labels (null when this cell is the original). */
-  baseline: OpenSource | null;
+  /**
+   * The original model's outputs on the same data, for fidelity when there are no labels: computed once per run
+   * (BenchWorkerApi.reference) and handed to every variant's cell; null for the original's own cell or with labels.
+   */
+  reference: import('../core/bench/accuracy').ReferenceOutputs | null;
   /** Evaluate quality on at most this many items (software GPU adapters are slow). */
   maxItems?: number;
 }
@@ -103,8 +108,20 @@ export type DatasetCheck =
   | { ok: true; items: number; task: string | null; labelled: boolean; source: string; notes: string[] }
   | { ok: false; error: ErrorInfo };
 
+export type ReferenceResult =
+  | { ok: true; reference: import('../core/bench/accuracy').ReferenceOutputs; backend: BenchBackend }
+  | { ok: false; error: ErrorInfo };
+
 export interface BenchWorkerApi {
   /** Loads and validates the dataset against the model once, before any cell runs. */
   check(job: BenchCellJob): Promise<DatasetCheck>;
+  /** Runs the original once on the data (WASM) and returns its outputs: every variant's cell compares with them. */
+  reference(job: BenchCellJob): Promise<ReferenceResult>;
+  /**
+   * Loads the backend's runtime and creates one session of the model, then the worker is thrown away: after it the
+   * runtime's WebAssembly is compiled and cached, so no cell's cold start pays for that and every cell's is measured
+   * the same way.
+   */
+  warm(job: BenchCellJob): Promise<{ ok: true; ms: number } | { ok: false; error: ErrorInfo }>;
   run(job: BenchCellJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<BenchCellResult>;
 }

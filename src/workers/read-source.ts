@@ -1,5 +1,6 @@
 import { ParetoError } from '../core/errors';
 import type { InputFile } from '../core/formats/types';
+import { quote } from '../core/text';
 import type { OpenSource } from './protocol';
 
 /** Reads a model's files inside a worker: File/Blob handles are read here, never on the page. */
@@ -13,7 +14,7 @@ export async function readSource(source: OpenSource): Promise<InputFile[]> {
           } catch (e) {
             throw new ParetoError(
               'too-large',
-              `The browser could not load "${f.name}" (${(f.size / 2 ** 30).toFixed(2)} GiB) into memory: ` +
+              `The browser could not load ${quote(f.name)} (${(f.size / 2 ** 30).toFixed(2)} GiB) into memory: ` +
                 `${e instanceof Error ? e.message : String(e)}. Try the pareto CLI for files this large.`,
             );
           }
@@ -28,6 +29,6 @@ export async function readSource(source: OpenSource): Promise<InputFile[]> {
 
 export async function fetchBytes(url: string, name: string): Promise<Uint8Array> {
   const res = await fetch(url);
-  if (!res.ok) throw new ParetoError('bad-input', `Could not load ${name}: HTTP ${res.status}.`);
+  if (!res.ok) throw new ParetoError('bad-input', `Could not load ${quote(name)}: HTTP ${res.status}.`);
   return new Uint8Array(await res.arrayBuffer());
 }

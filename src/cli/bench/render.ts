@@ -1,6 +1,6 @@
 /** `pareto bench`'s readable output. */
 import { describeSpecEntry } from '../../core/bench/input-spec';
-import { formatBytes, formatCount, formatMs, formatNumber, formatPercent } from '../../core/units';
+import { count, formatBytes, formatCount, formatMs, formatNumber, formatPercent } from '../../core/units';
 import { makeStyle } from '../render/text';
 import type { BenchJson } from './run';
 
@@ -14,7 +14,7 @@ export function renderBench(r: BenchJson, color: boolean): string {
   const field = (k: string, v: string) => lines.push(`  ${d(k.padEnd(11))}  ${v}`);
   lines.push(b(`pareto bench ${r.model.file}`));
   field('runtime', `${e.runtime} ${e.runtimeVersion} (${e.backend}), ${e.threads} thread${e.threads === 1 ? '' : 's'}`);
-  field('machine', `${e.platform} ${e.arch}, ${e.cores} cores${e.cpuModel ? ` (${e.cpuModel})` : ''}, Node ${e.node}`);
+  field('machine', `${e.platform} ${e.arch}, ${count(e.cores, 'core')}${e.cpuModel ? ` (${e.cpuModel})` : ''}, Node ${e.node}`);
   const data =
     r.data.source === 'synthetic'
       ? 'synthetic inputs (no --data)'

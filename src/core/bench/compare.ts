@@ -31,7 +31,7 @@ export function compareRecorded(reference: RecordedOutputs, candidate: RecordedO
   const out: Record<string, Fidelity> = {};
   for (const [name, r] of reference) {
     const c = candidate.get(name);
-    if (c) out[name] = fidelity(r.values, c.values, r.rows);
+    if (c) out[name] = fidelity(r.values, c.values, r.rows, name);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fidelity } from './fidelity';
+import { fidelity, outputKind } from './fidelity';
+import { judgeFidelity } from './verdict';
 
 describe('fidelity', () => {
   it('is perfect for identical outputs', () => {
@@ -31,5 +32,53 @@ describe('fidelity', () => {
         expect(fidelity(xs, ys).relativeL2).toBeCloseTo(eps, 4);
       }),
     );
+  });
+});
+
+describe('output kinds, top-5 and KL divergence', () => {
+  it('probability rows are class scores; logits named like them too; other rows are dense', () => {
+    expect(outputKind('out', [0.2, 0.8, 0.5, 0.5], 2)).toBe('class-scores');
+    expect(outputKind('logits', [3, -1, 0.5, 2], 2)).toBe('class-scores');
+    expect(outputKind('embedding', [3, -1, 0.5, 2], 2)).toBe('dense');
+    expect(outputKind('probabilities', [0.3], 1)).toBe('dense'); // one value per item: nothing to rank
+  });
+
+  it('top-5 agreement: the original top class among the variant five highest; KL(p ‖ q) on softmax of logits', () => {
+    // 6 classes, 2 rows. Row 0: same top class. Row 1: original top class (index 0) ranks 6th in the variant.
+    const ref = [5, 1, 0, 0, 0, 0, 9, 1, 2, 3, 4, 5];
+    const cand = [5, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5];
+    const f = fidelity(ref, cand, 2, 'logits');
+    expect(f.kind).toBe('class-scores');
+    expect(f.top1Agreement).toBe(0.5);
+    expect(f.top5Agreement).toBe(0.5);
+    // KL of row 0 is 0; of row 1, computed here independently
+    const softmax = (v: number[]) => {
+      const m = Math.max(...v);
+      const e = v.map((x) => Math.exp(x - m));
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / s);
+    };
+    const p = softmax(ref.slice(6)), q = softmax(cand.slice(6));
+    const kl1 = p.reduce((a, pi, j) => a + pi * Math.log(pi / q[j]), 0);
+    expect(f.klDivergence).toBeCloseTo(kl1 / 2, 10);
+  });
+
+  it('dense outputs have no top-5 or KL figure', () => {
+    const f = fidelity([1, 2, 3, 4], [1, 2, 3, 4.5], 1, 'mask');
+    expect(f.kind).toBe('dense');
+    expect(f.top5Agreement).toBeNaN();
+    expect(f.klDivergence).toBeNaN();
+  });
+});
+
+describe('degraded verdict', () => {
+  it('flags class scores below 99% top-1 agreement and dense outputs below cosine 0.99, with the reason', () => {
+    const classes = fidelity([0.9, 0.1, 0.2, 0.8], [0.1, 0.9, 0.2, 0.8], 2, 'probabilities');
+    const dense = fidelity([1, 0, 0, 1], [0, 1, 0, 1], 1, 'mask');
+    const v = judgeFidelity({ probabilities: classes, mask: dense });
+    expect(v.degraded).toBe(true);
+    expect(v.reasons).toEqual(['output "probabilities": top-1 agreement 50.0% < 99.0% (2 items)', 'output "mask": cosine 0.5000 < 0.99 (1 item)']);
+    expect(judgeFidelity({ mask: fidelity([1, 2, 3], [1, 2, 3.0001], 1, 'mask') }).degraded).toBe(false);
+    expect(judgeFidelity({ out: fidelity([1, 2], [NaN, 2], 1, 'out') }).reasons[0]).toContain('not finite');
   });
 });

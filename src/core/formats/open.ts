@@ -1,5 +1,5 @@
 import { baseName, pickModelFile } from './files';
-import type { OnnxModel } from './onnx/read';
+import type { ExternalRange, OnnxModel } from './onnx/read';
 import { normaliseLocation } from './onnx/tensor';
 import { formatOf, type InputFile } from './registry';
 
@@ -21,7 +21,10 @@ export interface ReadModel {
  * relative path, else by file name. The format is sniffed (registry.ts), then opens the file. `loadExternal` lets the
  * CLI read companion files from disk instead.
  */
-export function readModelFiles(files: readonly InputFile[], loadExternal?: (location: string) => Uint8Array | undefined): ReadModel {
+export function readModelFiles(
+  files: readonly InputFile[],
+  loadExternal?: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined,
+): ReadModel {
   const main = files[pickModelFile(files)];
   const others = files.filter((f) => f !== main);
   const byPath = new Map(others.map((f) => [normaliseLocation(f.name), f.bytes]));
@@ -31,8 +34,11 @@ export function readModelFiles(files: readonly InputFile[], loadExternal?: (loca
   const format = formatOf(main);
   const model = format.read(
     main,
-    (loc) =>
-      (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ?? byPath.get(loc) ?? byBase.get(baseName(loc)) ?? loadExternal?.(loc),
+    (loc, tensor, ranges) =>
+      (dir ? byPath.get(normaliseLocation(`${dir}/${loc}`)) : undefined) ??
+      byPath.get(loc) ??
+      byBase.get(baseName(loc)) ??
+      loadExternal?.(loc, tensor, ranges),
   );
   return { fileName: main.name, bytes: main.bytes, format: format.id, model };
 }

@@ -10,6 +10,7 @@
  */
 import { compareRecorded, recordOnce, type RecordedOutputs } from '../bench/compare';
 import type { Fidelity } from '../bench/fidelity';
+import { judgeFidelity, type Verdict } from '../bench/verdict';
 import type { InferenceRuntime } from '../bench/session';
 import { ParetoError } from '../errors';
 import type { ModelProto } from '../formats/onnx/proto';
@@ -57,6 +58,8 @@ export interface FidelityFigures {
   outputs: Record<string, Fidelity>;
   /** Why the comparison could not run (the first line of the runtime's message), and on which model. */
   error?: { model: 'original' | 'variant'; message: string };
+  /** Is the variant degraded (verdict.ts: thresholds per output kind)? Null when nothing could be compared. */
+  verdict: Verdict | null;
 }
 
 export interface OptimizeReport {
@@ -207,7 +210,9 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
     layers: layerLines(result.reports),
     skipped: result.reports.flatMap((r) => r.skipped),
     notes,
-    fidelity: fidelityError ? { data: job.fidelity.use, outputs: {}, error: fidelityError } : { data: job.fidelity.use, outputs },
+    fidelity: fidelityError
+      ? { data: job.fidelity.use, outputs: {}, error: fidelityError, verdict: null }
+      : { data: job.fidelity.use, outputs, verdict: Object.keys(outputs).length > 0 ? judgeFidelity(outputs) : null },
     reports: result.reports,
   };
   return { report, model: result.model, parts, bytes };

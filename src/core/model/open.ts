@@ -4,6 +4,7 @@
  */
 import { readModelFiles, type InputFile, type ReadModel } from '../formats/open';
 import { baseName } from '../formats/files';
+import type { ExternalRange } from '../formats/onnx/read';
 import { summarize, type ModelSummary } from '../inspect/summary';
 
 export type { InputFile };
@@ -13,7 +14,10 @@ export interface OpenedModel extends ReadModel {
 }
 
 /** Read and summarise a model from the user's files (see readModelFiles). */
-export function openModelFiles(files: readonly InputFile[], loadExternal?: (location: string) => Uint8Array | undefined): OpenedModel {
+export function openModelFiles(
+  files: readonly InputFile[],
+  loadExternal?: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined,
+): OpenedModel {
   const read = readModelFiles(files, loadExternal);
   return { ...read, summary: summarize(read.model, baseName(read.fileName)) };
 }

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
 import { formatBytes } from '../../core/units';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';
 import { useStudio } from '../../state/hooks';
@@ -73,6 +73,21 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                 </>
               )}
             </p>
+            {(run.reference || (run.warmed && run.warmed.length > 0)) && (
+              <p className="small muted" data-testid="bench-method" data-reference-runs={run.reference?.runs ?? 0}>
+                {run.reference &&
+                  (run.reference.error
+                    ? `Fidelity: the original could not be run for reference outputs (${run.reference.error.message}); variants show no fidelity. `
+                    : `Fidelity: each variant is compared with the original's outputs on the first ${count(run.reference.items, 'item')}, computed once on ${run.reference.backend} and reused by every cell. `)}
+                {run.warmed && run.warmed.length > 0 && (
+                  <>
+                    Cold start: each backend&apos;s runtime was loaded once before the first cell (
+                    {run.warmed.map((w) => `${w.backend} ${w.ms === null ? `failed: ${w.error}` : `${Math.round(w.ms)} ms`}`).join(', ')}), then every cell ran in a fresh
+                    worker: session creation and first run, the runtime from the browser&apos;s cache, the same for every cell.
+                  </>
+                )}
+              </p>
+            )}
             <table className="table" data-testid="bench-table">
               <thead>
                 <tr>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { LayerRow } from '../../core/inspect/summary';
 import { formatBytes, formatCount, formatPercent } from '../../core/units';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 
 type SortKey = 'order' | 'name' | 'opType' | 'parameters' | 'bytes' | 'macs';
 const PAGE = 100;

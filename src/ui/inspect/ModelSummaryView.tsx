@@ -7,7 +7,7 @@ import { OpHistogram } from './OpHistogram';
 import { SignatureTable } from './SignatureTable';
 import { WeightsPanel } from './WeightsPanel';
 import { SubgraphList } from './SubgraphList';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 import { nodesHint } from './counts';
 
 export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: ReactNode }) {

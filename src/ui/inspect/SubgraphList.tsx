@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ModelSummary } from '../../core/inspect/summary';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 import { ownersText, subgraphTree, type SubgraphNode } from './subgraph-tree';
 
 /** Top-level subgraphs shown before "Show all". */

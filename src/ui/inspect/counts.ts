@@ -1,5 +1,5 @@
 import type { ModelSummary } from '../../core/inspect/summary';
-import { count } from '../app/wording';
+import { count } from '../../core/units';
 
 /**
  * What the Nodes card counts: every node of every graph (subgraphs included). The layer table lists the same nodes

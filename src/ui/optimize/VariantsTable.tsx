@@ -5,7 +5,7 @@ import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
 import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';
 import type { Variant } from '../../state/variants';
-import { sizeChange } from '../app/wording';
+import { sizeChange } from '../../core/units';
 
 /** In the size column (headed "× smaller"): `4.0×`, `8% smaller`, `same size`, `3% larger`. */
 const shortSizeChange = (before: number, after: number) => sizeChange(before, after).replace(/× smaller$/, '×');
@@ -68,7 +68,14 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
             const m = v.metrics;
             const f = firstFidelity(v);
             return [
-              <tr key={v.id} data-testid="variant-row" data-status={v.status} data-variant-name={v.name} data-duration-ms={m?.durationMs}>
+              <tr
+                key={v.id}
+                data-testid="variant-row"
+                data-status={v.status}
+                data-variant-name={v.name}
+                data-duration-ms={m?.durationMs}
+                data-degraded={m?.verdict ? String(m.verdict.degraded) : undefined}
+              >
                 <td>
                   <button className="link plain" onClick={() => setOpen(open === v.id ? null : v.id)} aria-expanded={open === v.id}>
                     {open === v.id ? '▾' : '▸'} {v.name}
@@ -82,7 +89,19 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
                       <button className="link" onClick={() => cancelVariant(v.id)} data-testid="cancel-variant">Cancel</button>
                     </span>
                   ) : v.status === 'done' ? (
-                    <span className="ok">done</span>
+                    <>
+                      <span className="ok">done</span>
+                      {m?.verdict?.degraded && (
+                        <span className="badge bad" data-testid="degraded-badge" title={m.verdict.reasons.join('\n')}>
+                          degraded
+                        </span>
+                      )}
+                      {m && !m.fidelity && (
+                        <span className="badge warn" data-testid="not-compared-badge" title={m.fidelityNote}>
+                          not compared
+                        </span>
+                      )}
+                    </>
                   ) : (
                     <span className={v.status === 'failed' ? 'bad' : 'muted'} title={v.error?.message}>
                       {v.status}
@@ -115,8 +134,13 @@ export function VariantsTable({ model }: { model: LoadedModel }) {
                     {m && (
                       <>
                         <p className="small muted">
-                          Compared on {m.fidelityNote}. Sizes: {m.size.gzipMethod}.
+                          {m.fidelity ? `Compared on ${m.fidelityNote}.` : `Fidelity not measured: ${m.fidelityNote}.`} Sizes: {m.size.gzipMethod}.
                         </p>
+                        {m.verdict && (
+                          <p className={m.verdict.degraded ? 'small bad' : 'small muted'} data-testid="verdict">
+                            {m.verdict.degraded ? `Degraded: ${m.verdict.reasons.join('; ')}.` : 'Not degraded'} ({m.verdict.rule}.)
+                          </p>
+                        )}
                         {m.reports.map((r, i) => (
                           <div key={i}>
                             <strong>{r.transform}</strong>

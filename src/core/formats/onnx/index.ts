@@ -7,3 +7,5 @@ export * from './walk';
 export * from './sniff';
 export * as build from './builder';
 export * from './self-contained';
+export * from './check-graph';
+export * from './check-tensor';

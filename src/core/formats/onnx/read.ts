@@ -1,7 +1,10 @@
 import { fromBinary, ScalarType } from '@bufbuild/protobuf';
 import { ParetoError } from '../../errors';
-import { ModelProtoSchema, type GraphProto, type ModelProto, type TensorProto } from './proto';
-import { externalRef, inlineExternalTensor, isExternal, normaliseLocation, plainBytes, tensorByteLength, type ExternalData } from './tensor';
+import { ModelProtoSchema, type ModelProto, type TensorProto } from './proto';
+import { quoteList } from '../../text';
+import { checkGraph } from './check-graph';
+import { checkTensorData } from './check-tensor';
+import { externalRef, isExternal, normaliseLocation, plainBytes, tensorByteLength, type ExternalData } from './tensor';
 import { graphsOf } from './walk';
 import { identifyForeign } from './sniff';
 
@@ -17,9 +20,21 @@ export interface OnnxModel {
   byteLength: number;
 }
 
+/** Bytes `offset .. offset + length` of an external data file. */
+export interface ExternalRange {
+  offset: number;
+  length: number;
+}
+
 export interface ReadOptions {
-  /** Returns the bytes of an external data file named in the model (relative location), or undefined. */
-  loadExternal?: (location: string) => Uint8Array | undefined;
+  /**
+   * Returns the bytes of an external data file named in the model (relative location, normalised: never "..", never
+   * absolute), or undefined when there is none. `tensor` is the first tensor that names it, for messages; `ranges` are
+   * the byte ranges the model's tensors read from it (checked: whole numbers, lengths matching the dims). A loader
+   * may read only those ranges into a buffer of min(file size, furthest range end) bytes, leaving gaps zero; it must
+   * not return fewer bytes than the file has up to that point (the range checks use the length it returns).
+   */
+  loadExternal?: (location: string, tensor: string, ranges: readonly ExternalRange[]) => Uint8Array | undefined;
   /** File name, for messages. */
   fileName?: string;
 }
@@ -86,8 +101,13 @@ export function readOnnx(input: Uint8Array, options: ReadOptions = {}): OnnxMode
     );
   }
 
+  // Shapes against bytes (dims, dtypes, raw_data and typed fields, external offsets and lengths), then the external
+  // files (only the ranges the tensors name), their ranges against the files, then the wiring: nothing else looks at
+  // a tensor or a node before these pass.
+  for (const t of dataTensors(proto)) checkTensorData(t);
   const external = resolveExternal(proto, options);
-  validateGraph(proto);
+  if (external.size > 0) for (const t of dataTensors(proto)) if (isExternal(t)) checkTensorData(t, external);
+  checkGraph(proto);
   return { proto, external, byteLength: bytes.length };
 }
 
@@ -179,19 +199,25 @@ function* dataTensors(proto: ModelProto): Generator<TensorProto> {
   }
 }
 
-/** Relative locations of every external data file the model names (normalised, unique). */
-function externalLocations(proto: ModelProto): string[] {
-  const out = new Set<string>();
-  for (const t of dataTensors(proto)) if (isExternal(t)) out.add(normaliseLocation(externalRef(t).location));
-  return [...out];
+/** Every external data file the model names (normalised location -> the first tensor naming it, and every range). */
+function externalLocations(proto: ModelProto): Map<string, { tensor: string; ranges: ExternalRange[] }> {
+  const out = new Map<string, { tensor: string; ranges: ExternalRange[] }>();
+  for (const t of dataTensors(proto)) {
+    if (!isExternal(t)) continue;
+    const ref = externalRef(t);
+    const loc = normaliseLocation(ref.location);
+    const e = out.get(loc) ?? { tensor: t.name, ranges: [] };
+    e.ranges.push({ offset: ref.offset, length: ref.length ?? tensorByteLength(t) });
+    out.set(loc, e);
+  }
+  return out;
 }
 
 function resolveExternal(proto: ModelProto, options: ReadOptions): Map<string, Uint8Array> {
   const external = new Map<string, Uint8Array>();
-  const locations = externalLocations(proto);
   const missing: string[] = [];
-  for (const loc of locations) {
-    const data = options.loadExternal?.(loc);
+  for (const [loc, { tensor, ranges }] of externalLocations(proto)) {
+    const data = options.loadExternal?.(loc, tensor, ranges);
     if (data) external.set(loc, plainBytes(data));
     else missing.push(loc);
   }
@@ -199,65 +225,18 @@ function resolveExternal(proto: ModelProto, options: ReadOptions): Map<string, U
     throw new ParetoError(
       'missing-external-data',
       `The model keeps weights in ${missing.length === 1 ? 'an external data file' : `${missing.length} external data files`} ` +
-        `that ${missing.length === 1 ? 'was' : 'were'} not provided: ${missing.join(', ')}. ` +
+        `that ${missing.length === 1 ? 'was' : 'were'} not provided: ${quoteList(missing, { max: 80 })}. ` +
         'Open the .onnx file together with its data file(s).',
       missing,
     );
-  }
-  // Every external range must lie inside its file (Constant nodes' tensors included).
-  for (const t of dataTensors(proto)) {
-    if (!isExternal(t)) continue;
-    const ref = externalRef(t);
-    const file = external.get(normaliseLocation(ref.location))!;
-    const length = ref.length ?? tensorByteLength(t);
-    if (ref.offset + length > file.length) {
-      throw new ParetoError(
-        'missing-external-data',
-        `Tensor "${t.name}" needs bytes ${ref.offset}..${ref.offset + length} of "${ref.location}", which has only ` +
-          `${file.length} bytes: the data file is truncated or belongs to another model.`,
-        [ref.location],
-      );
-    }
   }
   return external;
 }
 
 /**
- * Every node input must name a graph input, an initializer, an earlier node's output, or (in a subgraph)
- * a value of an enclosing graph. Graph outputs must be produced.
+ * Every node input must name a graph input, an initializer, a node's output, or (in a subgraph) a value of an
+ * enclosing graph; graph outputs must be produced; no cycles. See check-graph.ts.
  */
 export function validateGraph(proto: ModelProto): void {
-  const problems: string[] = [];
-  const check = (graph: GraphProto, outer: ReadonlySet<string>, path: string) => {
-    const known = new Set<string>(outer);
-    for (const i of graph.input) known.add(i.name);
-    for (const t of graph.initializer) known.add(t.name);
-    for (const s of graph.sparseInitializer) if (s.values) known.add(s.values.name);
-    // Node order in real exports is not always topological; accept any producer in the graph.
-    for (const n of graph.node) for (const o of n.output) if (o) known.add(o);
-    graph.node.forEach((n, idx) => {
-      for (const input of n.input) {
-        if (input && !known.has(input)) {
-          problems.push(`${path}: node "${n.name || `#${idx}`}" (${n.opType}) reads "${input}", which no input, initializer or node provides`);
-        }
-      }
-      for (const a of n.attribute) {
-        if (a.g) check(a.g, known, `${path}/${n.name || n.opType}.${a.name}`);
-        for (const g of a.graphs) check(g, known, `${path}/${n.name || n.opType}.${a.name}`);
-      }
-    });
-    for (const o of graph.output) {
-      if (!known.has(o.name)) problems.push(`${path}: graph output "${o.name}" is not produced by any node`);
-    }
-  };
-  check(proto.graph!, new Set(), 'main');
-  if (problems.length > 0) {
-    throw new ParetoError(
-      'invalid-graph',
-      `The graph references tensors that do not exist (${problems.length} problem${problems.length > 1 ? 's' : ''}): ` +
-        problems.slice(0, 3).join('; ') + (problems.length > 3 ? '; …' : '.'),
-      problems,
-    );
-  }
+  checkGraph(proto);
 }
-

@@ -1,4 +1,5 @@
 import { ParetoError } from '../../errors';
+import { quote } from '../../text';
 import { dtypeInfo, dtypeName } from './dtypes';
 import { DataLocation, DataType, type TensorProto } from './proto';
 
@@ -39,13 +40,36 @@ export function externalRef(t: TensorProto): ExternalRef {
   let length: number | undefined;
   for (const e of t.externalData) {
     if (e.key === 'location') location = e.value;
-    else if (e.key === 'offset') offset = Number(e.value);
-    else if (e.key === 'length') length = Number(e.value);
+    else if (e.key === 'offset') offset = externalNumber(t, 'offset', e.value);
+    else if (e.key === 'length') length = externalNumber(t, 'length', e.value);
   }
   if (!location) {
-    throw new ParetoError('invalid-model', `Tensor "${t.name}" is marked as external data but names no location.`);
+    throw new ParetoError('invalid-model', `Tensor ${quote(t.name)} is marked as external data but names no location.`);
   }
   return { location, offset, length };
+}
+
+/**
+ * An external-data offset or length: a non-negative whole number written in decimal, at most 2^53 - 1. Anything else
+ * (negative, NaN, "1e3", "0x10", "1.5", "") is refused: Number() would accept some of them, and a negative length acts
+ * like a Python slice in subarray().
+ */
+function externalNumber(t: TensorProto, key: 'offset' | 'length', value: string): number {
+  if (!/^[0-9]+$/.test(value)) {
+    throw new ParetoError(
+      'invalid-model',
+      `Tensor ${quote(t.name)} has external-data ${key} ${quote(value, 40)}, which is not a non-negative whole number ` +
+        'written in decimal.',
+    );
+  }
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new ParetoError(
+      'invalid-model',
+      `Tensor ${quote(t.name)} has external-data ${key} ${quote(value, 40)}, which is above 2^53 - 1 bytes.`,
+    );
+  }
+  return n;
 }
 
 /** Normalise a location from a model ("./weights/../w.bin") for lookup; never escapes upwards. */
@@ -70,14 +94,14 @@ export function tensorBytes(t: TensorProto, external?: ExternalData): Uint8Array
     if (!file) {
       throw new ParetoError(
         'missing-external-data',
-        `Tensor "${t.name}" keeps its data in "${ref.location}", which was not provided.`,
+        `Tensor ${quote(t.name)} keeps its data in ${quote(ref.location)}, which was not provided.`,
       );
     }
     const length = ref.length ?? tensorByteLength(t);
     if (ref.offset + length > file.length) {
       throw new ParetoError(
         'invalid-model',
-        `Tensor "${t.name}" reads bytes ${ref.offset}..${ref.offset + length} of "${ref.location}", ` +
+        `Tensor ${quote(t.name)} reads bytes ${ref.offset}..${ref.offset + length} of ${quote(ref.location)}, ` +
           `but that file has only ${file.length} bytes (truncated or the wrong file?).`,
       );
     }
@@ -91,22 +115,10 @@ export function tensorBytes(t: TensorProto, external?: ExternalData): Uint8Array
 
 function packTypedFields(t: TensorProto): Uint8Array {
   const info = dtypeInfo(t.dataType);
-  if (!info) throw new ParetoError('invalid-model', `Tensor "${t.name}" has an unknown data type (${t.dataType}).`);
+  if (!info) throw new ParetoError('invalid-model', `Tensor ${quote(t.name)} has an unknown data type (${t.dataType}).`);
   const n = elementCount(t);
   // Too few values would leave zeros in the output, too many would write past it: both are a broken tensor.
-  const have = typedFieldLength(t);
-  const complex = t.dataType === DataType.COMPLEX64 || t.dataType === DataType.COMPLEX128;
-  const want = info.bits < 8 ? Math.ceil((n * info.bits) / 8) : complex ? 2 * n : n;
-  if (have !== want && t.dataType !== DataType.STRING) {
-    const field = info.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    throw new ParetoError(
-      'invalid-model',
-      n > 0 && have === 0
-        ? `Tensor "${t.name}" declares ${n} elements but carries no data.`
-        : `Tensor "${t.name}" declares ${n} elements (dims [${dimsOf(t).join(', ')}]) but its ${field} holds ${have} ` +
-          `value${have === 1 ? '' : 's'} where ${want} ${want === 1 ? 'is' : 'are'} needed.`,
-    );
-  }
+  if (t.dataType !== DataType.STRING) checkTypedFields(t, n);
   const out = new Uint8Array(Math.ceil((n * info.bits) / 8));
   const dv = new DataView(out.buffer);
   switch (t.dataType) {
@@ -137,7 +149,7 @@ function packTypedFields(t: TensorProto): Uint8Array {
       t.int32Data.forEach((v, i) => dv.setUint16(i * 2, v & 0xffff, true));
       break;
     case DataType.STRING:
-      throw new ParetoError('invalid-model', `Tensor "${t.name}" holds strings, which have no raw byte form.`);
+      throw new ParetoError('invalid-model', `Tensor ${quote(t.name)} holds strings, which have no raw byte form.`);
     default:
       if (info.bits === 8) {
         t.int32Data.forEach((v, i) => (out[i] = v & 0xff));
@@ -152,6 +164,37 @@ function packTypedFields(t: TensorProto): Uint8Array {
 function typedFieldLength(t: TensorProto): number {
   const info = dtypeInfo(t.dataType);
   return info ? (t[info.field] as unknown[]).length : 0;
+}
+
+/** How many values the tensor's typed field (float_data, int32_data, ...) must hold for `n` elements. */
+export function typedFieldWant(t: TensorProto, n: number): number {
+  const info = dtypeInfo(t.dataType);
+  if (!info) return 0;
+  const complex = t.dataType === DataType.COMPLEX64 || t.dataType === DataType.COMPLEX128;
+  return info.bits > 0 && info.bits < 8 ? Math.ceil((n * info.bits) / 8) : complex ? 2 * n : n;
+}
+
+/** Refuses a tensor whose typed field holds more or fewer values than its dims need (names the field and counts). */
+export function checkTypedFields(t: TensorProto, n: number): void {
+  const info = dtypeInfo(t.dataType);
+  if (!info) return;
+  const have = typedFieldLength(t);
+  const want = typedFieldWant(t, n);
+  if (have === want) return;
+  const field = info.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  throw new ParetoError(
+    'invalid-model',
+    n > 0 && have === 0
+      ? `Tensor ${quote(t.name)} declares ${n} elements but carries no data.`
+      : `Tensor ${quote(t.name)} declares ${n} elements (dims [${shownDims(t)}]) but its ${field} holds ${have} ` +
+        `value${have === 1 ? '' : 's'} where ${want} ${want === 1 ? 'is' : 'are'} needed.`,
+  );
+}
+
+/** The dims for a message: at most 8 of them. */
+export function shownDims(t: TensorProto): string {
+  const d = t.dims.slice(0, 8).map(String).join(', ');
+  return t.dims.length > 8 ? `${d}, … (${t.dims.length} dims)` : d;
 }
 
 /**
@@ -176,12 +219,12 @@ function offsetOf(bytes: Uint8Array, elementSize: number): number {
 /** float32 view (no copy when aligned). Throws for other dtypes: use tensorToFloat64 to convert. */
 export function float32Data(t: TensorProto, external?: ExternalData): Float32Array {
   if (t.dataType !== DataType.FLOAT) {
-    throw new ParetoError('bad-input', `Tensor "${t.name}" is ${dtypeName(t.dataType)}, not float32.`);
+    throw new ParetoError('bad-input', `Tensor ${quote(t.name)} is ${dtypeName(t.dataType)}, not float32.`);
   }
   const bytes = tensorBytes(t, external);
   const n = elementCount(t);
   if (bytes.length < n * 4) {
-    throw new ParetoError('invalid-model', `Tensor "${t.name}" has ${bytes.length} bytes of data for ${n} float32 values.`);
+    throw new ParetoError('invalid-model', `Tensor ${quote(t.name)} has ${bytes.length} bytes of data for ${n} float32 values.`);
   }
   return new Float32Array(aligned(bytes, 4), offsetOf(bytes, 4), n);
 }
@@ -203,7 +246,7 @@ export function tensorToNumbers(t: TensorProto, external?: ExternalData): Float6
   const out = new Float64Array(n);
   const need = Math.ceil((n * (dtypeInfo(t.dataType)?.bits ?? 0)) / 8);
   if (bytes.length < need) {
-    throw new ParetoError('invalid-model', `Tensor "${t.name}" has ${bytes.length} bytes of data; it needs ${need}.`);
+    throw new ParetoError('invalid-model', `Tensor ${quote(t.name)} has ${bytes.length} bytes of data; it needs ${need}.`);
   }
   for (let i = 0; i < n; i++) {
     switch (t.dataType) {
@@ -220,7 +263,7 @@ export function tensorToNumbers(t: TensorProto, external?: ExternalData): Float6
       case DataType.FLOAT16: out[i] = halfToFloat(dv.getUint16(i * 2, true)); break;
       case DataType.BFLOAT16: out[i] = new Float32Array(new Uint32Array([dv.getUint16(i * 2, true) << 16]).buffer)[0]; break;
       default:
-        throw new ParetoError('bad-input', `Reading values of ${dtypeName(t.dataType)} tensors is not supported (tensor "${t.name}").`);
+        throw new ParetoError('bad-input', `Reading values of ${dtypeName(t.dataType)} tensors is not supported (tensor ${quote(t.name)}).`);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, sizeChange } from './wording';
+import { count, sizeChange } from './units';
 
 describe('count', () => {
   it('says 1 core and 2 cores, with irregular plurals', () => {
