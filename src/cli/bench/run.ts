@@ -3,11 +3,10 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
 import { collectOutputs, evaluateAccuracy } from '../../core/bench/accuracy';
-import { datasetFeeds, specDataOf, type Dataset } from '../../core/bench/dataset';
+import { specDataOf, specFeedsMaker, type Dataset } from '../../core/bench/dataset';
 import { datasetFromFile } from '../../core/bench/dataset-files';
-import { benchmarkModel, feedsFromTensors, resolveBatchSizes, type MakeFeeds } from '../../core/bench/harness';
-import { inputSpecJson, resolveInputSpec, specFeeds, specSignatures, type InputSpec, type InputSpecJson } from '../../core/bench/input-spec';
-import type { Feeds } from '../../core/bench/session';
+import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../../core/bench/harness';
+import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec, type InputSpecJson } from '../../core/bench/input-spec';
 import { summarize } from '../../core/inspect/summary';
 import { isParetoError } from '../../core/errors';
 import { selfContainedBytes } from '../../core/formats/onnx/self-contained';
@@ -87,21 +86,6 @@ export interface BenchJson {
 }
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
-
-/** Feeds from the spec (and the dataset, when given), one template per batch size, copied for every run. */
-function specFeedsMaker(spec: InputSpec, dataset: Dataset | undefined): MakeFeeds {
-  const templates = new Map<number, Feeds>();
-  return (batch) => {
-    let tpl = templates.get(batch);
-    if (!tpl) {
-      tpl = dataset ? datasetFeeds(dataset, spec, 0, batch) : specFeeds(spec, { batch, seed: 1234 });
-      templates.set(batch, tpl);
-    }
-    const out: Feeds = {};
-    for (const [k, t] of Object.entries(tpl)) out[k] = { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() as typeof t.data };
-    return out;
-  };
-}
 
 export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJson> {
   // 1. The model (and its signatures).

@@ -168,3 +168,22 @@ export function datasetFeeds(d: Pick<Dataset, 'inputs' | 'perSample' | 'constant
   for (const [k, t] of Object.entries(d.constants ?? {})) if (fromData(k)) feeds[k] = copy(t);
   return feeds;
 }
+
+/**
+ * A harness MakeFeeds (./harness.ts) from the input spec, and the dataset when there is one: feeds of `batch` items
+ * (the dataset's first items; the inputs it leaves out made by the spec), one template per batch size, copied for
+ * every run (runtimes may take ownership of input buffers). The app's and the CLI's benchmarks use it alike.
+ */
+export function specFeedsMaker(spec: InputSpec, dataset?: Pick<Dataset, 'inputs' | 'perSample' | 'constants'>): (batch: number, run: number) => Feeds {
+  const templates = new Map<number, Feeds>();
+  return (batch) => {
+    let tpl = templates.get(batch);
+    if (!tpl) {
+      tpl = dataset ? datasetFeeds(dataset, spec, 0, batch) : specFeeds(spec, { batch, seed: 1234 });
+      templates.set(batch, tpl);
+    }
+    const out: Feeds = {};
+    for (const [k, t] of Object.entries(tpl)) out[k] = copy(t);
+    return out;
+  };
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ortNode } from '../../runtimes/ort-node';
 import { writeOnnx } from '../formats/onnx/write';
 import { openModelFiles } from '../model/open';
-import { syntheticFeeds } from './dataset';
+import { specFeedsMaker, syntheticFeeds } from './dataset';
 import { detectorModel, EMBEDDING_VOCAB, embeddingModel, recurrentModel } from './input-spec-models';
 import { inputSpecNeeds, isBatchLikeDim, resolveInputSpec, specFeeds, specSignatures } from './input-spec';
 import { summarize } from '../inspect/summary';
@@ -74,6 +74,12 @@ describe('resolveInputSpec', () => {
     expect(sr).toMatchObject({ shape: [], values: { kind: 'fixed', value: 16000 } });
     const feeds = specFeeds(spec, { batch: 3 });
     expect(feeds.state.dims).toEqual([2, 3, 128]);
+    // The harness's MakeFeeds: the same feeds, fresh copies every run.
+    const make = specFeedsMaker(spec);
+    const a = make(3, 0);
+    const b2 = make(3, 1);
+    expect(a.state.data).not.toBe(b2.state.data);
+    expect(Array.from(a.input.data as Float32Array)).toEqual(Array.from(feeds.input.data as Float32Array));
     expect(Array.from(feeds.state.data as Float32Array).every((v) => v === 0)).toBe(true);
     expect(feeds.sr.dims).toEqual([]);
     expect((feeds.sr.data as BigInt64Array)[0]).toBe(16000n);
