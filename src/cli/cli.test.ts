@@ -384,7 +384,7 @@ describe('pareto inspect', () => {
 describe('signals', () => {
   it('Ctrl-C or SIGTERM during start-up or a run ends with a message, never silently', async () => {
     const { spawn } = await import('node:child_process');
-    for (const [sig, code, delay] of [['SIGTERM', 143, 150], ['SIGINT', 130, 400]] as const) {
+    for (const [sig, code, delay] of [['SIGTERM', 143, 300], ['SIGINT', 130, 800]] as const) {
       const child = spawn(process.execPath, [bin, 'bench', 'public/samples/mnist-cnn.onnx', '--runs', '100000'], { cwd: root });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
