@@ -3,13 +3,14 @@
 // When the build is missing or older than a source file (a checkout without `npm install`, an edited source), it
 // is rebuilt first (esbuild, under a second), so the CLI never runs stale code.
 
-// Ctrl-C or SIGTERM at any moment, start-up included, ends with a message. A command writing an output file
-// installs its own handler (which removes the temp file); this one then leaves the work to it.
-for (const sig of ['SIGINT', 'SIGTERM']) {
+// Ctrl-C, SIGTERM or a closed terminal (SIGHUP) at any moment, start-up included, ends with a message. A command
+// writing an output file installs its own handler (which removes the temp file); this one then leaves the work to it.
+const CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+for (const [sig, code] of Object.entries(CODES)) {
   process.on(sig, () => {
     if (process.listenerCount(sig) > 1) return;
     process.stderr.write(`\npareto: interrupted (${sig}); nothing written.\n`);
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(code);
   });
 }
 

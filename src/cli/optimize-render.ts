@@ -94,7 +94,8 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
 
   const f = r.fidelity;
   const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}${f.inputs === 'samples' ? " (the sample's test split)" : ''}`;
-  section('Fidelity vs the original', `onnxruntime-node, ${from}`);
+  section('Fidelity vs the original', f.skipped ? 'not measured (--no-fidelity)' : `onnxruntime-node, ${from}`);
+  if (f.skipped) return out.join('\n') + '\n';
   if (f.error) out.push(`  could not compare: ${f.error}`);
   else {
     const num = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
@@ -119,6 +120,10 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
         style,
       ),
     );
+    if (r.degraded) {
+      out.push('', `  ${style.bold('DEGRADED')}: ${r.degradedReasons.join('; ')}`);
+    } else if (r.degraded === false) out.push('', '  Not degraded.');
+    if (f.rule) out.push(`  (${f.rule}.)`);
   }
   return out.join('\n') + '\n';
 }

@@ -205,6 +205,8 @@ afterAll(() => {
 /** Keys of the --json result, as documented in docs/cli.md. */
 const DOCUMENTED = [
   'resultVersion',
+  'degraded',
+  'degradedReasons',
   'command',
   'input',
   'output',

@@ -29,11 +29,18 @@ export interface FidelityReport {
   outputs: Record<string, FidelityJson>;
   /** Set when the comparison could not run (the other keys are then empty). */
   error?: string;
+  /** True when --no-fidelity skipped the check. */
+  skipped?: boolean;
+  /** The rule the verdict applies (src/core/bench/verdict.ts), when outputs were compared. */
+  rule?: string;
 }
 
 /** The CLI's JSON result (docs/cli.md): core's optimize report, with the files, calibration and fidelity as the CLI names them. */
 export interface OptimizeResult extends Omit<OptimizeReport, 'calibration' | 'fidelity'> {
   resultVersion: 1;
+  /** True when a fidelity figure crossed its threshold (degradedReasons says which), null when not measured. */
+  degraded: boolean | null;
+  degradedReasons: string[];
   command: 'quantize' | 'prune';
   input: string;
   output: string;
@@ -61,6 +68,8 @@ export interface OptimizeJob {
   notes?: string[];
   /** Progress lines on stderr (a TTY). */
   progress?: (fraction: number, stage: string) => void;
+  /** --no-fidelity: skip the comparison with the original. */
+  noFidelity?: boolean;
 }
 
 export { FIDELITY_ROWS };
@@ -102,6 +111,7 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
       runtime: await nodeRuntime('node'),
       threads: threads(),
       fidelity: fidelityData(job),
+      skipFidelity: job.noFidelity,
       calibration: c
         ? {
             ...fileJobData(job, c.inputs, { kind: 'calibration', file: c.inputs.path }, c.samples, c.batch),
@@ -127,11 +137,15 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
     }
     out.commit();
     const fidelity: FidelityReport = { inputs: f.data.kind, file: f.data.file, rows: f.data.rows, outputs: {} };
-    if (f.error) fidelity.error = f.error.message;
+    if (f.skipped) fidelity.skipped = true;
+    else if (f.error) fidelity.error = f.error.message;
     else for (const [k, v] of Object.entries(f.outputs)) fidelity.outputs[k] = finiteOrNull(v);
+    if (f.verdict) fidelity.rule = f.verdict.rule;
     const cal = report.calibration;
     return {
       resultVersion: 1,
+      degraded: f.verdict ? f.verdict.degraded : null,
+      degradedReasons: f.verdict?.reasons ?? [],
       command: job.command,
       input: job.input,
       output: job.outputArg,

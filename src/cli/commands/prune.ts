@@ -18,6 +18,7 @@ export const prune: CliCommand = {
     { flags: '--data <inputs.npy|.npz>', description: 'Inputs for the fidelity check (first 64 rows; float32 .npy for one input, .npz with arrays named after the inputs; default: the sample models\' test split, else made by the input spec)' },
     ...INPUT_SPEC_OPTIONS,
     { flags: '--layers <n>', description: `Weights to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
+    { flags: '--no-fidelity', description: 'Skip the comparison with the original (by default a variant whose fidelity cannot be measured exits 1)' },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
   ],
   examples: [
@@ -74,6 +75,7 @@ export const prune: CliCommand = {
         fidelityInputs: data ? { inputs: data, source: 'data' } : split ? { inputs: split, source: 'samples' } : undefined,
         notes,
         spec,
+        noFidelity: options.fidelity === false,
       },
       { json: Boolean(options.json), layers },
       io,

@@ -33,4 +33,13 @@ export async function runAndPrint(job: Omit<OptimizeJob, 'progress'>, print: { j
     bar.done();
   }
   io.out(print.json ? JSON.stringify(result, null, 2) + '\n' : renderOptimize(result, { layers: print.layers, style: makeStyle(io.color) }));
+  // A variant whose fidelity could not be measured is not a result to trust silently: the file is written, the
+  // exit code says so (--no-fidelity accepts it).
+  if (result.fidelity.error) {
+    const { CliError } = await import('../errors');
+    throw new CliError(
+      `the variant was written to ${result.output}, but its fidelity could not be measured (${result.fidelity.error}); ` +
+        'check that onnxruntime can run it, or pass --no-fidelity to skip the check.',
+    );
+  }
 }

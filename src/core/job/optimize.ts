@@ -44,6 +44,8 @@ export interface OptimizeJob {
   threads?: number;
   /** The comparison's data (see ./data.ts: the given data, the sample's test split, or synthetic). */
   fidelity: JobData;
+  /** Skip the fidelity check (the shells' --no-fidelity): nothing is run; the report says it was not measured. */
+  skipFidelity?: boolean;
   /** Static quantization's calibration batches; `method` as the report shows it. */
   calibration?: JobData & { method: string; batchSize: number };
   /** Called with the variant's parts before the comparison runs (the CLI writes its file here). */
@@ -60,6 +62,8 @@ export interface FidelityFigures {
   error?: { model: 'original' | 'variant'; message: string };
   /** Is the variant degraded (verdict.ts: thresholds per output kind)? Null when nothing could be compared. */
   verdict: Verdict | null;
+  /** Set when the caller asked for no fidelity check. */
+  skipped?: true;
 }
 
 export interface OptimizeReport {
@@ -123,11 +127,13 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
   let reference: RecordedOutputs | undefined;
   let fidelityError: FidelityFigures['error'];
   const tr = performance.now();
-  try {
-    const bytes = selfContainedBytes(model, job.fileBytes);
-    reference = await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches);
-  } catch (e) {
-    fidelityError = { model: 'original', message: firstLine(e) };
+  if (!job.skipFidelity) {
+    try {
+      const bytes = selfContainedBytes(model, job.fileBytes);
+      reference = await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches);
+    } catch (e) {
+      fidelityError = { model: 'original', message: firstLine(e) };
+    }
   }
   fidelityMs += performance.now() - tr;
   checkAborted();
@@ -210,7 +216,9 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
     layers: layerLines(result.reports),
     skipped: result.reports.flatMap((r) => r.skipped),
     notes,
-    fidelity: fidelityError
+    fidelity: job.skipFidelity
+      ? { data: job.fidelity.use, outputs: {}, verdict: null, skipped: true }
+      : fidelityError
       ? { data: job.fidelity.use, outputs: {}, error: fidelityError, verdict: null }
       : { data: job.fidelity.use, outputs, verdict: Object.keys(outputs).length > 0 ? judgeFidelity(outputs) : null },
     reports: result.reports,
