@@ -2,7 +2,9 @@
  * Every `npx pareto …` example in README.md and docs/*.md runs as written, on the MNIST sample: in a scratch folder
  * where `model.onnx` is the CNN sample, `x.npy`/`inputs.npy` its test split's inputs, `y.npy` their labels,
  * `test.npz` both, `digits.csv` the same digits as a table (784 pixel columns and a `label` column), and `public/`
- * and `examples/` are the repository's. Examples run in document order (a later one may read what an earlier one
+ * and `examples/` are the repository's. The input-spec examples' models stand for real ones of their shape:
+ * `detector.onnx` (input [batch, 3, H, W]), `vad.onnx` (input [batch, 512], state [2, batch, 128], sr an int64
+ * scalar), `encoder.onnx` (ids [batch, seq] into an embedding), and `frames.npz` holds 8 frames and sr. Examples run in document order (a later one may read what an earlier one
  * wrote, e.g. model.int8.onnx), through the shell (for `> file`), with `npx pareto` meaning this checkout's CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../src/core/data/npy';
 import { writeNpz } from '../src/core/data/npz';
+import { detectorModel, embeddingModel, recurrentModel } from '../src/core/bench/input-spec-models';
+import { writeOnnx } from '../src/core/formats/onnx/write';
 
 const root = join(import.meta.dirname, '..');
 const docs = ['README.md', 'docs/cli.md', 'docs/tco.md'];
@@ -45,6 +49,11 @@ beforeAll(() => {
   const lines = [[...Array.from({ length: 784 }, (_, i) => `p${i}`), 'label'].join(',')];
   for (let r = 0; r < rows; r++) lines.push([...pixels.subarray(r * 784, (r + 1) * 784), String(labels[r])].join(','));
   writeFileSync(join(dir, 'digits.csv'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'detector.onnx'), writeOnnx(detectorModel()));
+  writeFileSync(join(dir, 'vad.onnx'), writeOnnx(recurrentModel()));
+  writeFileSync(join(dir, 'encoder.onnx'), writeOnnx(embeddingModel()));
+  const frames = Float32Array.from({ length: 8 * 512 }, (_, i) => Math.sin(i / 7));
+  writeFileSync(join(dir, 'frames.npz'), writeNpz({ input: { dtype: 'float32', shape: [8, 512], data: frames }, sr: { dtype: 'int64', shape: [], data: BigInt64Array.from([16000n]) } }));
   symlinkSync(join(root, 'public'), join(dir, 'public'));
   symlinkSync(join(root, 'examples'), join(dir, 'examples'));
 });
