@@ -4,8 +4,9 @@ import type { OnnxModel } from '../../formats/onnx/read';
 import { validateGraph } from '../../formats/onnx/read';
 import { defaultOpset, editableCopy, setDefaultOpset } from '../quantize/graph';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
-import { ADAPTERS, Unconvertible } from './adapters';
+import { ADAPTERS, Unconvertible, type Adapter } from './adapters';
 import { GraphEdit, namesOf, type Change } from './edit';
+import { dropConsumedInputs, LEGACY } from './legacy';
 import { MAX_TARGET_OPSET, MIN_SOURCE_OPSET, validateConvertOptions, type ConvertOptions } from './options';
 
 export type { Change } from './edit';
@@ -19,6 +20,17 @@ export interface ConvertResult {
   changes: Change[];
   /** What the user must know, per node (grouped by change): "Clip min/max attributes → inputs (opset 11): clip1, clip2". */
   notes: string[];
+}
+
+/** Both tables' adapters for an op at one opset (chained: the legacy change first). */
+function adapterFor(opType: string, v: number): Adapter | undefined {
+  const list = [v === 6 ? dropConsumedInputs : undefined, LEGACY[opType]?.[v], ADAPTERS[opType]?.[v]].filter((a): a is Adapter => a !== undefined);
+  if (list.length <= 1) return list[0];
+  return (n, e) => {
+    const done = list.map((a) => a(n, e)).filter((r) => r !== undefined);
+    if (done.length === 0) return undefined;
+    return { what: done.map((r) => r.what).join('; '), before: done.flatMap((r) => r.before ?? []), after: done.flatMap((r) => r.after ?? []) };
+  };
 }
 
 const isDefault = (n: NodeProto) => n.domain === '' || n.domain === 'ai.onnx';
@@ -62,7 +74,7 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
         for (let v = from + 1; v <= target; v++) {
           const next: NodeProto[] = [];
           for (const n of list) {
-            const adapt = e.fresh.has(n) ? undefined : ADAPTERS[n.opType]?.[v];
+            const adapt = e.fresh.has(n) ? undefined : adapterFor(n.opType, v);
             if (!adapt) {
               next.push(n);
               continue;

@@ -1,7 +1,8 @@
 import { create } from '@bufbuild/protobuf';
-import { AttrType, AttributeProtoSchema, DataType, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from '../../formats/onnx/proto';
+import { AttrType, AttributeProtoSchema, DataType, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../formats/onnx/proto';
 import { node as makeNode, tensor, type AttrValue } from '../../formats/onnx/builder';
 import { floatToHalf } from '../quantize/float16';
+import { shallowCopy } from '../quantize/graph';
 
 /** Graph plumbing for the opset converter: attributes, fresh names, constants, element types and ranks. */
 
@@ -183,6 +184,22 @@ export class GraphEdit {
 
   rank(name: string): number | undefined {
     return this.ranks.get(name);
+  }
+
+  /** The initializer of this graph with this name, if any. */
+  initializer(name: string): TensorProto | undefined {
+    return this.graph.initializer.find((t) => t.name === name);
+  }
+
+  /** A new initializer: `t`'s data (shared, not copied) under new dims. */
+  reshaped(t: TensorProto, dims: readonly number[]): string {
+    const c = shallowCopy(t);
+    c.name = this.name(`${t.name}_reshaped`);
+    c.dims = dims.map((d) => BigInt(d));
+    this.graph.initializer.push(c);
+    this.types.set(c.name, c.dataType);
+    this.ranks.set(c.name, dims.length);
+    return c.name;
   }
 
   private used?: Set<string>;

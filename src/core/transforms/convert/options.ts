@@ -1,12 +1,12 @@
 import { ParetoError } from '../../errors';
 
-/** Oldest default-domain opset the converter reads (ONNX's broadcasting rules as they are today start at 7). */
-export const MIN_SOURCE_OPSET = 7;
+/** Oldest default-domain opset the converter reads. */
+export const MIN_SOURCE_OPSET = 1;
 /** Newest default-domain opset it writes: what onnxruntime(-web) 1.30 runs. */
 export const MAX_TARGET_OPSET = 21;
 
 export interface ConvertOptions {
-  /** The default-domain opset the model is converted to, in [MIN_SOURCE_OPSET + 1, MAX_TARGET_OPSET]. */
+  /** The default-domain opset the model is converted to, in [2, MAX_TARGET_OPSET]. */
   opset: number;
 }
 
@@ -24,10 +24,10 @@ export function validateConvertOptions(input: unknown): ConvertOptions {
     throw new ParetoError('bad-input', `Unknown convert option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; known: 'opset'.`);
   }
   const opset = o.opset === undefined ? defaultConvertOptions.opset : o.opset;
-  if (typeof opset !== 'number' || !Number.isInteger(opset) || opset < MIN_SOURCE_OPSET + 1 || opset > MAX_TARGET_OPSET) {
+  if (typeof opset !== 'number' || !Number.isInteger(opset) || opset < 2 || opset > MAX_TARGET_OPSET) {
     throw new ParetoError(
       'bad-input',
-      `Convert option opset must be a whole number from ${MIN_SOURCE_OPSET + 1} to ${MAX_TARGET_OPSET} (the newest onnxruntime runs); got ${JSON.stringify(opset)}.`,
+      `Convert option opset must be a whole number from 2 to ${MAX_TARGET_OPSET} (the newest onnxruntime runs); got ${JSON.stringify(opset)}.`,
     );
   }
   return { opset };
