@@ -1,5 +1,6 @@
 import { DataType, type NodeProto } from '../../formats/onnx/proto';
 import { attr, floatTensor } from '../../formats/onnx/builder';
+import { float32Data } from '../../formats/onnx/tensor';
 import { dropAttrs, floatAttr, floatsAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
 
 /**
@@ -94,10 +95,32 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
   Resize: {
     11: (n, e) => {
       const mode = stringAttr(n, 'mode') ?? 'nearest';
-      n.input = [n.input[0], e.floats(`${label(n)}_roi`, []), n.input[1]];
+      const roi = e.floats(`${label(n)}_roi`, []);
+      n.input = [n.input[0], roi, n.input[1]];
       setStringAttr(n, 'coordinate_transformation_mode', 'asymmetric');
-      if (mode === 'nearest') setStringAttr(n, 'nearest_mode', 'floor');
-      return { what: `empty roi input; coordinate_transformation_mode 'asymmetric'${mode === 'nearest' ? ", nearest_mode 'floor'" : ''} (Resize 10's behaviour)` };
+      const what = `empty roi input; coordinate_transformation_mode 'asymmetric'`;
+      if (mode !== 'nearest') return { what: `${what} (Resize 10's behaviour)` };
+      // onnxruntime's Resize 10 rounds the source index down on axes it enlarges and up on axes it shrinks.
+      const t = e.initializer(n.input[2]);
+      const scales = t ? Array.from(float32Data(t)) : undefined;
+      const down = scales?.some((v) => v < 1) ?? false;
+      const up = scales?.some((v) => v > 1) ?? true;
+      if (!(down && up)) {
+        setStringAttr(n, 'nearest_mode', down ? 'ceil' : 'floor');
+        return {
+          what:
+            `${what}, nearest_mode '${down ? 'ceil' : 'floor'}' (Resize 10's rounding)` +
+            (scales ? '' : '; its scales are computed, so shrinking axes may round differently from onnxruntime\'s Resize 10'),
+        };
+      }
+      // Shrinks some axes and enlarges others: one Resize per rounding (nearest works axis by axis).
+      const shrunk = e.name(`${n.output[0]}_shrunk`);
+      const first = e.node('Resize', [n.input[0], roi, e.floats(`${label(n)}_scales_down`, scales!.map((v) => Math.min(v, 1)))], [shrunk], {}, `${label(n)}_down`);
+      for (const a of n.attribute) if (a.name !== 'nearest_mode') first.attribute.push(a);
+      setStringAttr(first, 'nearest_mode', 'ceil');
+      n.input = [shrunk, roi, e.floats(`${label(n)}_scales_up`, scales!.map((v) => Math.max(v, 1)))];
+      setStringAttr(n, 'nearest_mode', 'floor');
+      return { what: `${what}; split in two: the shrinking axes with nearest_mode 'ceil', then the enlarging ones with 'floor' (Resize 10's rounding)`, before: [first] };
     },
   },
   Slice: {

@@ -74,6 +74,14 @@ const TYPE_OF = (n: NodeProto): number | 'input0' | undefined => {
   }
 };
 
+/** Ops whose first output has the shape of their first input. */
+const SAME_SHAPE = new Set([
+  'Abs', 'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atanh', 'Cast', 'Ceil', 'Celu', 'Clip', 'Cos', 'Cosh', 'Dropout', 'Elu', 'Erf', 'Exp',
+  'Floor', 'Gelu', 'HardSigmoid', 'HardSwish', 'Identity', 'IsInf', 'IsNaN', 'LeakyRelu', 'Log', 'LRN', 'Mish', 'Neg', 'Not', 'Reciprocal',
+  'Relu', 'Round', 'Selu', 'Shrink', 'Sigmoid', 'Sign', 'Sin', 'Sinh', 'Softplus', 'Softsign', 'Sqrt', 'Tan', 'Tanh', 'ThresholdedRelu',
+  'Softmax', 'LogSoftmax', 'Hardmax', 'BatchNormalization', 'InstanceNormalization', 'LayerNormalization',
+]);
+
 export interface Change {
   node: string;
   opType: string;
@@ -182,8 +190,16 @@ export class GraphEdit {
     return DataType.FLOAT;
   }
 
+  /** The rank of a value (declared, or followed back through ops that keep their input's shape). */
   rank(name: string): number | undefined {
-    return this.ranks.get(name);
+    for (let depth = 0; depth < 1000; depth++) {
+      const r = this.ranks.get(name);
+      if (r !== undefined) return r;
+      const p = this.producer.get(name);
+      if (!p || !SAME_SHAPE.has(p.opType) || !p.input[0]) return undefined;
+      name = p.input[0];
+    }
+    return undefined;
   }
 
   /** The initializer of this graph with this name, if any. */
