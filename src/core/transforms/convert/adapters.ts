@@ -86,8 +86,9 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
       dropAttrs(n, 'scales');
       return { what: 'scales attribute → input' };
     },
-    10: (n) => {
+    10: (n, e) => {
       n.opType = 'Resize';
+      e.enlargeOnly.add(n);
       if (stringAttr(n, 'mode') === 'bilinear') setStringAttr(n, 'mode', 'linear');
       return { what: 'Upsample (deprecated) → Resize' };
     },
@@ -105,12 +106,13 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
       const scales = t ? Array.from(float32Data(t)) : undefined;
       const down = scales?.some((v) => v < 1) ?? false;
       const up = scales?.some((v) => v > 1) ?? true;
+      const known = scales !== undefined || e.enlargeOnly.has(n);
       if (!(down && up)) {
         setStringAttr(n, 'nearest_mode', down ? 'ceil' : 'floor');
         return {
           what:
             `${what}, nearest_mode '${down ? 'ceil' : 'floor'}' (Resize 10's rounding)` +
-            (scales ? '' : '; its scales are computed, so shrinking axes may round differently from onnxruntime\'s Resize 10'),
+            (known ? '' : '; its scales are computed, so shrinking axes may round differently from onnxruntime\'s Resize 10'),
         };
       }
       // Shrinks some axes and enlarges others: one Resize per rounding (nearest works axis by axis).

@@ -95,6 +95,8 @@ export class GraphEdit {
   readonly out: NodeProto[] = [];
   /** Helper nodes the converter wrote itself: already in their target form, never adapted again. */
   readonly fresh = new WeakSet<NodeProto>();
+  /** Resize nodes that were Upsample (scales >= 1 by definition). */
+  readonly enlargeOnly = new WeakSet<NodeProto>();
   private readonly producer = new Map<string, NodeProto>();
   private readonly types = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
