@@ -259,8 +259,34 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
     },
   },
   GroupNormalization: {
-    21: () => {
-      throw new Unconvertible('scale and bias are per group before opset 21 and per channel from 21');
+    // Scale and bias hold one value per group before 21 and one per channel from 21: each is repeated C / G times.
+    21: (n, e) => {
+      const groups = intAttr(n, 'num_groups');
+      if (groups === undefined) throw new Unconvertible('it has no num_groups attribute');
+      const base = label(n);
+      const c = e.name(`${base}_channels`);
+      const r = e.name(`${base}_per_group`);
+      const shape = e.name(`${base}_group_shape`);
+      const g = e.int64s(`${base}_groups`, [groups]);
+      const before = [
+        e.node('Shape', [n.input[0]], [c], { start: attr.i(1), end: attr.i(2) }),
+        e.node('Div', [c, g], [r]),
+        e.node('Concat', [g, r], [shape], { axis: attr.i(0) }),
+      ];
+      const flat = e.int64s(`${base}_flat`, [-1]);
+      for (const i of [1, 2]) {
+        const v = n.input[i];
+        const col = e.name(`${v}_column`);
+        const wide = e.name(`${v}_repeated`);
+        const perChannel = e.name(`${v}_per_channel`);
+        before.push(
+          e.node('Unsqueeze', [v, e.int64s(`${col}_axes`, [1])], [col]),
+          e.node('Expand', [col, shape], [wide]),
+          e.node('Reshape', [wide, flat], [perChannel]),
+        );
+        n.input[i] = perChannel;
+      }
+      return { what: 'per-group scale and bias repeated per channel', before };
     },
   },
   // Experimental ops, removed from ONNX at opset 10.

@@ -153,6 +153,30 @@ describe('convertOpset', () => {
     await expectSame(axes, { x: f32([2, 4]) }, [13, 18, 21]);
   });
 
+  it('repeats GroupNormalization 18 scale and bias per channel at 21', async () => {
+    const m = single(
+      18,
+      node('GroupNormalization', ['x', 's', 'b'], ['y'], { num_groups: attr.i(2), epsilon: attr.f(1e-5) }, { name: 'gn' }),
+      [['x', [2, 6, 3]]],
+      [['y']],
+      [floatTensor('s', [2], Float32Array.of(0.5, 2)), floatTensor('b', [2], Float32Array.of(-1, 3))],
+    );
+    const x = f32([2, 6, 3]);
+    // Group g holds channels 3g..3g+2: normalised over them (and the 3 positions), then scaled and shifted.
+    const data = x.data as Float32Array;
+    const want: number[] = [];
+    for (let n = 0; n < 2; n++) {
+      for (let g = 0; g < 2; g++) {
+        const v = data.slice(n * 18 + g * 9, n * 18 + g * 9 + 9);
+        const mean = v.reduce((p, q) => p + q, 0) / 9;
+        const sd = Math.sqrt(v.reduce((p, q) => p + (q - mean) ** 2, 0) / 9 + 1e-5);
+        v.forEach((q) => want.push(((q - mean) / sd) * [0.5, 2][g] + [-1, 3][g]));
+      }
+    }
+    const [notes] = await expectSame(m, { x }, [21], { y: want });
+    expect(notes.join('\n')).toMatch(/GroupNormalization \(opset 21\): per-group scale and bias repeated per channel — node 'gn'/);
+  });
+
   it('converts the ops inside If branches, and leaves the input model untouched', async () => {
     const branch = (name: string, min: number) =>
       graph({ name, nodes: [node('Clip', ['x'], [`${name}_y`], { min: attr.f(min), max: attr.f(1) })], inputs: [], outputs: [valueInfo(`${name}_y`, DataType.FLOAT)] });
