@@ -295,7 +295,7 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
       const scale = floatAttr(n, 'scale') ?? 1;
       const bias = floatsAttr(n, 'bias') ?? [];
       const b = e.name(`${label(n)}_bias`);
-      e.graph.initializer.push(floatTensor3d(b, bias));
+      e.addInitializer(floatTensor3d(b, bias));
       return arithmetic(n, e, () => [{ op: 'Mul', inputs: ['$', e.scalar(`${label(n)}_scale`, scale, DataType.FLOAT)!] }, { op: 'Add', inputs: ['$', b] }], 'ImageScaler (experimental, removed) → Mul, Add');
     },
   },

@@ -22,9 +22,20 @@ export interface ConvertResult {
   notes: string[];
 }
 
-/** Both tables' adapters for an op at one opset (chained: the legacy change first). */
+const adapterCache = new Map<string, Adapter | null>();
+
+/** Both tables' adapters for an op at one opset (chained: the legacy change first); cached per op and opset. */
 function adapterFor(opType: string, v: number): Adapter | undefined {
-  const list = [v === 6 ? dropConsumedInputs : undefined, LEGACY[opType]?.[v], ADAPTERS[opType]?.[v]].filter((a): a is Adapter => a !== undefined);
+  const key = `${opType}@${v}`;
+  let a = adapterCache.get(key);
+  if (a === undefined) {
+    a = chain([v === 6 ? dropConsumedInputs : undefined, LEGACY[opType]?.[v], ADAPTERS[opType]?.[v]].filter((x): x is Adapter => x !== undefined)) ?? null;
+    adapterCache.set(key, a);
+  }
+  return a ?? undefined;
+}
+
+function chain(list: Adapter[]): Adapter | undefined {
   if (list.length <= 1) return list[0];
   return (n, e) => {
     const done = list.map((a) => a(n, e)).filter((r) => r !== undefined);
@@ -72,6 +83,7 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
       const label = original.name || original.output[0] || opType;
       if (isDefault(original)) {
         for (let v = from + 1; v <= target; v++) {
+          if (list.length === 1 && !adapterFor(list[0].opType, v)) continue;
           const next: NodeProto[] = [];
           for (const n of list) {
             const adapt = e.fresh.has(n) ? undefined : adapterFor(n.opType, v);

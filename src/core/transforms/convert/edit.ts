@@ -82,6 +82,61 @@ const SAME_SHAPE = new Set([
   'Softmax', 'LogSoftmax', 'Hardmax', 'BatchNormalization', 'InstanceNormalization', 'LayerNormalization',
 ]);
 
+const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'Max', 'Min', 'Sum', 'Mean', 'Where', 'PRelu', 'Mod', 'BitShift']);
+const KEEP_RANK = new Set(['Transpose', 'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'Resize', 'Upsample', 'Pad', 'Slice', 'Tile', 'Concat', 'DepthToSpace', 'SpaceToDepth', 'CumSum', 'ScatterElements', 'Scatter', 'ScatterND', 'GatherElements', 'Trilu', 'ReverseSequence', 'LpNormalization', 'MeanVarianceNormalization', 'GroupNormalization', 'Split', 'ImageScaler', 'Affine', 'Scale', 'ScaledTanh', 'ParametricSoftplus']);
+
+/** The rank of a node's first output from its inputs' ranks, where the op says it. */
+function rankOf(n: NodeProto, r: (name: string) => number | undefined, init: (name: string) => TensorProto | undefined): number | undefined {
+  const r0 = r(n.input[0] ?? '');
+  if (SAME_SHAPE.has(n.opType) || KEEP_RANK.has(n.opType)) return r0;
+  if (BROADCASTING.has(n.opType)) {
+    const rs = n.input.filter((x) => x).map(r);
+    return rs.every((x) => x !== undefined) ? Math.max(...(rs as number[])) : undefined;
+  }
+  const axesLen = () => {
+    const a = intsAttr(n, 'axes');
+    if (a) return a.length;
+    const t = n.input[1] ? init(n.input[1]) : undefined;
+    return t ? Number(t.dims[0] ?? 1) : undefined;
+  };
+  switch (n.opType) {
+    case 'Flatten':
+    case 'Gemm':
+      return 2;
+    case 'Shape':
+      return 1;
+    case 'Size':
+      return 0;
+    case 'MatMul': {
+      const r1 = r(n.input[1]);
+      return r0 !== undefined && r1 !== undefined && r0 >= 2 && r1 >= 2 ? Math.max(r0, r1) : undefined;
+    }
+    case 'Unsqueeze': {
+      const k = axesLen();
+      return r0 !== undefined && k !== undefined ? r0 + k : undefined;
+    }
+    case 'Squeeze': {
+      const k = intsAttr(n, 'axes')?.length ?? (n.input[1] ? axesLen() : undefined);
+      return r0 !== undefined && k !== undefined ? r0 - k : undefined;
+    }
+    case 'Reshape': {
+      const t = n.input[1] ? init(n.input[1]) : undefined;
+      return t ? Number(t.dims[0] ?? 0) : (intsAttr(n, 'shape')?.length);
+    }
+    case 'Gather': {
+      const r1 = r(n.input[1]);
+      return r0 !== undefined && r1 !== undefined ? r0 + r1 - 1 : undefined;
+    }
+    default:
+      if (n.opType.startsWith('Reduce')) {
+        if ((intAttr(n, 'keepdims') ?? 1) === 1) return r0;
+        const k = axesLen();
+        return r0 !== undefined && k !== undefined ? r0 - k : undefined;
+      }
+      return undefined;
+  }
+}
+
 export interface Change {
   node: string;
   opType: string;
@@ -124,6 +179,20 @@ export class GraphEdit {
       this.ranks.set(t.name, t.dims.length);
     }
     for (const n of graph.node) for (const o of n.output) if (o) this.producer.set(o, n);
+    // Forward through the graph (nodes are in topological order): what the declarations leave out.
+    for (const n of graph.node) {
+      const o = n.output[0];
+      if (!o) continue;
+      if (!this.types.has(o)) {
+        const t = TYPE_OF(n);
+        const v = t === 'input0' ? this.types.get(n.input[0]) : t;
+        if (v) this.types.set(o, v);
+      }
+      const r = rankOf(n, (x) => this.ranks.get(x), (x) => this.initializer(x));
+      if (r !== undefined) {
+        for (const out of n.opType === 'Split' ? n.output : [o]) if (out && !this.ranks.has(out)) this.ranks.set(out, r);
+      }
+    }
   }
 
   /** A name used nowhere in the model. */
@@ -144,13 +213,13 @@ export class GraphEdit {
   /** A new int64 initializer of this graph; returns its name. */
   int64s(base: string, values: readonly number[], scalar = false): string {
     const name = this.name(base);
-    this.graph.initializer.push(tensor(name, DataType.INT64, scalar ? [] : [values.length], BigInt64Array.from(values.map((v) => BigInt(v)))));
+    this.addInitializer(tensor(name, DataType.INT64, scalar ? [] : [values.length], BigInt64Array.from(values.map((v) => BigInt(v)))));
     return name;
   }
 
   floats(base: string, values: readonly number[]): string {
     const name = this.name(base);
-    this.graph.initializer.push(tensor(name, DataType.FLOAT, [values.length], Float32Array.from(values)));
+    this.addInitializer(tensor(name, DataType.FLOAT, [values.length], Float32Array.from(values)));
     return name;
   }
 
@@ -173,40 +242,35 @@ export class GraphEdit {
         default: return BigUint64Array.of(BigInt(Math.trunc(Math.max(0, Math.min(1.8e19, value)))));
       }
     })();
-    this.graph.initializer.push(tensor(name, dataType, [], data));
+    this.addInitializer(tensor(name, dataType, [], data));
     return name;
   }
 
-  /** The element type of a value (declared, or followed back through ops that keep their input's type); FLOAT if unknown. */
+  /** The element type of a value (declared, or carried forward through the graph); FLOAT if unknown. */
   elemType(name: string): number {
-    for (let depth = 0; depth < 1000; depth++) {
-      const t = this.types.get(name);
-      if (t) return t;
-      const p = this.producer.get(name);
-      if (!p) break;
-      const r = TYPE_OF(p);
-      if (typeof r === 'number') return r;
-      if (r === undefined || !p.input[0]) break;
-      name = p.input[0];
-    }
-    return DataType.FLOAT;
+    return this.types.get(name) ?? DataType.FLOAT;
   }
 
-  /** The rank of a value (declared, or followed back through ops that keep their input's shape). */
+  /** The rank of a value (declared, or carried forward through the graph), if known. */
   rank(name: string): number | undefined {
-    for (let depth = 0; depth < 1000; depth++) {
-      const r = this.ranks.get(name);
-      if (r !== undefined) return r;
-      const p = this.producer.get(name);
-      if (!p || !SAME_SHAPE.has(p.opType) || !p.input[0]) return undefined;
-      name = p.input[0];
-    }
-    return undefined;
+    return this.ranks.get(name);
   }
 
-  /** The initializer of this graph with this name, if any. */
+  private inits?: Map<string, TensorProto>;
+
+  /** The initializer of this graph with this name, if any (the converter's own included). */
   initializer(name: string): TensorProto | undefined {
-    return this.graph.initializer.find((t) => t.name === name);
+    this.inits ??= new Map(this.graph.initializer.map((t) => [t.name, t]));
+    return this.inits.get(name);
+  }
+
+  /** Adds an initializer to this graph. */
+  addInitializer(t: TensorProto): string {
+    this.graph.initializer.push(t);
+    this.inits?.set(t.name, t);
+    this.types.set(t.name, t.dataType);
+    this.ranks.set(t.name, t.dims.length);
+    return t.name;
   }
 
   /** A new initializer: `t`'s data (shared, not copied) under new dims. */
@@ -214,10 +278,7 @@ export class GraphEdit {
     const c = shallowCopy(t);
     c.name = this.name(`${t.name}_reshaped`);
     c.dims = dims.map((d) => BigInt(d));
-    this.graph.initializer.push(c);
-    this.types.set(c.name, c.dataType);
-    this.ranks.set(c.name, dims.length);
-    return c.name;
+    return this.addInitializer(c);
   }
 
   private used?: Set<string>;
