@@ -108,6 +108,10 @@ describe('convertOpset', () => {
     expect(r.model.graph!.node.map((x) => x.opType)).toEqual(['Softmax']);
     const unknown = single(12, node('Softmax', ['x'], ['y'], { axis: attr.i(1) }), [['x', [2, 3, 4]]], [['y']]);
     expect((await convertOpset(unknown, 13)).model.graph!.node.map((x) => x.opType)).toEqual(['Shape', 'Flatten', 'Softmax', 'Reshape']);
+    // The rank is carried forward through the graph: a Gemm's output is 2-D, so axis 1 is its last.
+    const gemm = single(11, [node('Gemm', ['x', 'w'], ['h']), node('Relu', ['h'], ['r']), node('Softmax', ['r'], ['y'])], [['x', undefined]], [['y']], [floatTensor('w', [3, 2], ramp(6))]);
+    expect((await convertOpset(gemm, 13)).model.graph!.node.map((x) => x.opType)).toEqual(['Gemm', 'Relu', 'Softmax']);
+    await expectSame(gemm, { x: f32([4, 3]) }, [13]);
   });
 
   it("casts Dropout's mask back to the input type when it is used, and moves ratio to an input at 12", async () => {

@@ -152,7 +152,6 @@ export class GraphEdit {
   readonly fresh = new WeakSet<NodeProto>();
   /** Resize nodes that were Upsample (scales >= 1 by definition). */
   readonly enlargeOnly = new WeakSet<NodeProto>();
-  private readonly producer = new Map<string, NodeProto>();
   private readonly types = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
 
@@ -160,13 +159,8 @@ export class GraphEdit {
     readonly graph: GraphProto,
     readonly names: Set<string>,
     readonly target: number,
-    outer?: GraphEdit,
+    private readonly outer?: GraphEdit,
   ) {
-    if (outer) {
-      for (const [k, v] of outer.types) this.types.set(k, v);
-      for (const [k, v] of outer.ranks) this.ranks.set(k, v);
-      for (const [k, v] of outer.producer) this.producer.set(k, v);
-    }
     const known = (vi: ValueInfoProto) => {
       const t = vi.type?.value.case === 'tensorType' ? vi.type.value.value : undefined;
       if (!t) return;
@@ -178,17 +172,16 @@ export class GraphEdit {
       this.types.set(t.name, t.dataType);
       this.ranks.set(t.name, t.dims.length);
     }
-    for (const n of graph.node) for (const o of n.output) if (o) this.producer.set(o, n);
     // Forward through the graph (nodes are in topological order): what the declarations leave out.
     for (const n of graph.node) {
       const o = n.output[0];
       if (!o) continue;
       if (!this.types.has(o)) {
         const t = TYPE_OF(n);
-        const v = t === 'input0' ? this.types.get(n.input[0]) : t;
+        const v = t === 'input0' ? this.typeKnown(n.input[0]) : t;
         if (v) this.types.set(o, v);
       }
-      const r = rankOf(n, (x) => this.ranks.get(x), (x) => this.initializer(x));
+      const r = rankOf(n, (x) => this.rank(x), (x) => this.initializer(x));
       if (r !== undefined) {
         for (const out of n.opType === 'Split' ? n.output : [o]) if (out && !this.ranks.has(out)) this.ranks.set(out, r);
       }
@@ -248,12 +241,17 @@ export class GraphEdit {
 
   /** The element type of a value (declared, or carried forward through the graph); FLOAT if unknown. */
   elemType(name: string): number {
-    return this.types.get(name) ?? DataType.FLOAT;
+    return this.typeKnown(name) ?? DataType.FLOAT;
+  }
+
+  /** Declared or carried forward here, else in the graphs around this one (a subgraph reads their values). */
+  private typeKnown(name: string): number | undefined {
+    return this.types.get(name) ?? this.outer?.typeKnown(name);
   }
 
   /** The rank of a value (declared, or carried forward through the graph), if known. */
   rank(name: string): number | undefined {
-    return this.ranks.get(name);
+    return this.ranks.get(name) ?? this.outer?.rank(name);
   }
 
   private inits?: Map<string, TensorProto>;
@@ -261,7 +259,7 @@ export class GraphEdit {
   /** The initializer of this graph with this name, if any (the converter's own included). */
   initializer(name: string): TensorProto | undefined {
     this.inits ??= new Map(this.graph.initializer.map((t) => [t.name, t]));
-    return this.inits.get(name);
+    return this.inits.get(name) ?? this.outer?.initializer(name);
   }
 
   /** Adds an initializer to this graph. */
