@@ -1,7 +1,7 @@
 import { DataType, type NodeProto } from '../../formats/onnx/proto';
-import { attr, floatTensor } from '../../formats/onnx/builder';
+import { attr, floatTensor, graph, valueInfo } from '../../formats/onnx/builder';
 import { float32Data } from '../../formats/onnx/tensor';
-import { dropAttrs, floatAttr, floatsAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
+import { attrOf, dropAttrs, floatAttr, floatsAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
 
 /**
  * What changed in ONNX's default domain between opsets 7 and 21 (docs/Changelog.md, onnx/version_converter/adapters),
@@ -254,8 +254,41 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
     },
   },
   Scan: {
-    9: () => {
-      throw new Unconvertible('Scan 8 (batched, with sequence_lens) has no exact Scan 9 form');
+    // Scan 8 runs its body over a batch axis (0) of every input and output; Scan 9 has no batch. A Loop over the batch
+    // runs one Scan 9 per item and stacks its results along axis 0, as Scan 8 did.
+    9: (n, e) => {
+      if (n.input[0]) throw new Unconvertible('Scan 8 with sequence_lens (per-item lengths) has no exact Scan 9 form');
+      const body = attrOf(n, 'body')?.g;
+      const inputs = n.input.slice(1);
+      if (!body || inputs.length === 0) throw new Unconvertible('it has no body or no inputs');
+      const name = label(n);
+      const iter = e.name(`${name}_item`);
+      const cond = e.name(`${name}_cond`);
+      const condOut = e.name(`${name}_cond_out`);
+      const items = inputs.map((x) => e.name(`${x}_item`));
+      const results = n.output.map((o) => e.name(`${o}_item`));
+      const directions = intsAttr(n, 'directions');
+      const scan = e.node('Scan', items, results, {
+        body: attr.g(body),
+        num_scan_inputs: attr.i(intAttr(n, 'num_scan_inputs') ?? 1),
+        ...(directions ? { scan_input_directions: attr.ints(directions) } : {}),
+      }, `${name}_scan`);
+      const loopBody = graph({
+        name: `${name}_batch`,
+        nodes: [...inputs.map((x, i) => e.node('Gather', [x, iter], [items[i]], { axis: attr.i(0) })), scan, e.node('Identity', [cond], [condOut])],
+        inputs: [valueInfo(iter, DataType.INT64, []), valueInfo(cond, DataType.BOOL, [])],
+        outputs: [valueInfo(condOut, DataType.BOOL, []), ...results.map((r, i) => valueInfo(r, e.elemType(n.output[i])))],
+      });
+      const shape = e.name(`${name}_shape`);
+      const batch = e.name(`${name}_batch_size`);
+      n.opType = 'Loop';
+      n.input = [batch, ''];
+      n.attribute = [];
+      setAttr(n, 'body', attr.g(loopBody));
+      return {
+        what: 'Scan 8 over a batch → a Loop over the batch of Scan 9',
+        before: [e.node('Shape', [inputs[0]], [shape]), e.node('Gather', [shape, e.int64s(`${name}_zero`, [0], true)], [batch], { axis: attr.i(0) })],
+      };
     },
   },
   GroupNormalization: {

@@ -149,9 +149,9 @@ export interface Change {
 export class GraphEdit {
   readonly out: NodeProto[] = [];
   /** Helper nodes the converter wrote itself: already in their target form, never adapted again. */
-  readonly fresh = new WeakSet<NodeProto>();
+  readonly fresh: WeakSet<NodeProto>;
   /** Resize nodes that were Upsample (scales >= 1 by definition). */
-  readonly enlargeOnly = new WeakSet<NodeProto>();
+  readonly enlargeOnly: WeakSet<NodeProto>;
   private readonly types = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
 
@@ -161,6 +161,8 @@ export class GraphEdit {
     readonly target: number,
     private readonly outer?: GraphEdit,
   ) {
+    this.fresh = outer?.fresh ?? new WeakSet();
+    this.enlargeOnly = outer?.enlargeOnly ?? new WeakSet();
     const known = (vi: ValueInfoProto) => {
       const t = vi.type?.value.case === 'tensorType' ? vi.type.value.value : undefined;
       if (!t) return;
