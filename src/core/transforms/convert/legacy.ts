@@ -113,6 +113,24 @@ export const LEGACY: Record<string, Record<number, Adapter>> = {
       return { what: `to '${name}' → ${code}` };
     },
   },
+  Tile: {
+    6: (n) => {
+      if (n.input.length >= 3 && n.input[2]) throw new Unconvertible('Tile 1 (tiles and axis inputs) has no exact Tile 6 form without the input rank');
+      return undefined;
+    },
+  },
+  ...Object.fromEntries(
+    ['RNN', 'GRU', 'LSTM'].map((op) => [
+      op,
+      {
+        7: (n: NodeProto) => {
+          if (!attrOf(n, 'output_sequence')) return undefined;
+          dropAttrs(n, 'output_sequence');
+          return { what: 'output_sequence attribute removed (Y is always available from 7)' };
+        },
+      },
+    ]),
+  ),
   Upsample: {
     7: (n) => {
       const h = floatAttr(n, 'height_scale');
