@@ -1,7 +1,7 @@
 import { DataType, type NodeProto } from '../../formats/onnx/proto';
 import { attr, floatTensor, graph, valueInfo } from '../../formats/onnx/builder';
 import { float32Data } from '../../formats/onnx/tensor';
-import { attrOf, dropAttrs, floatAttr, floatsAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
+import { attrOf, bigintsAttr, dropAttrs, floatAttr, floatsAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
 
 /**
  * What changed in ONNX's default domain between opsets 7 and 21 (docs/Changelog.md, onnx/version_converter/adapters),
@@ -24,7 +24,7 @@ const label = (n: NodeProto) => n.name || n.output[0] || n.opType;
 
 /** An attribute that became an int64 input (Slice starts, Squeeze axes, ...): the input goes at `index`. */
 function intsToInput(n: NodeProto, e: GraphEdit, name: string, index: number, what: string, scalar = false): Adapted | undefined {
-  const v = intsAttr(n, name);
+  const v = bigintsAttr(n, name);
   if (v === undefined) return undefined;
   while (n.input.length < index) n.input.push('');
   n.input[index] = e.int64s(`${label(n)}_${name}`, v, scalar);
@@ -127,9 +127,9 @@ export const ADAPTERS: Record<string, Record<number, Adapter>> = {
   },
   Slice: {
     10: (n, e) => {
-      const starts = intsAttr(n, 'starts') ?? [];
-      const ends = intsAttr(n, 'ends') ?? [];
-      const axes = intsAttr(n, 'axes');
+      const starts = bigintsAttr(n, 'starts') ?? [];
+      const ends = bigintsAttr(n, 'ends') ?? [];
+      const axes = bigintsAttr(n, 'axes');
       n.input = [n.input[0], e.int64s(`${label(n)}_starts`, starts), e.int64s(`${label(n)}_ends`, ends)];
       if (axes) n.input.push(e.int64s(`${label(n)}_axes`, axes));
       dropAttrs(n, 'starts', 'ends', 'axes');

@@ -181,6 +181,17 @@ describe('convertOpset', () => {
     expect(notes.join('\n')).toMatch(/GroupNormalization \(opset 21\): per-group scale and bias repeated per channel — node 'gn'/);
   });
 
+  it('keeps Slice ends of INT64_MAX exact when they become an int64 input', async () => {
+    const big = 9223372036854775807n;
+    const slice = node('Slice', ['x'], ['y'], { starts: attr.ints([1]), ends: attr.ints([0]), axes: attr.ints([1]) });
+    slice.attribute.find((a) => a.name === 'ends')!.ints = [big];
+    const m = single(9, slice, [['x', [2, 5]]], [['y']]);
+    const [notes] = await expectSame(m, { x: f32([2, 5]) }, [10, 17]);
+    expect(notes.join()).toMatch(/Slice \(opset 10\): starts\/ends\/axes attributes → inputs/);
+    const ends = (await convertOpset(m, 17)).model.graph!.initializer.find((t) => t.name.endsWith('_ends'))!;
+    expect(new BigInt64Array(Uint8Array.from(ends.rawData).buffer)[0]).toBe(big);
+  });
+
   it('converts the ops inside If branches, and leaves the input model untouched', async () => {
     const branch = (name: string, min: number) =>
       graph({ name, nodes: [node('Clip', ['x'], [`${name}_y`], { min: attr.f(min), max: attr.f(1) })], inputs: [], outputs: [valueInfo(`${name}_y`, DataType.FLOAT)] });

@@ -14,6 +14,8 @@ export const intAttr = (n: NodeProto, name: string): number | undefined => {
   return a ? Number(a.i) : undefined;
 };
 export const intsAttr = (n: NodeProto, name: string): number[] | undefined => attrOf(n, name)?.ints.map(Number);
+/** The int64 values exactly (Slice ends are often INT64_MAX, which a double cannot hold). */
+export const bigintsAttr = (n: NodeProto, name: string): bigint[] | undefined => attrOf(n, name)?.ints.slice();
 export const floatAttr = (n: NodeProto, name: string): number | undefined => attrOf(n, name)?.f;
 export const floatsAttr = (n: NodeProto, name: string): number[] | undefined => attrOf(n, name)?.floats.slice();
 export const stringAttr = (n: NodeProto, name: string): string | undefined => {
@@ -206,7 +208,7 @@ export class GraphEdit {
   }
 
   /** A new int64 initializer of this graph; returns its name. */
-  int64s(base: string, values: readonly number[], scalar = false): string {
+  int64s(base: string, values: readonly (number | bigint)[], scalar = false): string {
     const name = this.name(base);
     this.addInitializer(tensor(name, DataType.INT64, scalar ? [] : [values.length], BigInt64Array.from(values.map((v) => BigInt(v)))));
     return name;
