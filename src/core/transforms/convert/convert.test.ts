@@ -192,6 +192,16 @@ describe('convertOpset', () => {
     expect(new BigInt64Array(Uint8Array.from(ends.rawData).buffer)[0]).toBe(big);
   });
 
+  it('turns the experimental ImageScaler and ScaledTanh (removed at 10) into standard arithmetic', async () => {
+    const x = f32([1, 2, 2, 2]);
+    const data = Array.from(x.data as Float32Array);
+    const scaler = single(8, node('ImageScaler', ['x'], ['y'], { scale: attr.f(2), bias: attr.floats([1, -3]) }, { name: 'pre' }), [['x', [1, 2, 2, 2]]], [['y']]);
+    const [notes] = await expectSame(scaler, { x }, [10, 17], { y: data.map((v, i) => 2 * v + (i < 4 ? 1 : -3)) });
+    expect(notes.join()).toMatch(/ImageScaler \(opset 10\): ImageScaler \(experimental, removed\) → Mul, Add — node 'pre'/);
+    const tanh = single(9, node('ScaledTanh', ['x'], ['y'], { alpha: attr.f(1.5), beta: attr.f(0.5) }), [['x', [1, 2, 2, 2]]], [['y']]);
+    await expectSame(tanh, { x }, [11], { y: data.map((v) => 1.5 * Math.tanh(0.5 * v)) });
+  });
+
   it('converts the ops inside If branches, and leaves the input model untouched', async () => {
     const branch = (name: string, min: number) =>
       graph({ name, nodes: [node('Clip', ['x'], [`${name}_y`], { min: attr.f(min), max: attr.f(1) })], inputs: [], outputs: [valueInfo(`${name}_y`, DataType.FLOAT)] });
