@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ort } from '../../../runtimes/ort-node';
+import { ortWebApi as ortWeb } from '../../../runtimes/ort-web-node';
 import { ParetoError } from '../../errors';
 import * as build from '../../formats/onnx/builder';
 import { DataType, type ModelProto, type NodeProto } from '../../formats/onnx/proto';
@@ -226,6 +227,34 @@ describe('convertOpset', () => {
     expect(await refusal(convertOpset(bn, 8))).toMatch(/The model has opset 9, newer than the target 8: conversion only raises the opset/);
     expect(await refusal(convertOpset(bn, 22))).toMatch(/newest opset onnxruntime runs is 21/);
     expect((await convertOpset(bn, 9)).notes).toEqual(['The model already has opset 9: nothing to convert.']);
+  });
+});
+
+describe('converted models in onnxruntime-web', () => {
+  it('runs an opset-9 image model converted to 17 and 21 in the wasm backend with the original outputs', async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    ortWeb.env.logLevel = 'error';
+    const m = single(
+      9,
+      [
+        node('Upsample', ['x', 'scales'], ['u'], { mode: attr.s('nearest') }),
+        node('Clip', ['u'], ['c'], { min: attr.f(-1), max: attr.f(1.5) }),
+        node('Softmax', ['c'], ['s'], { axis: attr.i(1) }),
+        node('ReduceMean', ['s'], ['r'], { axes: attr.ints([2, 3]), keepdims: attr.i(0) }),
+        node('Unsqueeze', ['r'], ['y'], { axes: attr.ints([2]) }),
+      ],
+      [['x', [1, 3, 4, 4]]],
+      [['y']],
+      [floatTensor('scales', [4], Float32Array.of(1, 1, 2, 2))],
+    );
+    const x = f32([1, 3, 4, 4]);
+    const want = (await run(m, { x })).y;
+    for (const t of [17, 21]) {
+      const s = await ortWeb.InferenceSession.create(writeOnnx((await convertOpset(m, t)).model));
+      const got = await s.run({ x: new ortWeb.Tensor('float32', x.data as Float32Array, x.dims) });
+      await s.release();
+      expect(relL2(Array.from(got.y.data as Float32Array), want)).toBeLessThanOrEqual(1e-5);
+    }
   });
 });
 
