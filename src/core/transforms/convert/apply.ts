@@ -2,7 +2,10 @@ import { ParetoError } from '../../errors';
 import type { GraphProto, ModelProto, NodeProto } from '../../formats/onnx/proto';
 import type { OnnxModel } from '../../formats/onnx/read';
 import { validateGraph } from '../../formats/onnx/read';
-import { defaultOpset, editableCopy, setDefaultOpset } from '../quantize/graph';
+import { create } from '@bufbuild/protobuf';
+import * as build from '../../formats/onnx/builder';
+import { ModelProtoSchema, OperatorSetIdProtoSchema, ValueInfoProtoSchema } from '../../formats/onnx/proto';
+import { defaultOpset, editableCopy, setDefaultOpset, shallowCopy } from '../quantize/graph';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { ADAPTERS, Unconvertible, type Adapter } from './adapters';
 import { GraphEdit, namesOf, type Change } from './edit';
@@ -54,6 +57,7 @@ const isDefault = (n: NodeProto) => n.domain === '' || n.domain === 'ai.onnx';
  */
 export async function convertOpset(model: ModelProto, target: number, ctx: TransformContext = {}): Promise<ConvertResult> {
   const from = defaultOpset(model);
+  const modelFrom = from ?? 0;
   if (from === undefined) throw new ParetoError('bad-input', 'The model imports no default ONNX opset: nothing to convert.');
   if (!Number.isInteger(target) || target > MAX_TARGET_OPSET) {
     throw new ParetoError('bad-input', `Cannot convert to opset ${target}: the newest opset onnxruntime runs is ${MAX_TARGET_OPSET}.`);
@@ -74,10 +78,10 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
   const changes: Change[] = [];
   const refused: { node: string; opType: string; reason: string }[] = [];
 
-  const convertGraph = async (g: GraphProto, outer?: GraphEdit) => {
+  const convertGraph = async (g: GraphProto, outer?: GraphEdit, from = modelFrom) => {
     const e = new GraphEdit(g, names, target, outer);
     for (const original of g.node) {
-      if (++done % 256 === 0) await checkpoint(done / total, `converting ${original.name || original.opType}`);
+      if (++done % 256 === 0) await checkpoint(Math.min(1, done / total), `converting ${original.name || original.opType}`);
       let list: NodeProto[] = [original];
       const opType = original.opType;
       const label = original.name || original.output[0] || opType;
@@ -106,8 +110,8 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
       }
       for (const n of list) {
         for (const a of n.attribute) {
-          if (a.g) await convertGraph(a.g, e);
-          for (const sg of a.graphs) await convertGraph(sg, e);
+          if (a.g) await convertGraph(a.g, e, from);
+          for (const sg of a.graphs) await convertGraph(sg, e, from);
         }
       }
       e.out.push(...list);
@@ -116,6 +120,23 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
   };
   await checkpoint(0, `converting opset ${from} → ${target}`);
   if (out.graph) await convertGraph(out.graph);
+  // Model-local functions: onnxruntime inlines them under the model's opset, so their default-domain nodes convert
+  // too (from the function's own opset); the constants the adapters write become Constant nodes (a function has no
+  // initializers).
+  out.functions = model.functions.map((f) => {
+    const own = f.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+    if (!own || Number(own.version) >= target) return f;
+    return shallowCopy(f);
+  });
+  for (const f of out.functions) {
+    const i = f.opsetImport.findIndex((o) => o.domain === '' || o.domain === 'ai.onnx');
+    if (i < 0 || Number(f.opsetImport[i].version) >= target) continue;
+    const fnFrom = Number(f.opsetImport[i].version);
+    const body = editableCopy(create(ModelProtoSchema, { graph: build.graph({ name: f.name, nodes: f.node, inputs: [], outputs: f.output.map((name) => create(ValueInfoProtoSchema, { name })) }) })).graph!;
+    await convertGraph(body, undefined, fnFrom);
+    f.node = [...body.initializer.map((t) => build.node('Constant', [], [t.name], { value: build.attr.t(t) })), ...body.node];
+    f.opsetImport = f.opsetImport.map((o, k) => (k === i ? create(OperatorSetIdProtoSchema, { domain: o.domain, version: BigInt(target) }) : o));
+  }
   if (refused.length > 0) {
     const shown = refused.slice(0, 10).map((r) => `${r.opType} '${r.node}': ${r.reason}`);
     throw new ParetoError(

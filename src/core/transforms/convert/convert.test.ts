@@ -8,7 +8,8 @@ import { ort } from '../../../runtimes/ort-node';
 import { ortWebApi as ortWeb } from '../../../runtimes/ort-web-node';
 import { ParetoError } from '../../errors';
 import * as build from '../../formats/onnx/builder';
-import { DataType, type ModelProto, type NodeProto } from '../../formats/onnx/proto';
+import { create } from '@bufbuild/protobuf';
+import { DataType, FunctionProtoSchema, OperatorSetIdProtoSchema, type ModelProto, type NodeProto } from '../../formats/onnx/proto';
 import { readOnnx } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
 import { convert, convertOpset } from './index';
@@ -201,6 +202,27 @@ describe('convertOpset', () => {
     expect(notes.join()).toMatch(/ImageScaler \(opset 10\): ImageScaler \(experimental, removed\) → Mul, Add — node 'pre'/);
     const tanh = single(9, node('ScaledTanh', ['x'], ['y'], { alpha: attr.f(1.5), beta: attr.f(0.5) }), [['x', [1, 2, 2, 2]]], [['y']]);
     await expectSame(tanh, { x }, [11], { y: data.map((v) => 1.5 * Math.tanh(0.5 * v)) });
+  });
+
+  it("converts model-local functions too (onnxruntime inlines them under the model's opset)", async () => {
+    const m = build.model({
+      graph: graph({ name: 'g', nodes: [node('MyClip', ['x'], ['y'], {}, { domain: 'local' })], inputs: [valueInfo('x', DataType.FLOAT, [2, 3])], outputs: [valueInfo('y', DataType.FLOAT, [2, 3])] }),
+      opset: [{ domain: '', version: 9 }, { domain: 'local', version: 1 }],
+    });
+    m.functions.push(
+      create(FunctionProtoSchema, {
+        name: 'MyClip',
+        domain: 'local',
+        input: ['a'],
+        output: ['b'],
+        node: [node('Clip', ['a'], ['b'], { min: attr.f(-0.5), max: attr.f(1) })],
+        opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: 9n })],
+      }),
+    );
+    await expectSame(m, { x: f32([2, 3]) }, [11, 17]);
+    const r = await convertOpset(m, 17);
+    expect(r.model.functions[0].node.map((n) => n.opType)).toEqual(['Constant', 'Constant', 'Clip']);
+    expect(m.functions[0].node.map((n) => n.opType)).toEqual(['Clip']); // the input's function untouched
   });
 
   it('converts the ops inside If branches, and leaves the input model untouched', async () => {
