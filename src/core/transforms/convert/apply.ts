@@ -50,7 +50,7 @@ function chain(list: Adapter[]): Adapter | undefined {
 const isDefault = (n: NodeProto) => n.domain === '' || n.domain === 'ai.onnx';
 
 /**
- * Converts a model's default-domain opset from its own (7 or newer) up to `target`, as onnx.version_converter does:
+ * Converts a model's default-domain opset from its own (1 or newer) up to `target`, as onnx.version_converter does:
  * ops whose signature or meaning changed on the way are rewritten (adapters.ts), all other ops keep their meaning and
  * only the opset_import changes. Throws ParetoError('bad-input') naming every node it cannot convert exactly, and
  * for a target older than the model's opset. The input model is left untouched.
@@ -66,7 +66,7 @@ export async function convertOpset(model: ModelProto, target: number, ctx: Trans
     throw new ParetoError('bad-input', `The model has opset ${from}, newer than the target ${target}: conversion only raises the opset (give ${from} to ${MAX_TARGET_OPSET}).`);
   }
   if (from < MIN_SOURCE_OPSET) {
-    throw new ParetoError('bad-input', `The model has opset ${from}; conversion starts from opset ${MIN_SOURCE_OPSET} (older broadcasting rules are not converted).`);
+    throw new ParetoError('bad-input', `The model has opset ${from}; conversion starts from opset ${MIN_SOURCE_OPSET}.`);
   }
   const out = editableCopy(model);
   if (target === from) return { model: out, from, to: target, changes: [], notes: [`The model already has opset ${from}: nothing to convert.`] };
