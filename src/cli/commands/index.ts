@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { bench } from './bench';
+import { convert } from './convert';
 import { inspect } from './inspect';
 import { prune } from './prune';
 import { quantize } from './quantize';
@@ -9,4 +10,4 @@ import { tco } from './tco';
  * Every `pareto` command, in the order `pareto --help` lists them. To add one (quantize, prune, bench, tco):
  * write src/cli/commands/<name>.ts exporting a CliCommand and add it here.
  */
-export const commands: readonly CliCommand[] = [inspect, quantize, prune, bench, tco];
+export const commands: readonly CliCommand[] = [inspect, convert, quantize, prune, bench, tco];

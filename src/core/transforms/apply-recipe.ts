@@ -2,6 +2,7 @@ import { ParetoError } from '../errors';
 import type { ModelProto } from '../formats/onnx/proto';
 import type { OnnxModel } from '../formats/onnx/read';
 import { partsLength, writeOnnxParts } from '../formats/onnx/write';
+import { convert } from './convert/index';
 import { prune } from './prune/index';
 import { calibrate, type CalibrationBatch, type CalibrationRunner } from './quantize/calibrate';
 import { quantize } from './quantize/index';
@@ -43,7 +44,11 @@ export async function applyRecipe(
       onProgress: (p) => ctx.onProgress?.({ fraction: (i + p.fraction) / n, stage: p.stage }),
     };
     let proto: ModelProto;
-    if (step.transform === 'prune') {
+    if (step.transform === 'convert') {
+      const r = await convert.apply(current, convert.validate(step.options), sub);
+      proto = r.model;
+      reports.push(r.report);
+    } else if (step.transform === 'prune') {
       const r = await prune.apply(current, prune.validate(step.options), sub);
       proto = r.model;
       reports.push(r.report);

@@ -1,14 +1,17 @@
 import { ParetoError } from '../errors';
+import { validateConvertOptions, type ConvertOptions } from './convert/options';
 import { validatePruneOptions, type PruneOptions } from './prune/options';
 import { validateQuantizeOptions, type QuantizeOptions } from './quantize/options';
 
 /**
- * A recipe is an ordered list of transform steps: quantize, prune, or prune then quantize. It is plain data,
+ * A recipe is an ordered list of transform steps: quantize, prune, or prune then quantize, any of them after an opset
+ * conversion ('convert'). It is plain data,
  * so it travels to workers, into reports and share links, and back.
  */
 export type RecipeStep =
   | { transform: 'prune'; options: Partial<PruneOptions> }
-  | { transform: 'quantize'; options: Partial<QuantizeOptions> };
+  | { transform: 'quantize'; options: Partial<QuantizeOptions> }
+  | { transform: 'convert'; options: Partial<ConvertOptions> };
 
 export interface Recipe {
   steps: RecipeStep[];
@@ -18,6 +21,7 @@ export interface Recipe {
 export function recipeName(recipe: Recipe): string {
   return recipe.steps
     .map((s) => {
+      if (s.transform === 'convert') return `opset ${s.options.opset ?? 17}`;
       if (s.transform === 'prune') {
         const o = s.options;
         return o.pattern && o.pattern !== 'unstructured'
@@ -41,12 +45,13 @@ export function validateRecipe(input: unknown): Recipe {
   if (steps.length === 0) throw new ParetoError('bad-input', 'A recipe needs at least one step.');
   const checked = steps.map((s): RecipeStep => {
     if (s?.transform === 'prune') return { transform: 'prune', options: validatePruneOptions(s.options ?? {}) };
+    if (s?.transform === 'convert') return { transform: 'convert', options: validateConvertOptions(s.options ?? {}) };
     if (s?.transform === 'quantize') {
       const o = s.options ?? {};
       const v = validateQuantizeOptions(withPendingCalibration(o));
       return { transform: 'quantize', options: o.activationRanges ? v : { ...v, activationRanges: undefined } };
     }
-    throw new ParetoError('bad-input', `Unknown recipe step "${(s as { transform?: unknown })?.transform}": use prune or quantize.`);
+    throw new ParetoError('bad-input', `Unknown recipe step "${(s as { transform?: unknown })?.transform}": use convert, prune or quantize.`);
   });
   const q = checked.findIndex((s) => s.transform === 'quantize');
   if (q >= 0 && checked.slice(q + 1).some((s) => s.transform === 'prune')) {
