@@ -5,13 +5,9 @@
  * with what the user typed, so the Run button can name it.
  */
 import { inputSpecNeeds, type SpecModel } from '../core/bench/input-spec';
+import type { InputChoice } from '../workers/protocol';
 
-/** The user's choices as the workers take them (core's InputSpecOptions, user part). */
-export interface InputChoice {
-  shapes?: Record<string, number[]>;
-  dims?: Record<string, number>;
-  values?: Record<string, number>;
-}
+export type { InputChoice };
 
 /** The form's fields for a model. */
 export interface InputFields {
