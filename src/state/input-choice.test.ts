@@ -4,7 +4,8 @@ import { resolveInputSpec } from '../core/bench/input-spec';
 import { build, DataType, readOnnx, writeOnnx } from '../core/formats/onnx/index';
 import { summarize } from '../core/inspect/summary';
 import type { ModelProto } from '../core/formats/onnx/proto';
-import { emptyChoiceText, inputFields, namesList, parseInputChoice } from './input-choice';
+import { inputSpecJson } from '../core/bench/input-spec';
+import { emptyChoiceText, inputFields, namesList, parseInputChoice, specShapes } from './input-choice';
 
 const summaryOf = (m: ModelProto) => summarize(readOnnx(writeOnnx(m)), 'm.onnx');
 
@@ -22,7 +23,11 @@ describe('the forms\' input fields', () => {
     expect(bad.missing).toEqual(['H', 'W']);
     const full = parseInputChoice(s, { ...emptyChoiceText(), dims: { H: '320', W: ' 320 ' } });
     expect(full).toEqual({ choice: { dims: { H: 320, W: 320 } }, errors: [], missing: [] });
-    expect(resolveInputSpec(s, full.choice).inputs[0].shape).toEqual([1, 3, 320, 320]);
+    const spec = inputSpecJson(resolveInputSpec(s, full.choice));
+    expect(spec.inputs[0].shape).toEqual([1, 3, 320, 320]);
+    // What a result row shows, at each batch size it ran.
+    expect(specShapes(spec, 1)).toBe('image [1, 3, 320, 320]');
+    expect(specShapes(spec, 4)).toBe('image [4, 3, 320, 320]');
   });
 
   it('recurrent model with an int64 scalar sr: one value field; nothing else is asked', () => {
@@ -31,7 +36,9 @@ describe('the forms\' input fields', () => {
     expect(parseInputChoice(s, emptyChoiceText()).missing).toEqual(['sr']);
     const r = parseInputChoice(s, { ...emptyChoiceText(), values: { sr: '16000' } });
     expect(r).toEqual({ choice: { values: { sr: 16000 } }, errors: [], missing: [] });
-    expect(resolveInputSpec(s, r.choice).inputs.map((e) => e.shape)).toEqual([[1, 512], [2, 1, 128], []]);
+    const spec = resolveInputSpec(s, r.choice);
+    expect(spec.inputs.map((e) => e.shape)).toEqual([[1, 512], [2, 1, 128], []]);
+    expect(specShapes(inputSpecJson(spec), 1)).toBe('input [1, 512] · state [2, 1, 128] · sr []');
   });
 
   it('open dims without a name: a whole-shape field for that input', () => {

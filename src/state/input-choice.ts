@@ -4,7 +4,7 @@
  * The fields come from core's input spec (inputSpecNeeds with nothing set); what is still missing is asked again
  * with what the user typed, so the Run button can name it.
  */
-import { inputSpecNeeds, type SpecModel } from '../core/bench/input-spec';
+import { inputSpecNeeds, type InputSpecJson, type SpecModel } from '../core/bench/input-spec';
 import type { InputChoice } from '../workers/protocol';
 
 export type { InputChoice };
@@ -93,3 +93,9 @@ export function parseInputChoice(model: SpecModel, text: InputChoiceText): { cho
 /** "H and W" / "H, W and sr". */
 export const namesList = (names: readonly string[]): string =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** "image [1, 3, 320, 320]" for each input of a spec a run used, at a batch size (batch dims at that size). */
+export function specShapes(spec: Pick<InputSpecJson, 'inputs'> | undefined, batch: number): string {
+  if (!spec) return '';
+  return spec.inputs.map((e) => `${e.name} [${e.dims.map((d) => (d.batch ? batch : d.value)).join(', ')}]`).join(' · ');
+}

@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
+import { describeSpecEntry } from '../../core/bench/input-spec';
+import { specShapes } from '../../state/input-choice';
 import { formatBytes } from '../../core/units';
 import { count } from '../../core/units';
 import type { BenchCell } from '../../state/bench';
@@ -88,6 +90,11 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                 )}
               </p>
             )}
+            {run.inputSpec && (
+              <p className="small muted" data-testid="bench-input-spec-used">
+                Inputs: {run.inputSpec.inputs.map((e) => describeSpecEntry(e)).join(' · ')}
+              </p>
+            )}
             <table className="table" data-testid="bench-table">
               <thead>
                 <tr>
@@ -96,6 +103,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                   <th>status</th>
                   <th className="num">cold start</th>
                   <th className="num">batch</th>
+                  <th>inputs</th>
                   <th className="num">p50 ms</th>
                   <th className="num">p90</th>
                   <th className="num">p99</th>
@@ -133,11 +141,15 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                     </>
                   );
                   const attrs = { 'data-testid': 'bench-row', 'data-backend': c.backend, 'data-target': c.targetName, 'data-status': c.status };
-                  if (batches.length === 0) return [<tr key={`${ci}`} {...attrs}>{head}<td colSpan={9} /></tr>];
+                  if (batches.length === 0) return [<tr key={`${ci}`} {...attrs}>{head}<td colSpan={10} /></tr>];
+                  const spec = c.outcome?.inputSpec;
                   return batches.map((b, bi) => (
                     <tr key={`${ci}-${bi}`} {...attrs} data-batch={b.batch}>
                       {bi === 0 ? head : <><td /><td /><td /><td /></>}
                       <td className="num">{b.batch}</td>
+                      <td className="small" data-testid="bench-shapes" data-shapes={specShapes(spec, b.batch)} title={spec?.inputs.map((e) => describeSpecEntry(e)).join('\n')}>
+                        {specShapes(spec, b.batch)}
+                      </td>
                       <td className="num" title={b.medianCI ? `95% CI ${ms(b.medianCI.lower)}–${ms(b.medianCI.upper)}` : ''}>{ms(b.p50)}</td>
                       <td className="num">{ms(b.p90)}</td>
                       <td className="num">{ms(b.p99)}</td>
