@@ -80,3 +80,36 @@ test('a recurrent model with an int64 scalar input benchmarks given only the sca
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('sr int64 []');
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('16000');
 });
+
+test('optimize asks for H and W too; the variant is compared at the shape set, and a benchmark compares it there', async ({ page }) => {
+  test.setTimeout(150_000);
+  await open(page, 'detector.onnx', detectorModel());
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByText('Prune', { exact: true }).click();
+  const make = page.getByTestId('run-recipe');
+  await expect(make).toBeDisabled();
+  await expect(page.getByTestId('recipe-error-inputs')).toContainText('Set H and W');
+  await page.getByTestId('recipe-input-spec').getByLabel('Dim H').fill('64');
+  await page.getByTestId('recipe-input-spec').getByLabel('Dim W').fill('64');
+  await expect(make).toBeEnabled();
+  await make.click();
+  const variant = page.locator('[data-testid="variant-row"][data-variant-name="prune 50% global"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await variant.getByRole('button', { name: '▸ prune 50% global' }).click();
+  await expect(page.getByText(/Compared on \d+ synthetic inputs: no dataset given; image \[1, 3, 64, 64\]/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await page.getByLabel(/synthetic inputs/).check();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await quickSettings(page);
+  await page.getByTestId('bench-input-spec').getByLabel('Dim H').fill('64');
+  await page.getByTestId('bench-input-spec').getByLabel('Dim W').fill('64');
+  await page.getByTestId('run-bench').click();
+  const cell = page.locator('[data-testid="bench-row"][data-target="prune 50% global"][data-backend="wasm"]');
+  await expect(cell).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(cell.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'image [1, 3, 64, 64]');
+  // Fidelity to the original on the spec's synthetic items, the original's outputs computed once.
+  await expect(cell.getByTestId('bench-quality')).toContainText('cosine');
+  await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '1');
+});
