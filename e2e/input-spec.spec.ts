@@ -5,6 +5,7 @@
  */
 import { detectorModel, recurrentModel } from '../src/core/bench/input-spec-models';
 import { writeOnnx } from '../src/core/formats/onnx/index';
+import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
 import { sampleManifest } from './fixtures';
@@ -54,7 +55,9 @@ test('symbolic H and W: inspect says MACs are unknown at [1, 3, ?, ?]; Run is re
   const row = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]');
   await expect(row).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   await expect(row.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'image [1, 3, 320, 320]');
-  await expect(row.getByTestId('bench-shapes')).toHaveText('image [1, 3, 320, 320]');
+  await expect(row.getByTestId('bench-shapes')).toContainText('image [1, 3, 320, 320]');
+  // MACs at the shape in force: the two convs, (8·3·9 + 1·8·9)·320·320.
+  await expect(row.getByTestId('bench-macs')).toHaveText(`${formatCount(288 * 320 * 320)} MACs/item`);
   // The run says where every dim came from.
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('H=320 user');
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('batch=1 default');

@@ -7,6 +7,7 @@ import type { NpyArray } from '../core/data/npy';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { selfContainedBytes } from '../core/formats/onnx/self-contained';
+import { summarize } from '../core/inspect/summary';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
@@ -73,6 +74,8 @@ interface Prepared {
   partial: boolean;
   /** The items accuracy or fidelity runs on, or why there are none. */
   evalSet: Dataset | string;
+  /** MACs per item at the spec's shapes. */
+  macsAt: () => { total: number; nodesUnknown: number };
 }
 
 async function prepare(job: BenchCellJob): Promise<Prepared> {
@@ -86,7 +89,8 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
     : partial
       ? `accuracy and fidelity need every input batch-first in the data; ${spec.inputs.filter((e) => !(e.values.kind === 'data' && e.name in given.inputs)).map((e) => `"${e.name}"`).join(', ')} made by the input spec: latency only`
       : given;
-  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet };
+  const macsAt = () => summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) }).macs;
+  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, macsAt };
 }
 
 const api: BenchWorkerApi = {
@@ -168,7 +172,8 @@ const api: BenchWorkerApi = {
         { onProgress: (q) => onProgress({ fraction: 0.05 + q.fraction * 0.85, stage: q.stage }) },
       );
       onProgress({ fraction: 1, stage: 'done' });
-      return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec) } };
+      const { total, nodesUnknown } = p.macsAt();
+      return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec), macs: { total, nodesUnknown } } };
     } catch (e) {
       const info = toErrorInfo(e);
       // A backend that cannot run a model says why (an op it lacks, no adapter...).

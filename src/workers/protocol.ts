@@ -118,6 +118,8 @@ export interface BenchCellOutcome {
   environment: import('../runtimes/environment').BrowserEnvironment;
   /** The input spec the cell ran with: every input's shape, where each dim came from, how its values were made. */
   inputSpec: import('../core/bench/input-spec').InputSpecJson;
+  /** Multiply-accumulates per item at the spec's shapes (batch dims 1); nodesUnknown > 0: some could not be counted. */
+  macs: { total: number; nodesUnknown: number };
 }
 
 export type BenchCellResult = { ok: true; outcome: BenchCellOutcome } | { ok: false; error: ErrorInfo };

@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
 import { describeSpecEntry } from '../../core/bench/input-spec';
 import { specShapes } from '../../state/input-choice';
-import { formatBytes } from '../../core/units';
+import { formatBytes, formatCount } from '../../core/units';
 import { count } from '../../core/units';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';
@@ -149,6 +149,11 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                       <td className="num">{b.batch}</td>
                       <td className="small" data-testid="bench-shapes" data-shapes={specShapes(spec, b.batch)} title={spec?.inputs.map((e) => describeSpecEntry(e)).join('\n')}>
                         {specShapes(spec, b.batch)}
+                        {bi === 0 && c.outcome?.macs && (
+                          <div className="muted" data-testid="bench-macs">
+                            {c.outcome.macs.nodesUnknown > 0 ? '? ' : `${formatCount(c.outcome.macs.total)} `}MACs/item
+                          </div>
+                        )}
                       </td>
                       <td className="num" title={b.medianCI ? `95% CI ${ms(b.medianCI.lower)}–${ms(b.medianCI.upper)}` : ''}>{ms(b.p50)}</td>
                       <td className="num">{ms(b.p90)}</td>
