@@ -66,8 +66,18 @@ test('symbolic H and W: inspect says MACs are unknown at [1, 3, ?, ?]; Run is re
 test('a recurrent model with an int64 scalar input benchmarks given only the scalar\'s value', async ({ page }) => {
   test.setTimeout(120_000);
   await open(page, 'vad.onnx', recurrentModel());
+  // A pruned variant, compared with the original on the spec's synthetic inputs (sr set, state zeros).
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByText('Prune', { exact: true }).click();
+  await expect(page.getByTestId('recipe-error-inputs')).toContainText('Set sr');
+  await page.getByTestId('recipe-input-spec').getByLabel('Value of sr').fill('16000');
+  await page.getByTestId('run-recipe').click();
+  await expect(page.locator('[data-testid="variant-row"][data-variant-name="prune 50% global"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+
   await page.getByRole('button', { name: 'Benchmark' }).click();
   await page.getByLabel(/synthetic inputs/).check();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
   await quickSettings(page);
   const run = page.getByTestId('run-bench');
   await expect(run).toBeDisabled();
@@ -82,6 +92,11 @@ test('a recurrent model with an int64 scalar input benchmarks given only the sca
   await expect(row.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'input [1, 512] · state [2, 1, 128] · sr []');
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('sr int64 []');
   await expect(page.getByTestId('bench-input-spec-used')).toContainText('16000');
+  const variant = page.locator('[data-testid="bench-row"][data-target="prune 50% global"][data-backend="wasm"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(variant.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'input [1, 512] · state [2, 1, 128] · sr []');
+  // No fidelity here, and the run says why (the state and the scalar have no item axis).
+  await expect(page.getByTestId('bench-method')).toContainText(/No fidelity: .*"state" \[2, 1, 128\], "sr" \[\] have none/);
 });
 
 test('optimize asks for H and W too; the variant is compared at the shape set, and a benchmark compares it there', async ({ page }) => {

@@ -54,7 +54,7 @@ const SYNTHETIC_ITEMS = 64;
  */
 function specDataset(spec: InputSpec, io: ModelIO): Dataset | string {
   const odd = spec.inputs.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
-  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} has none (a scalar or a state): latency only`;
+  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
   const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
   const items = Math.max(1, Math.min(SYNTHETIC_ITEMS, Math.floor(SYNTHETIC_VALUES / per)));
   const feeds = specFeeds(spec, { batch: items, seed: 7 });

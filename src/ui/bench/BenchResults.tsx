@@ -61,7 +61,10 @@ export function BenchResults({ model }: { model: LoadedModel }) {
           <div key={run.id} className="bench-run">
             {run.error && (
               <div className="error-banner" role="alert" data-testid="bench-run-error" data-error-code={run.error.code}>
-                <div><strong>Nothing ran: the data does not fit the model.</strong> {run.error.message}</div>
+                <div>
+                  <strong>{/^The inputs are not fully specified/.test(run.error.message) ? 'Nothing ran: the inputs are not fully specified.' : 'Nothing ran: the data does not fit the model.'}</strong>{' '}
+                  {run.error.message}
+                </div>
               </div>
             )}
             <p className="small muted">
@@ -79,7 +82,9 @@ export function BenchResults({ model }: { model: LoadedModel }) {
               <p className="small muted" data-testid="bench-method" data-reference-runs={run.reference?.runs ?? 0}>
                 {run.reference &&
                   (run.reference.error
-                    ? `Fidelity: the original could not be run for reference outputs (${run.reference.error.message}); variants show no fidelity. `
+                    ? run.reference.error.code === 'bad-input'
+                      ? `${run.reference.error.message} Variants show no fidelity. `
+                      : `Fidelity: the original could not be run for reference outputs (${run.reference.error.message}); variants show no fidelity. `
                     : `Fidelity: each variant is compared with the original's outputs on the first ${count(run.reference.items, 'item')}, computed once on ${run.reference.backend} and reused by every cell. `)}
                 {run.warmed && run.warmed.length > 0 && (
                   <>
