@@ -1,6 +1,6 @@
 import type { LatencyOptions } from '../core/bench/harness';
 import { benchInWorker, checkBenchData, referenceInWorker, supportInWorker, warmInWorker } from '../workers/client';
-import type { BenchBackend, DataSource, OpenSource } from '../workers/protocol';
+import type { BenchBackend, DataSource, InputChoice, OpenSource } from '../workers/protocol';
 import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
@@ -17,6 +17,8 @@ export interface BenchRequest {
   /** Whether the data carries labels (npy labels, image folders, CSV label columns). */
   labelled: boolean;
   maxItems?: number;
+  /** The user's dims and values for the input spec (the form's fields). */
+  inputs?: InputChoice;
 }
 
 let seq = 0;
@@ -55,13 +57,13 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
   const patchRun = (patch: Partial<BenchRun>) =>
     studio.setState((s) => ({ benchRuns: s.benchRuns.map((r) => (r.id === run.id ? { ...r, ...patch } : r)) }));
   // The dataset is checked once against the model before anything runs: a bad one stops the whole run.
-  const base = { model: model.origin, backend: 'wasm' as const, threads: 1, latency: req.latency, data: req.data, labels: req.labels, reference: null, maxItems: req.maxItems };
+  const base = { model: model.origin, backend: 'wasm' as const, threads: 1, latency: req.latency, data: req.data, labels: req.labels, reference: null, maxItems: req.maxItems, inputs: req.inputs };
   const check = await checkBenchData(base);
   if (!check.ok) {
     patchRun({ error: check.error, cells: cells.map((c) => ({ ...c, status: 'cancelled' as const })) });
     return run.id;
   }
-  patchRun({ data: { items: check.items, task: check.task, source: check.source, notes: check.notes } });
+  patchRun({ data: { items: check.items, task: check.task, source: check.source, notes: check.notes }, inputSpec: check.inputSpec });
   current?.abort();
   const ctrl = new AbortController();
   current = ctrl;
@@ -99,6 +101,7 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
         labels: req.labels,
         reference: cell.targetId === 'original' ? null : reference,
         maxItems: req.maxItems,
+        inputs: req.inputs,
       },
       (p) => {
         const pct = Math.floor(p.fraction * 100);

@@ -27,6 +27,8 @@ export interface BenchRun {
   error?: ErrorInfo;
   /** What the dataset check found (items, task, notes). */
   data?: { items: number; task: string | null; source: string; notes: string[] };
+  /** The input spec the run resolved (before any cell ran); each cell's outcome carries the one it ran with. */
+  inputSpec?: import('../core/bench/input-spec').InputSpecJson;
   /**
    * The original's reference outputs for fidelity (no labels): computed once for the whole run, on WASM, and given to
    * every variant's cell. `runs` counts how often the original was run for them (1; 0 when not needed).

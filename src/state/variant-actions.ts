@@ -2,7 +2,7 @@ import type { Recipe } from '../core/transforms/recipe';
 import { recipeName, validateRecipe } from '../core/transforms/recipe';
 import { toErrorInfo } from '../core/errors';
 import { optimizeInWorker } from '../workers/client';
-import type { DataSource } from '../workers/protocol';
+import type { DataSource, InputChoice } from '../workers/protocol';
 import { studio } from './store';
 import type { Variant } from './variants';
 
@@ -17,7 +17,7 @@ const update = (id: string, patch: Partial<Variant>) =>
  * Makes a variant of a loaded model in a worker. Bad options are refused before a worker starts; a failure or
  * a cancel marks only this variant, every other variant stays as it was.
  */
-export async function createVariant(modelId: string, recipeIn: Recipe, data: DataSource): Promise<string | null> {
+export async function createVariant(modelId: string, recipeIn: Recipe, data: DataSource, inputs?: InputChoice): Promise<string | null> {
   const model = studio.getState().models.find((m) => m.id === modelId);
   if (!model) return null;
   const id = `v${++seq}`;
@@ -46,7 +46,7 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
   // Progress arrives often; the store only hears about whole percents or a new stage.
   let last = { pct: -1, stage: '' };
   const result = await optimizeInWorker(
-    { model: model.origin, recipe: recipeIn, data },
+    { model: model.origin, recipe: recipeIn, data, inputs },
     (p) => {
       const pct = Math.floor(p.fraction * 100);
       if (pct !== last.pct || p.stage !== last.stage) {

@@ -1,21 +1,19 @@
 import * as Comlink from 'comlink';
 import { collectOutputs, evaluateAccuracy } from '../core/bench/accuracy';
-import type { Dataset, ModelIO } from '../core/bench/dataset';
-import { datasetFromFile, datasetFromImageFolder, syntheticDataset, type ImageFile } from '../core/bench/dataset-files';
+import { specDataOf, specFeedsMaker, type Dataset, type ModelIO } from '../core/bench/dataset';
+import { datasetFromArrays, datasetFromFile, datasetFromImageFolder, type ImageFile } from '../core/bench/dataset-files';
+import { inputSpecJson, resolveInputSpec, specFeeds, specSignatures, type InputSpec } from '../core/bench/input-spec';
+import type { NpyArray } from '../core/data/npy';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { selfContainedBytes } from '../core/formats/onnx/self-contained';
+import { summarize } from '../core/inspect/summary';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
 import { dataFile } from './data-source';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, OpenSource, ReferenceResult } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, ReferenceResult } from './protocol';
 import { readSource } from './read-source';
-
-async function modelBytes(source: OpenSource): Promise<{ bytes: Uint8Array; io: ModelIO }> {
-  const opened = openModelFiles(await readSource(source));
-  return { bytes: selfContainedBytes(opened.model, opened.bytes), io: { inputs: opened.summary.inputs, outputs: opened.summary.outputs } };
-}
 
 /** Decodes an image file to RGBA here in the worker; a file that is not an image is reported, not skipped. */
 async function decodeImage(file: File): Promise<ImageFile> {
@@ -33,36 +31,88 @@ async function decodeImage(file: File): Promise<ImageFile> {
   }
 }
 
-async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset> {
+/** The data the user gave (a file, the sample split, an image folder); undefined for synthetic inputs. */
+async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset | undefined> {
   if (job.data.kind === 'images') {
     const d = job.data;
     const images = await Promise.all(d.files.filter((f) => !f.name.startsWith('.')).map(decodeImage));
     return datasetFromImageFolder(io, images, { layout: d.layout, normalization: d.normalization, size: d.size });
   }
   const inputs = await dataFile(job.data);
-  if (!inputs) return syntheticDataset(io, 64, 7);
+  if (!inputs) return undefined;
   const labels = job.labels && job.data.kind !== 'csv' ? ((await dataFile(job.labels)) ?? undefined) : undefined;
-  return datasetFromFile(io, inputs, labels, job.data.kind === 'csv' ? { labelColumn: job.data.labelColumn, format: 'csv' } : {});
+  return datasetFromFile(io, inputs, labels, job.data.kind === 'csv' ? { labelColumn: job.data.labelColumn, format: 'csv' } : { partialInputs: true });
+}
+
+/** At most this many values per input in the synthetic items that fidelity compares (a 320×320 image: 13 items). */
+const SYNTHETIC_VALUES = 2 ** 22;
+const SYNTHETIC_ITEMS = 64;
+
+/**
+ * The synthetic items fidelity compares, made by the input spec (seeded): only when every input is batch-first (the
+ * comparison feeds items along axis 0); null otherwise (recurrent state, scalars), with the reason.
+ */
+function specDataset(spec: InputSpec, io: ModelIO): Dataset | string {
+  const odd = spec.inputs.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
+  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
+  const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
+  const items = Math.max(1, Math.min(SYNTHETIC_ITEMS, Math.floor(SYNTHETIC_VALUES / per)));
+  const feeds = specFeeds(spec, { batch: items, seed: 7 });
+  const arrays: Record<string, NpyArray> = {};
+  for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
+  return datasetFromArrays({ inputs: specSignatures(spec), outputs: io.outputs }, { inputs: arrays }, { source: `${items} synthetic inputs made by the input spec (seeded)` });
+}
+
+/** What every call of a run works from: the model, the user's data, the input spec and the items quality is measured on. */
+interface Prepared {
+  bytes: () => Uint8Array;
+  io: ModelIO;
+  spec: InputSpec;
+  /** The user's data, when given. */
+  given?: Dataset;
+  /** Whether the spec makes some input the data does not hold (then only latency runs on it). */
+  partial: boolean;
+  /** The items accuracy or fidelity runs on, or why there are none. */
+  evalSet: Dataset | string;
+  /** MACs per item at the spec's shapes. */
+  macsAt: () => { total: number; nodesUnknown: number };
+}
+
+async function prepare(job: BenchCellJob): Promise<Prepared> {
+  const opened = openModelFiles(await readSource(job.model));
+  const io: ModelIO = { inputs: opened.summary.inputs, outputs: opened.summary.outputs };
+  const given = await loadDataset(job, io);
+  const spec = resolveInputSpec(opened.summary, { ...job.inputs, data: given ? specDataOf(given) : undefined });
+  const partial = given !== undefined && spec.inputs.some((e) => !(e.values.kind === 'data' && e.name in given.inputs));
+  const evalSet: Dataset | string = !given
+    ? specDataset(spec, io)
+    : partial
+      ? `accuracy and fidelity need every input batch-first in the data; ${spec.inputs.filter((e) => !(e.values.kind === 'data' && e.name in given.inputs)).map((e) => `"${e.name}"`).join(', ')} made by the input spec: latency only`
+      : given;
+  const macsAt = () => summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) }).macs;
+  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, macsAt };
 }
 
 const api: BenchWorkerApi = {
   async check(job) {
     try {
-      const { io } = await modelBytes(job.model);
-      const d = await loadDataset(job, io);
-      return { ok: true, items: d.count, task: d.task, labelled: Boolean(d.labels), source: d.source, notes: d.notes };
+      const p = await prepare(job);
+      const d = typeof p.evalSet === 'string' ? null : p.evalSet;
+      const notes = [...(p.given?.notes ?? []), ...(typeof p.evalSet === 'string' ? [`No accuracy or fidelity: ${p.evalSet}.`] : [])];
+      const source = p.given?.source ?? (d ? d.source : 'synthetic inputs made by the input spec');
+      return { ok: true, items: d?.count ?? 0, task: d?.task ?? null, labelled: Boolean(d?.labels), source, notes, inputSpec: inputSpecJson(p.spec) };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }
   },
   async reference(job): Promise<ReferenceResult> {
     try {
-      const { bytes, io } = await modelBytes(job.model);
-      const dataset = await loadDataset(job, io);
+      const p = await prepare(job);
+      if (typeof p.evalSet === 'string') throw new ParetoError('bad-input', `No fidelity: ${p.evalSet}.`);
       const runtime = await browserRuntime('wasm');
-      const session = await runtime.createSession(bytes, { threads: job.threads });
+      const session = await runtime.createSession(p.bytes(), { threads: job.threads });
       try {
-        const reference = await collectOutputs(session, dataset, { model: io, maxItems: job.maxItems });
+        const reference = await collectOutputs(session, p.evalSet, { model: p.io, maxItems: job.maxItems });
         return Comlink.transfer({ ok: true as const, reference, backend: 'wasm' as const }, [reference.data.buffer as ArrayBuffer]);
       } finally {
         await session.release();
@@ -74,7 +124,8 @@ const api: BenchWorkerApi = {
   async warm(job) {
     try {
       const t0 = performance.now();
-      const { bytes } = await modelBytes(job.model);
+      const opened = openModelFiles(await readSource(job.model));
+      const bytes = selfContainedBytes(opened.model, opened.bytes);
       const runtime = await browserRuntime(job.backend);
       const session = await runtime.createSession(bytes, { threads: job.threads });
       await session.release();
@@ -90,35 +141,39 @@ const api: BenchWorkerApi = {
       if (job.backend === 'webgpu' && !environment.webgpu) {
         throw new ParetoError('bad-input', `WebGPU cannot run here: ${environment.webgpuUnavailableReason}.`);
       }
-      const { bytes, io } = await modelBytes(job.model);
-      const dataset = await loadDataset(job, io);
+      const p = await prepare(job);
+      const { io, spec, given } = p;
       const runtime = await browserRuntime(job.backend);
+      const evalSet = typeof p.evalSet === 'string' ? null : p.evalSet;
 
       // Without labels, quality is fidelity to the original model's outputs on the same data (computed once per run).
-      const reference = !dataset.labels && job.reference ? job.reference : undefined;
-      const { sizes } = resolveBatchSizes(io.inputs, job.latency.batchSizes);
+      const reference = evalSet && !evalSet.labels && job.reference ? job.reference : undefined;
+      const signatures = specSignatures(spec);
+      const { sizes } = resolveBatchSizes(signatures, job.latency.batchSizes);
       const perf = (globalThis as { performance: Performance & { memory?: { usedJSHeapSize: number } } }).performance;
       const benchmark = await benchmarkModel(
         runtime,
-        bytes,
+        p.bytes(),
         {
           ...job.latency,
           batchSizes: sizes,
           threads: job.threads,
-          inputs: io.inputs,
-          makeFeeds: feedsFromTensors(dataset.inputs),
+          inputs: signatures,
+          // The user's items when they feed every input; else the spec makes what the data does not hold.
+          makeFeeds: given && !p.partial ? feedsFromTensors(given.inputs) : specFeedsMaker(spec, given),
           memory: () => ({ jsHeapBytes: perf.memory?.usedJSHeapSize }),
           after: async (session) =>
-            dataset.labels || reference
-              ? evaluateAccuracy(session, dataset, { model: io, reference, maxItems: job.maxItems }, {
-                  onProgress: (p) => onProgress({ fraction: 0.9 + p.fraction * 0.1, stage: `quality: ${p.stage}` }),
+            evalSet && (evalSet.labels || reference)
+              ? evaluateAccuracy(session, evalSet, { model: io, reference, maxItems: job.maxItems }, {
+                  onProgress: (q) => onProgress({ fraction: 0.9 + q.fraction * 0.1, stage: `quality: ${q.stage}` }),
                 })
               : null,
         },
-        { onProgress: (p) => onProgress({ fraction: 0.05 + p.fraction * 0.85, stage: p.stage }) },
+        { onProgress: (q) => onProgress({ fraction: 0.05 + q.fraction * 0.85, stage: q.stage }) },
       );
       onProgress({ fraction: 1, stage: 'done' });
-      return { ok: true, outcome: { benchmark, environment } };
+      const { total, nodesUnknown } = p.macsAt();
+      return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec), macs: { total, nodesUnknown } } };
     } catch (e) {
       const info = toErrorInfo(e);
       // A backend that cannot run a model says why (an op it lacks, no adapter...).

@@ -7,23 +7,32 @@ import { inputTensorFromNpy } from '../core/bench/dataset';
 import { readNpy } from '../core/data/npy';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { openModelFiles } from '../core/model/open';
-import type { TensorSignature } from '../core/inspect/summary';
-import { FIDELITY_ROWS, jobData, syntheticJobData, type JobData } from '../core/job/data';
+import { resolveInputSpec, type InputSpec } from '../core/bench/input-spec';
+import type { ModelSummary } from '../core/inspect/summary';
+import { FIDELITY_ROWS, jobData, specJobData, type JobData } from '../core/job/data';
 import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
 import { dataFile } from './data-source';
-import type { DataSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import type { DataSource, InputChoice, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 import { readSource } from './read-source';
 
 const CALIBRATION_ITEMS = 256;
+
+/** "image [1, 3, 320, 320] image-like: values in [0, 1) (seeded); sr [] = 16000": the shapes (batch 1) and values. */
+function syntheticNote(spec: InputSpec): string {
+  return spec.inputs.map((e) => `${e.name} [${e.shape.join(', ')}] ${e.values.kind === 'fixed' ? `= ${e.values.value}` : e.values.reason}`).join('; ');
+}
 const BATCH = 16;
 
 /** The comparison's and the calibration's data: the first items of the chosen .npy, or synthetic inputs. */
-async function loadData(data: DataSource, inputs: TensorSignature[]): Promise<{ fidelity: JobData; calibration: JobData; note: string }> {
+async function loadData(data: DataSource, model: ModelSummary, choice: InputChoice | undefined): Promise<{ fidelity: JobData; calibration: JobData; note: string }> {
+  const inputs = model.inputs;
   if (data.kind === 'synthetic') {
-    const fidelity = syntheticJobData(inputs, FIDELITY_ROWS);
-    return { fidelity, calibration: fidelity, note: `${fidelity.use.rows} synthetic inputs (uniform [0, 1)): no dataset given` };
+    // The input spec resolves every dim (the user's, the model's, declared defaults) or refuses naming the open ones.
+    const spec = resolveInputSpec(model, choice ?? {});
+    const fidelity = specJobData(spec, FIDELITY_ROWS);
+    return { fidelity, calibration: fidelity, note: `${fidelity.use.rows} synthetic inputs: no dataset given; ${syntheticNote(spec)}` };
   }
   const file = await dataFile(data);
   if (!file || data.kind === 'csv') throw new ParetoError('bad-input', 'Calibration and comparisons take an .npy file of inputs.');
@@ -43,7 +52,7 @@ const api: OptimizeWorkerApi = {
     try {
       onProgress({ fraction: 0, stage: 'reading the model' });
       const opened = openModelFiles(await readSource(job.model));
-      const data = await loadData(job.data, opened.summary.inputs);
+      const data = await loadData(job.data, opened.summary, job.inputs);
       const { report, bytes } = await runOptimizeJob({
         model: opened.model,
         fileBytes: opened.bytes,

@@ -41,10 +41,24 @@ export type DataSource =
   /** a CSV of features with a label column */
   | { kind: 'csv'; file: File; labelColumn?: string };
 
+/**
+ * What the user set about the model's inputs (the forms' dim and value fields): core's input spec resolves every
+ * input from it (src/core/bench/input-spec.ts), and refuses naming the dims still open.
+ */
+export interface InputChoice {
+  /** Whole shapes by input name. */
+  shapes?: Record<string, number[]>;
+  /** Values by symbolic dim name ("H": 320). */
+  dims?: Record<string, number>;
+  /** Fixed values by input name ("sr": 16000). */
+  values?: Record<string, number>;
+}
+
 export interface OptimizeJob {
   model: OpenSource;
   recipe: import('../core/transforms/recipe').Recipe;
   data: DataSource;
+  inputs?: InputChoice;
 }
 
 export interface SizeInfo {
@@ -95,17 +109,23 @@ export interface BenchCellJob {
   reference: import('../core/bench/accuracy').ReferenceOutputs | null;
   /** Evaluate quality on at most this many items (software GPU adapters are slow). */
   maxItems?: number;
+  /** The user's dims and values: the input spec every call of the run (check, reference, warm-up, cells) resolves. */
+  inputs?: InputChoice;
 }
 
 export interface BenchCellOutcome {
   benchmark: import('../core/bench/harness').BenchmarkResult<import('../core/bench/accuracy').AccuracyResult | null>;
   environment: import('../runtimes/environment').BrowserEnvironment;
+  /** The input spec the cell ran with: every input's shape, where each dim came from, how its values were made. */
+  inputSpec: import('../core/bench/input-spec').InputSpecJson;
+  /** Multiply-accumulates per item at the spec's shapes (batch dims 1); nodesUnknown > 0: some could not be counted. */
+  macs: { total: number; nodesUnknown: number };
 }
 
 export type BenchCellResult = { ok: true; outcome: BenchCellOutcome } | { ok: false; error: ErrorInfo };
 
 export type DatasetCheck =
-  | { ok: true; items: number; task: string | null; labelled: boolean; source: string; notes: string[] }
+  | { ok: true; items: number; task: string | null; labelled: boolean; source: string; notes: string[]; inputSpec: import('../core/bench/input-spec').InputSpecJson }
   | { ok: false; error: ErrorInfo };
 
 export type ReferenceResult =

@@ -8,6 +8,8 @@ import type { LoadedModel } from '../../state/models';
 import { variantsOf } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
 import type { NormalizationPreset } from '../../core/data/images';
+import { emptyChoiceText, namesList, parseInputChoice } from '../../state/input-choice';
+import { InputSpecFields } from '../spec/InputSpecFields';
 
 const parseBatches = (s: string): number[] | string => {
   const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -48,6 +50,7 @@ export function BenchForm({ model }: { model: LoadedModel }) {
   const [normalization, setNormalization] = useState<NormalizationPreset>('0-1');
   const [csvFile, setCsvFile] = useState<File | null>(null);
   const [labelColumn, setLabelColumn] = useState('label');
+  const [inputText, setInputText] = useState(emptyChoiceText);
 
   const toggle = (list: string[], set: (v: string[]) => void, key: string, on: boolean) => set(on ? [...list, key] : list.filter((k) => k !== key));
   const backendOptions: { key: string; label: string; note?: string }[] = [
@@ -71,6 +74,12 @@ export function BenchForm({ model }: { model: LoadedModel }) {
   if (dataChoice === 'files' && !inputsFile) errors.data = 'Choose an .npy (or .npz) file of inputs; labels are optional.';
   if (dataChoice === 'images' && imageFiles.length === 0) errors.data = 'Choose a folder of images with one sub-folder per class.';
   if (dataChoice === 'csv' && !csvFile) errors.data = 'Choose a CSV file.';
+  const inputChoice = parseInputChoice(model.summary, inputText);
+  if (inputChoice.errors.length > 0) errors.inputs = inputChoice.errors.join(' ');
+  // Synthetic inputs take every open dim and scalar from the form; a data file may resolve them (checked before running).
+  else if (dataChoice === 'synthetic' && inputChoice.missing.length > 0) {
+    errors.inputs = `Set ${namesList(inputChoice.missing)} under "Input shapes and values": synthetic inputs need ${inputChoice.missing.length > 1 ? 'them' : 'it'} (nothing is picked silently).`;
+  }
 
   const run = () => {
     const data: DataSource =
@@ -101,6 +110,7 @@ export function BenchForm({ model }: { model: LoadedModel }) {
       labels: dataChoice === 'images' || dataChoice === 'csv' ? null : labels,
       labelled: dataChoice === 'images' || dataChoice === 'csv' || labels !== null,
       maxItems: nMax,
+      inputs: inputChoice.choice,
     };
     void runBenchmark(req);
   };
@@ -201,6 +211,8 @@ export function BenchForm({ model }: { model: LoadedModel }) {
           {err('maxItems')}
         </fieldset>
       </div>
+      <InputSpecFields model={model.summary} text={inputText} onChange={setInputText} testId="bench-input-spec" />
+      {err('inputs')}
       <SupportTable modelId={model.id} targets={supportTargets} />
       <div className="row">
         <button className="primary run" disabled={Object.keys(errors).length > 0 || running} onClick={run} data-testid="run-bench">Run benchmark</button>

@@ -1,6 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AccuracyResult } from '../../core/bench/accuracy';
-import { formatBytes } from '../../core/units';
+import { describeSpecEntry } from '../../core/bench/input-spec';
+import { specShapes } from '../../state/input-choice';
+import { formatBytes, formatCount } from '../../core/units';
 import { count } from '../../core/units';
 import type { BenchCell } from '../../state/bench';
 import { benchRunsOf } from '../../state/bench-actions';
@@ -59,7 +61,10 @@ export function BenchResults({ model }: { model: LoadedModel }) {
           <div key={run.id} className="bench-run">
             {run.error && (
               <div className="error-banner" role="alert" data-testid="bench-run-error" data-error-code={run.error.code}>
-                <div><strong>Nothing ran: the data does not fit the model.</strong> {run.error.message}</div>
+                <div>
+                  <strong>{/^The inputs are not fully specified/.test(run.error.message) ? 'Nothing ran: the inputs are not fully specified.' : 'Nothing ran: the data does not fit the model.'}</strong>{' '}
+                  {run.error.message}
+                </div>
               </div>
             )}
             <p className="small muted">
@@ -77,7 +82,9 @@ export function BenchResults({ model }: { model: LoadedModel }) {
               <p className="small muted" data-testid="bench-method" data-reference-runs={run.reference?.runs ?? 0}>
                 {run.reference &&
                   (run.reference.error
-                    ? `Fidelity: the original could not be run for reference outputs (${run.reference.error.message}); variants show no fidelity. `
+                    ? run.reference.error.code === 'bad-input'
+                      ? `${run.reference.error.message} Variants show no fidelity. `
+                      : `Fidelity: the original could not be run for reference outputs (${run.reference.error.message}); variants show no fidelity. `
                     : `Fidelity: each variant is compared with the original's outputs on the first ${count(run.reference.items, 'item')}, computed once on ${run.reference.backend} and reused by every cell. `)}
                 {run.warmed && run.warmed.length > 0 && (
                   <>
@@ -88,6 +95,11 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                 )}
               </p>
             )}
+            {run.inputSpec && (
+              <p className="small muted" data-testid="bench-input-spec-used">
+                Inputs: {run.inputSpec.inputs.map((e) => describeSpecEntry(e)).join(' · ')}
+              </p>
+            )}
             <table className="table" data-testid="bench-table">
               <thead>
                 <tr>
@@ -96,6 +108,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                   <th>status</th>
                   <th className="num">cold start</th>
                   <th className="num">batch</th>
+                  <th>inputs</th>
                   <th className="num">p50 ms</th>
                   <th className="num">p90</th>
                   <th className="num">p99</th>
@@ -133,11 +146,20 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                     </>
                   );
                   const attrs = { 'data-testid': 'bench-row', 'data-backend': c.backend, 'data-target': c.targetName, 'data-status': c.status };
-                  if (batches.length === 0) return [<tr key={`${ci}`} {...attrs}>{head}<td colSpan={9} /></tr>];
+                  if (batches.length === 0) return [<tr key={`${ci}`} {...attrs}>{head}<td colSpan={10} /></tr>];
+                  const spec = c.outcome?.inputSpec;
                   return batches.map((b, bi) => (
                     <tr key={`${ci}-${bi}`} {...attrs} data-batch={b.batch}>
                       {bi === 0 ? head : <><td /><td /><td /><td /></>}
                       <td className="num">{b.batch}</td>
+                      <td className="small" data-testid="bench-shapes" data-shapes={specShapes(spec, b.batch)} title={spec?.inputs.map((e) => describeSpecEntry(e)).join('\n')}>
+                        {specShapes(spec, b.batch)}
+                        {bi === 0 && c.outcome?.macs && (
+                          <div className="muted" data-testid="bench-macs">
+                            {c.outcome.macs.nodesUnknown > 0 ? '? ' : `${formatCount(c.outcome.macs.total)} `}MACs/item
+                          </div>
+                        )}
+                      </td>
                       <td className="num" title={b.medianCI ? `95% CI ${ms(b.medianCI.lower)}–${ms(b.medianCI.upper)}` : ''}>{ms(b.p50)}</td>
                       <td className="num">{ms(b.p90)}</td>
                       <td className="num">{ms(b.p99)}</td>

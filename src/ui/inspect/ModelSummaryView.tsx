@@ -33,7 +33,7 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
         <Card label="File size" value={formatBytes(s.fileBytes + s.externalDataBytes)} hint={s.externalDataBytes > 0 ? `${formatBytes(s.externalDataBytes)} in ${s.externalDataFiles.length} external file(s)` : 'one file'} testId="card-size" />
         <Card label="Parameters" value={formatCount(s.parameters.total)} hint={`${s.parameters.total.toLocaleString('en-US')} values`} testId="card-params" />
         <Card label="Weight bytes" value={formatBytes(s.parameters.bytes)} hint={s.parameters.byDtype.map((d) => d.dtype).join(', ') || 'none'} testId="card-weights" />
-        <Card label="MACs / item" value={s.macs.total > 0 ? formatCount(s.macs.total) : '–'} hint={s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} testId="card-macs" />
+        <Card label="MACs / item" value={macsValue(s)} hint={`${s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} · ${macsAtText(s.macsAt)}`} testId="card-macs" />
         <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
       </div>
       {next}
@@ -81,12 +81,24 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
   );
 }
 
+/** The MACs card's figure: "?" when shapes are unknown (symbolic H, W), "≥ n" when only some nodes could be counted. */
+function macsValue(s: LoadedModel['summary']): string {
+  if (s.macs.nodesUnknown > 0) return s.macs.total > 0 ? `≥ ${formatCount(s.macs.total)} (+ ?)` : '?';
+  return s.macs.total > 0 ? formatCount(s.macs.total) : '–';
+}
+
+/** "at image [1, 3, ?, ?]": the input shapes MACs were counted at (batch dims 1: per item), "?" where unknown. */
+function macsAtText(at: LoadedModel['summary']['macsAt']): string {
+  if (at.length === 0) return 'no inputs';
+  return `at ${at.map((i) => `${i.name} ${i.shape ? `[${i.shape.map((d) => d ?? '?').join(', ')}]` : '[?]'}`).join(', ')}`;
+}
+
 function Card({ label, value, hint, testId }: { label: string; value: string; hint: string; testId: string }) {
   return (
     <div className="card" data-testid={testId}>
       <div className="card-label">{label}</div>
       <div className="card-value">{value}</div>
-      <div className="card-hint">{hint}</div>
+      <div className="card-hint" data-testid={`${testId}-hint`}>{hint}</div>
     </div>
   );
 }

@@ -6,6 +6,8 @@ import { withPendingCalibration, type Recipe } from '../../core/transforms/recip
 import type { LoadedModel } from '../../state/models';
 import { createVariant } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
+import { emptyChoiceText, namesList, parseInputChoice } from '../../state/input-choice';
+import { InputSpecFields } from '../spec/InputSpecFields';
 
 type Kind = 'quantize' | 'prune' | 'prune+quantize';
 
@@ -36,6 +38,8 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const [skip, setSkip] = useState('');
   const [dataChoice, setDataChoice] = useState<'sample' | 'file' | 'synthetic'>(model.dataset ? 'sample' : 'synthetic');
   const [dataFile, setDataFile] = useState<File | null>(null);
+  const [inputText, setInputText] = useState(emptyChoiceText);
+  const inputChoice = parseInputChoice(model.summary, inputText);
 
   const opTypesInModel = new Set(model.summary.ops.map((o) => o.opType));
   const quantizeOptions = (): Partial<QuantizeOptions> => {
@@ -64,7 +68,11 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
 
   // Options are checked as they are typed; a reason shows next to the form and Run stays off.
   const errors = useMemo(() => {
-    const out: { quantize?: string; prune?: string; data?: string } = {};
+    const out: { quantize?: string; prune?: string; data?: string; inputs?: string } = {};
+    if (inputChoice.errors.length > 0) out.inputs = inputChoice.errors.join(' ');
+    else if (dataChoice === 'synthetic' && inputChoice.missing.length > 0) {
+      out.inputs = `Set ${namesList(inputChoice.missing)} under "Input shapes and values": synthetic inputs need ${inputChoice.missing.length > 1 ? 'them' : 'it'} (nothing is picked silently).`;
+    }
     if (kind !== 'prune') {
       try {
         validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
@@ -85,7 +93,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, pattern, skip, dataChoice, dataFile]);
+  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, pattern, skip, dataChoice, dataFile, inputText]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
@@ -97,7 +105,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
         : dataChoice === 'file' && dataFile
           ? { kind: 'file', file: dataFile }
           : { kind: 'synthetic' };
-    void createVariant(model.id, { steps }, data);
+    void createVariant(model.id, { steps }, data, inputChoice.choice);
   };
   const blocked = Object.keys(errors).length > 0;
 
@@ -224,7 +232,9 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
           <label><input type="radio" name="data" checked={dataChoice === 'synthetic'} onChange={() => setDataChoice('synthetic')} /> synthetic (random, seeded)</label>
           {errors.data && <p className="field-error" role="alert">{errors.data}</p>}
         </fieldset>
+        <InputSpecFields model={model.summary} text={inputText} onChange={setInputText} testId="recipe-input-spec" />
       </div>
+      {errors.inputs && <p className="field-error" role="alert" data-testid="recipe-error-inputs">{errors.inputs}</p>}
       <button className="primary run" disabled={blocked} onClick={run} data-testid="run-recipe">
         Make variant
       </button>

@@ -1,0 +1,133 @@
+/**
+ * The input specification in the app: a model with symbolic H/W is refused until the form names them, then benchmarks
+ * at exactly the shape set (the result row shows it); a recurrent model with an int64 scalar input benchmarks given only
+ * that value. Models are built here with the ONNX builder (src/core/bench/input-spec-models.ts).
+ */
+import { detectorModel, recurrentModel } from '../src/core/bench/input-spec-models';
+import { writeOnnx } from '../src/core/formats/onnx/index';
+import { formatCount } from '../src/core/units';
+import type { ModelProto } from '../src/core/formats/onnx/proto';
+import { expect, test, type Page } from './test';
+import { sampleManifest } from './fixtures';
+
+const payload = (name: string, m: ModelProto) => {
+  const bytes = writeOnnx(m);
+  return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+};
+
+async function open(page: Page, name: string, m: ModelProto) {
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((x) => x.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles(payload(name, m));
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name}"]`)).toBeVisible();
+}
+
+async function quickSettings(page: Page) {
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('3');
+  await page.getByLabel('Warm-up runs').fill('1');
+}
+
+test('symbolic H and W: inspect says MACs are unknown at [1, 3, ?, ?]; Run is refused naming H and W; at 320×320 the row shows the shape', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, 'detector.onnx', detectorModel());
+  const macs = page.getByTestId('card-macs');
+  await expect(macs).toContainText('?');
+  await expect(page.getByTestId('card-macs-hint')).toContainText('at image [1, 3, ?, ?]');
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await page.getByLabel(/synthetic inputs/).check();
+  await quickSettings(page);
+  const run = page.getByTestId('run-bench');
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId('bench-error-inputs')).toContainText('Set H and W');
+  await page.getByLabel('Dim H').fill('320');
+  await expect(page.getByTestId('bench-error-inputs')).toContainText('Set W ');
+  await expect(run).toBeDisabled();
+  await page.getByLabel('Dim W').fill('320');
+  await expect(page.getByTestId('bench-error-inputs')).toHaveCount(0);
+  await expect(run).toBeEnabled();
+  await run.click();
+
+  const row = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]');
+  await expect(row).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(row.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'image [1, 3, 320, 320]');
+  await expect(row.getByTestId('bench-shapes')).toContainText('image [1, 3, 320, 320]');
+  // MACs at the shape in force: the two convs, (8·3·9 + 1·8·9)·320·320.
+  await expect(row.getByTestId('bench-macs')).toHaveText(`${formatCount(288 * 320 * 320)} MACs/item`);
+  // The run says where every dim came from.
+  await expect(page.getByTestId('bench-input-spec-used')).toContainText('H=320 user');
+  await expect(page.getByTestId('bench-input-spec-used')).toContainText('batch=1 default');
+});
+
+test('a recurrent model with an int64 scalar input benchmarks given only the scalar\'s value', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, 'vad.onnx', recurrentModel());
+  // A pruned variant, compared with the original on the spec's synthetic inputs (sr set, state zeros).
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByText('Prune', { exact: true }).click();
+  await expect(page.getByTestId('recipe-error-inputs')).toContainText('Set sr');
+  await page.getByTestId('recipe-input-spec').getByLabel('Value of sr').fill('16000');
+  await page.getByTestId('run-recipe').click();
+  await expect(page.locator('[data-testid="variant-row"][data-variant-name="prune 50% global"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await page.getByLabel(/synthetic inputs/).check();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await quickSettings(page);
+  const run = page.getByTestId('run-bench');
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId('bench-error-inputs')).toContainText('Set sr');
+  await expect(page.getByLabel('Dim H')).toHaveCount(0);
+  await page.getByLabel('Value of sr').fill('16000');
+  await expect(run).toBeEnabled();
+  await run.click();
+
+  const row = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]');
+  await expect(row).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(row.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'input [1, 512] · state [2, 1, 128] · sr []');
+  await expect(page.getByTestId('bench-input-spec-used')).toContainText('sr int64 []');
+  await expect(page.getByTestId('bench-input-spec-used')).toContainText('16000');
+  const variant = page.locator('[data-testid="bench-row"][data-target="prune 50% global"][data-backend="wasm"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(variant.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'input [1, 512] · state [2, 1, 128] · sr []');
+  // No fidelity here, and the run says why (the state and the scalar have no item axis).
+  await expect(page.getByTestId('bench-method')).toContainText(/No fidelity: .*"state" \[2, 1, 128\], "sr" \[\] have none/);
+});
+
+test('optimize asks for H and W too; the variant is compared at the shape set, and a benchmark compares it there', async ({ page }) => {
+  test.setTimeout(150_000);
+  await open(page, 'detector.onnx', detectorModel());
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByText('Prune', { exact: true }).click();
+  const make = page.getByTestId('run-recipe');
+  await expect(make).toBeDisabled();
+  await expect(page.getByTestId('recipe-error-inputs')).toContainText('Set H and W');
+  await page.getByTestId('recipe-input-spec').getByLabel('Dim H').fill('64');
+  await page.getByTestId('recipe-input-spec').getByLabel('Dim W').fill('64');
+  await expect(make).toBeEnabled();
+  await make.click();
+  const variant = page.locator('[data-testid="variant-row"][data-variant-name="prune 50% global"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await variant.getByRole('button', { name: '▸ prune 50% global' }).click();
+  await expect(page.getByText(/Compared on \d+ synthetic inputs: no dataset given; image \[1, 3, 64, 64\]/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await page.getByLabel(/synthetic inputs/).check();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await quickSettings(page);
+  await page.getByTestId('bench-input-spec').getByLabel('Dim H').fill('64');
+  await page.getByTestId('bench-input-spec').getByLabel('Dim W').fill('64');
+  await page.getByTestId('run-bench').click();
+  const cell = page.locator('[data-testid="bench-row"][data-target="prune 50% global"][data-backend="wasm"]');
+  await expect(cell).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(cell.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'image [1, 3, 64, 64]');
+  // Fidelity to the original on the spec's synthetic items, the original's outputs computed once.
+  await expect(cell.getByTestId('bench-quality')).toContainText('cosine');
+  await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '1');
+});
