@@ -57,10 +57,13 @@ export function buildCalibrationModel(model: ModelProto, tensors: readonly strin
   const unavailable: string[] = [];
   if (!main) return { model: m, outputs, fromInputs, unavailable: [...tensors] };
   const mainOutputs = new Set(main.graph.output.map((o) => o.name));
+  // The scope defining each name (the first, as a search of the scopes in order finds it): one pass, not one per tensor.
+  const scopeOf = new Map<string, Scope>();
+  for (const s of scopes) for (const name of s.defs.keys()) if (!scopeOf.has(name)) scopeOf.set(name, s);
   const addOutput = (g: GraphProto, name: string) => g.output.push(valueInfo(name, DataType.FLOAT));
 
   for (const t of tensors) {
-    const scope = scopes.find((s) => s.defs.has(t));
+    const scope = scopeOf.get(t);
     if (!scope) {
       unavailable.push(t);
       continue;
@@ -302,7 +305,8 @@ export async function calibrate(
   await checkpoint(1, 'calibrated');
   const ranges = calibrator.ranges();
   // Never observed: in a branch no batch took, or empty every time.
-  const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !cal.unavailable.includes(t))];
+  const notExposed = new Set(cal.unavailable);
+  const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !notExposed.has(t))];
   return { ranges, tensors, unavailable, batches: count };
 }
 
