@@ -2,6 +2,7 @@ import { ParetoError } from '../../errors';
 import { DataLocation, type TensorProto } from '../../formats/onnx/proto';
 import { elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
 import type { OnnxModel } from '../../formats/onnx/read';
+import { refuseQuantized } from '../quantize/detect';
 import { cloneModelSharingBytes } from '../common/clone-sharing-bytes';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { applyNM, nmRowCount, nmShape } from './nm';
@@ -110,6 +111,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
   const options = validatePruneOptions(optionsIn);
   const nm = parsePattern(options.pattern);
   const check = makeCheckpoint(ctx);
+  refuseQuantized(model.proto, 'its weights are already integers, and pruning needs the float32 weights (prune first, then quantize)');
   await check(0, 'finding weights');
 
   const out = cloneModelSharingBytes(model.proto);

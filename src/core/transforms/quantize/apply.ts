@@ -4,7 +4,7 @@ import type { OnnxModel } from '../../formats/onnx/read';
 import { validateGraph } from '../../formats/onnx/read';
 import { elementCount, tensorByteLength } from '../../formats/onnx/tensor';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
-import { detectQuantization } from './detect';
+import { refuseQuantized } from './detect';
 import { defaultOpset, editableCopy, opsetBlockers, setDefaultOpset } from './graph';
 import { validateQuantizeOptions, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
@@ -38,17 +38,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
   const checkpoint = makeCheckpoint(ctx);
   await checkpoint(0, 'analysing the model');
 
-  const found = detectQuantization(input.proto);
-  if (found.quantized) {
-    const ops = Object.entries(found.ops)
-      .map(([k, v]) => `${v} ${k}`)
-      .join(', ');
-    throw new ParetoError(
-      'bad-input',
-      `The model is already quantized (${found.kind}: ${ops}); quantizing it again would stack errors. ` +
-        'Start from the float32 model.',
-    );
-  }
+  refuseQuantized(input.proto, 'quantizing it again would stack errors');
 
   const model = editableCopy(input.proto);
   const notes: string[] = [];

@@ -6,6 +6,7 @@ import type { OnnxModel } from '../../formats/onnx/read';
 import type { ExternalData } from '../../formats/onnx/tensor';
 import { writeOnnx } from '../../formats/onnx/write';
 import { makeCheckpoint, type TransformContext } from '../types';
+import { refuseQuantized } from './detect';
 import { editableCopy, Names, scopesOf, type Scope } from './graph';
 import { validateQuantizeOptions, type ActivationRanges, type CalibrationMethod, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
@@ -278,11 +279,23 @@ export async function calibrate(
 ): Promise<CalibrationResult> {
   const o = validateQuantizeOptions({ ...options, mode: 'dynamic', activationRanges: undefined });
   const checkpoint = makeCheckpoint(ctx);
+  refuseQuantized(model.proto, 'static quantization would quantize it again and stack errors');
   const tensors = calibrationTensors(model.proto, o);
+  if (tensors.length === 0) {
+    const { skipped } = planQuantization(model.proto, o, false);
+    const why = skipped.slice(0, 3).map((s) => `${s.opType} "${s.node}": ${s.reason}`);
+    throw new ParetoError(
+      'bad-input',
+      `Static quantization has nothing to calibrate: no node of the model can be quantized` +
+        (why.length ? ` (${why.join('; ')}${skipped.length > 3 ? `; and ${skipped.length - 3} more` : ''}).` : ' (it has no MatMul, Gemm or Conv).'),
+    );
+  }
   const cal = buildCalibrationModel(model.proto, tensors);
   const outputNames = [...new Set(Object.values(cal.outputs))];
   const calibrator = createCalibrator(o.calibrationMethod, o.percentile);
-  const session = await runner(writeOnnx(cal.model), outputNames, model.external);
+  // Nothing to observe in the model (no quantizable node, or only graph inputs): no session, which would have no outputs.
+  const session: CalibrationSession =
+    outputNames.length > 0 ? await runner(writeOnnx(cal.model), outputNames, model.external) : { run: async () => ({}) };
   const total = Array.isArray(batches) ? batches.length : 0;
   let count = 0;
   try {
