@@ -6,7 +6,9 @@ import { DataType } from '../../formats/onnx/proto';
 import { readOnnx } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
 import { randomFloats } from '../../testing/fixtures';
-import { applyPrune, validatePruneOptions, type PruneStats } from './index';
+import { applyPrune, validatePruneOptions, type PruneOptions, type PruneStats } from './index';
+
+const opts = (o: Partial<PruneOptions>): PruneOptions => validatePruneOptions(o);
 import { floatWeights } from './testing';
 
 /** Issue 11, item 2: per-layer sparsity in the report, a warning naming almost-emptied layers, maxLayerSparsity. */
@@ -44,7 +46,7 @@ function split(orig: Float32Array, pruned: Float32Array) {
 describe('per-layer sparsity under a global threshold', () => {
   it('reports each layer, and warns naming a layer over 95% zeros', async () => {
     const { bytes } = lopsided();
-    const r = await applyPrune(readOnnx(bytes), { sparsity: 0.5, compressedSize: 'off' });
+    const r = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.5, compressedSize: 'off' }));
     const s = r.report.stats as unknown as PruneStats;
     expect(s.layers.map((l) => [l.tensor, l.sparsity])).toEqual([
       ['A', 1],
@@ -56,7 +58,7 @@ describe('per-layer sparsity under a global threshold', () => {
 
   it('maxLayerSparsity 0.8: A keeps exactly its largest 20%, the budget moves to B, the total stays exact', async () => {
     const { bytes, A, B } = lopsided();
-    const r = await applyPrune(readOnnx(bytes), { sparsity: 0.5, maxLayerSparsity: 0.8, compressedSize: 'off' });
+    const r = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.5, maxLayerSparsity: 0.8, compressedSize: 'off' }));
     const s = r.report.stats as unknown as PruneStats;
     const w = floatWeights(r.model);
     const a = w.get('A')!;
@@ -77,12 +79,12 @@ describe('per-layer sparsity under a global threshold', () => {
 
   it('on the MNIST CNN sample: 97% global empties dense1 (warned); a 0.9 cap holds every layer and says the target is out of reach', async () => {
     const bytes = readFileSync(resolve(SAMPLES, 'mnist-cnn.onnx'));
-    const free = await applyPrune(readOnnx(bytes), { sparsity: 0.97, compressedSize: 'off' });
+    const free = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.97, compressedSize: 'off' }));
     const fs = free.report.stats as unknown as PruneStats;
     const emptied = fs.layers.filter((l) => l.sparsity > 0.95).map((l) => l.tensor);
     expect(emptied).toContain('dense1.weight');
     for (const t of emptied) expect(free.report.notes.join('\n')).toContain(`${t} (`);
-    const capped = await applyPrune(readOnnx(bytes), { sparsity: 0.97, maxLayerSparsity: 0.9, compressedSize: 'off' });
+    const capped = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.97, maxLayerSparsity: 0.9, compressedSize: 'off' }));
     const cs = capped.report.stats as unknown as PruneStats;
     for (const l of cs.layers) expect(l.sparsity).toBeLessThanOrEqual(0.9);
     expect(capped.report.notes.join('\n')).toMatch(/held at maxLayerSparsity 0\.9.*the caps cannot hold the target: \d+ fewer weights pruned than asked/);
@@ -90,7 +92,7 @@ describe('per-layer sparsity under a global threshold', () => {
 
   it('scope layer and overrides are held at the cap too', async () => {
     const { bytes } = lopsided();
-    const r = await applyPrune(readOnnx(bytes), { sparsity: 0.9, scope: 'layer', maxLayerSparsity: 0.6, overrides: { small: 0.3 }, compressedSize: 'off' });
+    const r = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.9, scope: 'layer', maxLayerSparsity: 0.6, overrides: { small: 0.3 }, compressedSize: 'off' }));
     const s = r.report.stats as unknown as PruneStats;
     expect(s.layers.map((l) => [l.tensor, l.sparsity, l.capped ?? false])).toEqual([
       ['A', Math.floor(0.3 * 4096) / 4096, false],

@@ -1,4 +1,10 @@
-import type { PruneLayerStat } from './apply';
+/** What the notes read of a layer's figures (apply.ts's PruneLayerStat). */
+interface LayerFigures {
+  tensor: string;
+  nodes: string[];
+  sparsity: number;
+  capped?: true;
+}
 
 /** Above this share of zeros a layer counts as almost emptied, and the report warns, naming it. */
 export const NEARLY_EMPTY = 0.95;
@@ -9,7 +15,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
  * The report's notes on the sparsity each layer reached (issue 11): under a global threshold, the range per layer
  * (layers end up very different); a warning naming each layer above 95% zeros; the layers held at maxLayerSparsity.
  */
-export function sparsityNotes(layers: readonly PruneLayerStat[], global: boolean, cap: number, shortBy: number): string[] {
+export function sparsityNotes(layers: readonly LayerFigures[], global: boolean, cap: number, shortBy: number): string[] {
   const notes: string[] = [];
   if (layers.length === 0) return notes;
   if (global && layers.length > 1) {

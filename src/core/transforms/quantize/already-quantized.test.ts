@@ -3,10 +3,10 @@ import { ParetoError } from '../../errors';
 import { attr, floatTensor, graph, model, node, tensor, valueInfo } from '../../formats/onnx/builder';
 import { DataType, type ModelProto } from '../../formats/onnx/proto';
 import { quantizedModel } from '../../testing/fixtures';
-import { applyPrune } from '../prune/index';
+import { applyPrune, DEFAULT_PRUNE_OPTIONS } from '../prune/index';
 import { calibrate } from './calibrate';
 import { asModel, floatFeed, ortNodeRunner, roundTrip, runOnce } from './harness.test';
-import { applyQuantize } from './index';
+import { applyQuantize, defaultQuantizeOptions } from './index';
 import type { QuantizeMode } from './options';
 
 /**
@@ -102,22 +102,24 @@ describe('already-quantized models are refused by name in every mode', () => {
     describe(label, () => {
       for (const mode of modes) {
         it(`quantize ${mode}`, async () => {
-          const e = await refusal(applyQuantize(roundTrip(make()), { mode }));
+          const e = await refusal(applyQuantize(roundTrip(make()), { ...defaultQuantizeOptions, mode }));
           expect(e.code).toBe('bad-input');
           expect(e.message).toMatch(/already quantized/);
           expect(e.message).toContain(op);
         });
       }
       it('static: calibration refuses before running anything', async () => {
-        const batches = [{ x: new Float32Array(make().graph!.input[0].type!.value.value!.shape!.dim.reduce((s, d) => s * Number(d.value.value ?? 1), 1)) }];
+        const t = make().graph!.input[0].type!.value;
+        const dims = t.case === 'tensorType' ? t.value.shape!.dim.map((d) => Number(d.value.value ?? 1)) : [];
+        const batches = [{ x: new Float32Array(dims.reduce((s, d) => s * d, 1)) }];
         const e = await refusal(calibrate(roundTrip(make()), batches as never, ortNodeRunner));
         expect(e.message).toMatch(/already quantized.*static/);
         expect(e.message).toContain(op);
-        const e2 = await refusal(applyQuantize(roundTrip(make()), { mode: 'static', activationRanges: { x: [0, 1] } }));
+        const e2 = await refusal(applyQuantize(roundTrip(make()), { ...defaultQuantizeOptions, mode: 'static', activationRanges: { x: [0, 1] } }));
         expect(e2.message).toContain(op);
       });
       it('prune', async () => {
-        const e = await refusal(applyPrune(roundTrip(make()), { sparsity: 0.5 }));
+        const e = await refusal(applyPrune(roundTrip(make()), { ...DEFAULT_PRUNE_OPTIONS, sparsity: 0.5 }));
         expect(e.message).toMatch(/already quantized.*pruning needs the float32 weights/);
         expect(e.message).toContain(op);
       });
@@ -130,7 +132,7 @@ describe('a model whose only integers are int8 initializers (cast to float)', ()
   for (const mode of modes) {
     it(`quantize ${mode}: succeeds, the MatMul skipped with its reason, outputs unchanged`, async () => {
       const m = int8InitializerModel();
-      const r = await applyQuantize(asModel(m), { mode });
+      const r = await applyQuantize(asModel(m), { ...defaultQuantizeOptions, mode });
       expect(r.report.skipped).toEqual([expect.objectContaining({ opType: 'MatMul', reason: expect.stringContaining('computed by a Cast node') })]);
       expect(await runOnce(r.model, { x }, 'node')).toEqual(await runOnce(m, { x }, 'node'));
     });
@@ -141,7 +143,7 @@ describe('a model whose only integers are int8 initializers (cast to float)', ()
     expect(e.message).toMatch(/nothing to calibrate.*MatMul ".*computed by a Cast node/);
   });
   it('prune: succeeds, the int8 weight is not a float32 weight to prune', async () => {
-    const r = await applyPrune(asModel(int8InitializerModel()), { sparsity: 0.5, compressedSize: 'off' });
+    const r = await applyPrune(asModel(int8InitializerModel()), { ...DEFAULT_PRUNE_OPTIONS, sparsity: 0.5, compressedSize: 'off' });
     expect((r.report.stats as { layers: unknown[] }).layers).toEqual([]);
     expect(r.report.notes.join(' ')).toMatch(/No prunable weights/);
   });

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeOnnx } from '../../formats/onnx/write';
 import { readOnnx } from '../../formats/onnx/read';
-import { applyPrune } from '../prune/index';
+import { applyPrune, DEFAULT_PRUNE_OPTIONS } from '../prune/index';
 import { chainModel } from './chain-model';
 import { Names } from './graph';
-import { applyQuantize } from './index';
+import { applyQuantize, defaultQuantizeOptions } from './index';
 import type { QuantizeMode } from './options';
 
 /**
@@ -50,7 +50,7 @@ describe('graph edits in linear time (operation counts)', () => {
   for (const mode of modes) {
     it(`quantize ${mode}: 4x the nodes, at most ~5x the scanned elements`, async () => {
       const run = async (bytes: Uint8Array) => {
-        const r = await applyQuantize(readOnnx(bytes), { mode });
+        const r = await applyQuantize(readOnnx(bytes), { ...defaultQuantizeOptions, mode });
         expect((r.report.stats as { quantizedNodes: number }).quantizedNodes).toBeGreaterThan(0);
       };
       const small = await work(600, run);
@@ -61,7 +61,7 @@ describe('graph edits in linear time (operation counts)', () => {
   }
 
   it('prune 50%: 4x the nodes, at most ~5x the scanned elements', async () => {
-    const run = (bytes: Uint8Array) => applyPrune(readOnnx(bytes), { sparsity: 0.5, compressedSize: 'off' });
+    const run = (bytes: Uint8Array) => applyPrune(readOnnx(bytes), { ...DEFAULT_PRUNE_OPTIONS, sparsity: 0.5, compressedSize: 'off' });
     const small = await work(600, run);
     const big = await work(2400, run);
     expect(big / small).toBeLessThan(5);

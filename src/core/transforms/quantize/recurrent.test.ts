@@ -3,7 +3,7 @@ import { floatTensor, graph, model, node, attr, valueInfo } from '../../formats/
 import { DataType, type ModelProto } from '../../formats/onnx/proto';
 import { randomFloats } from '../../testing/fixtures';
 import { floatFeed, openSession, roundTrip } from './harness.test';
-import { applyQuantize } from './index';
+import { applyQuantize, defaultQuantizeOptions } from './index';
 import type { QuantizeMode } from './options';
 
 /** Issue 11, item 3: LSTM weights int8 in dynamic mode (com.microsoft DynamicQuantizeLSTM), recurrent weights float16 in fp16. */
@@ -64,7 +64,7 @@ describe('recurrent layers', () => {
   for (const D of [1, 2]) {
     it(`dynamic: LSTM (${D === 2 ? 'bidirectional' : 'forward'}) becomes DynamicQuantizeLSTM with int8 W and R; cosine >= 0.99 in onnxruntime-node`, async () => {
       const m = recurrentModel('LSTM', D);
-      const r = await applyQuantize(roundTrip(m), { mode: 'dynamic' });
+      const r = await applyQuantize(roundTrip(m), { ...defaultQuantizeOptions, mode: 'dynamic' });
       const q = r.model.graph!.node.find((n) => n.opType === 'DynamicQuantizeLSTM')!;
       expect(q.domain).toBe('com.microsoft');
       expect(r.model.opsetImport.some((o) => o.domain === 'com.microsoft')).toBe(true);
@@ -86,7 +86,7 @@ describe('recurrent layers', () => {
   for (const op of ['LSTM', 'GRU', 'RNN'] as const) {
     it(`fp16: ${op} weights stored as float16, Cast to float32 before the op; cosine >= 0.99`, async () => {
       const m = recurrentModel(op);
-      const r = await applyQuantize(roundTrip(m), { mode: 'fp16' });
+      const r = await applyQuantize(roundTrip(m), { ...defaultQuantizeOptions, mode: 'fp16' });
       const rnn = r.model.graph!.node.find((n) => n.opType === op)!;
       for (const i of [1, 2, 3]) {
         const cast = r.model.graph!.node.find((n) => n.output[0] === rnn.input[i])!;
@@ -101,19 +101,19 @@ describe('recurrent layers', () => {
 
   it('dynamic: GRU and RNN stay float, with the reason in skipped', async () => {
     for (const op of ['GRU', 'RNN'] as const) {
-      const r = await applyQuantize(roundTrip(recurrentModel(op)), { mode: 'dynamic' });
+      const r = await applyQuantize(roundTrip(recurrentModel(op)), { ...defaultQuantizeOptions, mode: 'dynamic' });
       expect(r.report.skipped).toEqual([expect.objectContaining({ opType: op, reason: expect.stringMatching(/no int8 .* kernel.*DynamicQuantizeLSTM only/) })]);
       expect(dtypeOf(r.model, 'W')).toBe(DataType.FLOAT);
     }
   });
 
   it.each<QuantizeMode>(['weight-only'])('%s: LSTM stays float with the reason', async (mode) => {
-    const r = await applyQuantize(roundTrip(recurrentModel('LSTM')), { mode });
+    const r = await applyQuantize(roundTrip(recurrentModel('LSTM')), { ...defaultQuantizeOptions, mode });
     expect(r.report.skipped).toEqual([expect.objectContaining({ opType: 'LSTM', reason: expect.stringMatching(/leaves recurrent weights in float32/) })]);
   });
 
   it('--exclude LSTM keeps it float', async () => {
-    const r = await applyQuantize(roundTrip(recurrentModel('LSTM')), { mode: 'dynamic', excludeOpTypes: ['LSTM'] });
+    const r = await applyQuantize(roundTrip(recurrentModel('LSTM')), { ...defaultQuantizeOptions, mode: 'dynamic', excludeOpTypes: ['LSTM'] });
     expect(r.model.graph!.node.some((n) => n.opType === 'LSTM')).toBe(true);
     expect(r.report.skipped.map((s) => s.opType)).toEqual(['LSTM']);
   });
