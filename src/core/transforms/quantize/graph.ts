@@ -143,12 +143,13 @@ export function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
   nodes.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
   const deps: number[][] = nodes.map(() => []);
   const indeg = new Int32Array(nodes.length);
+  // lastReader[p] === i: the edge p -> i is recorded (one array for all nodes, not a Set per node).
+  const lastReader = new Int32Array(nodes.length).fill(-1);
   nodes.forEach((n, i) => {
-    const seen = new Set<number>();
     for (const r of readsOf(n)) {
       const p = producer.get(r);
-      if (p !== undefined && p !== i && !seen.has(p)) {
-        seen.add(p);
+      if (p !== undefined && p !== i && lastReader[p] !== i) {
+        lastReader[p] = i;
         deps[p].push(i);
         indeg[i]++;
       }
