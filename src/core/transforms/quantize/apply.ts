@@ -33,6 +33,8 @@ export type { NodeReport } from './rewrite';
  *   inputs, outputs and arithmetic stay float32; the file holds half the bytes.
  *
  * Weights shared by several nodes are converted once. The float original is removed when nothing reads it any more.
+ * Recurrent layers (LSTM, GRU, RNN): recurrent.ts (dynamic: LSTM -> com.microsoft DynamicQuantizeLSTM; fp16: float16 W, R, B).
+ * An already-quantized model is refused by name (detect.ts), as calibration and prune do.
  */
 export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, ctx: TransformContext = {}): Promise<TransformResult> {
   const o = validateQuantizeOptions(options);
