@@ -6,7 +6,8 @@ import { onnxRead, onnxWrite } from './onnx-io';
 import { pruneBench } from './prune';
 import { quantizeBench } from './quantize';
 import { harnessOverhead } from './harness-overhead';
+import { chainBench } from './chain';
 import type { BenchCase } from './registry';
 
 /** Every bench case, in the order of the table. Add new cases here (one file each). */
-export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, browserOptimize, harnessOverhead];
+export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, browserOptimize, harnessOverhead, chainBench];

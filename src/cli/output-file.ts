@@ -2,7 +2,7 @@
  * Output files of the commands that write one: `-o` checked before any work, then written to a temp file in the
  * output's directory and renamed over it at the end (removed on any error, Ctrl-C or exit): never a partial file.
  */
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors';
 
@@ -40,9 +40,53 @@ export function checkOutputPath(input: string, output: string | undefined, cwd: 
   return { path: outFull, dir };
 }
 
+/** `.<output name>.<pid>.<random>.tmp`: the temp file of an AtomicOutput writing `name`. */
+const tempName = (name: string, pid: number, rand: string) => `.${name}.${pid}.${rand}.tmp`;
+
+/** Whether a process with this id is running (EPERM: it is, as another user). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files that earlier runs writing the same output left behind when they were killed before they could
+ * clean up (SIGKILL, out of memory, a V8 fatal error): `.<name>.<pid>.<random>.tmp` in the output's directory whose pid
+ * is no longer running. Returns the names removed. Errors (a file already gone, no permission) are ignored.
+ */
+export function removeStaleTemps(target: OutputTarget): string[] {
+  const prefix = `.${basename(target.path)}.`;
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(target.dir);
+  } catch {
+    return removed;
+  }
+  for (const f of entries) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[a-z0-9]{1,16}\.tmp$/.exec(f.slice(prefix.length));
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(target.dir, f));
+      removed.push(f);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
 /**
  * A temp file next to the output, renamed over it at the end. Removed on any error, on Ctrl-C (SIGINT) and SIGTERM,
- * and at process exit if still there: a half-written model never appears under the output name.
+ * and at process exit if still there: a half-written model never appears under the output name. A run killed outright
+ * (SIGKILL, a V8 fatal error) cannot remove its own: the next run writing the same output removes it
+ * (removeStaleTemps, at construction).
  */
 export class AtomicOutput {
   readonly tempPath: string;
@@ -54,9 +98,13 @@ export class AtomicOutput {
   };
   private readonly onExit = () => this.discard();
 
+  /** Temp files of earlier killed runs that the constructor removed. */
+  readonly staleRemoved: string[];
+
   constructor(readonly target: OutputTarget) {
-    const rand = Math.random().toString(36).slice(2, 8);
-    this.tempPath = join(target.dir, `.${basename(target.path)}.${process.pid}.${rand}.tmp`);
+    this.staleRemoved = removeStaleTemps(target);
+    const rand = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+    this.tempPath = join(target.dir, tempName(basename(target.path), process.pid, rand));
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
     process.on('exit', this.onExit);

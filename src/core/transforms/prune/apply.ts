@@ -2,11 +2,14 @@ import { ParetoError } from '../../errors';
 import { DataLocation, type TensorProto } from '../../formats/onnx/proto';
 import { elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
 import type { OnnxModel } from '../../formats/onnx/read';
+import { refuseQuantized } from '../quantize/detect';
 import { cloneModelSharingBytes } from '../common/clone-sharing-bytes';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { applyNM, nmRowCount, nmShape } from './nm';
 import { parsePattern, validatePruneOptions, type PruneOptions } from './options';
 import { bad, planPrune, type Layer } from './plan';
+import { pruneSmallestCapped } from './capped';
+import { sparsityNotes } from './layer-notes';
 import { describeMethod, measureSize, type SizeFigures } from './sizes';
 import { bitsView, CHUNK_ELEMENTS, keyToMagnitude, pruneCount, pruneSmallest } from './threshold';
 import { indexConstants } from './weights';
@@ -49,6 +52,8 @@ export interface PruneLayerStat {
   sparsity: number;
   /** N:M only: the axis the groups run along. */
   axis?: number;
+  /** Held at maxLayerSparsity (it would have been pruned further). */
+  capped?: true;
 }
 
 export interface PruneStats {
@@ -110,6 +115,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
   const options = validatePruneOptions(optionsIn);
   const nm = parsePattern(options.pattern);
   const check = makeCheckpoint(ctx);
+  refuseQuantized(model.proto, 'its weights are already integers, and pruning needs the float32 weights (prune first, then quantize)');
   await check(0, 'finding weights');
 
   const out = cloneModelSharingBytes(model.proto);
@@ -145,6 +151,11 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
   const results = new Map<Layer, { zerosBefore: number; zerosAfter: number }>();
   let threshold: number | undefined;
   let inlined = 0;
+  const cap = options.maxLayerSparsity;
+  /** Layers held at maxLayerSparsity. */
+  const cappedLayers = new Set<Layer>();
+  /** Weights short of the target because every layer ended at its cap. */
+  let capShortBy = 0;
   const finish = (l: Layer, bits: Uint32Array, zerosBefore: number, zerosAfter: number, changed: boolean) => {
     if (changed && setData(l.entry.tensor, bits)) inlined++;
     results.set(l, { zerosBefore, zerosAfter });
@@ -176,17 +187,35 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
   } else {
     const own = layers.filter((l) => l.target !== undefined);
     const shared = layers.filter((l) => l.target === undefined);
-    const groups: { layers: Layer[]; target: number }[] = own.map((l) => ({ layers: [l], target: l.target! }));
-    if (shared.length > 0) groups.push({ layers: shared, target: options.sparsity });
+    // A layer with its own target (scope 'layer', an override) is held at the cap; the shared group is capped exactly (capped.ts).
+    const groups: { layers: Layer[]; target: number }[] = own.map((l) => {
+      if (l.target! > cap) cappedLayers.add(l);
+      return { layers: [l], target: Math.min(l.target!, cap) };
+    });
+    if (shared.length > 0) groups.push({ layers: shared, target: shared.length === 1 ? Math.min(options.sparsity, cap) : options.sparsity });
+    if (shared.length === 1 && options.sparsity > cap) cappedLayers.add(shared[0]);
     for (const g of groups) {
       stage = g.layers.length === 1 ? `pruning ${g.layers[0].entry.name}` : `pruning ${g.layers.length} weight tensors (global threshold)`;
       await check(0.05 + 0.85 * (done / work), stage);
       const sources = g.layers.map((l) => sourceBytes(l.entry.tensor, model.external, l.n));
       const n = g.layers.reduce((s, l) => s + l.n, 0);
+      const isShared = g === groups[groups.length - 1] && shared.length > 0;
+      if (isShared && cap < 1 && g.layers.length > 1) {
+        const r = await pruneSmallestCapped(sources, g.layers.map((l) => l.n), g.target, cap, tickFor(n));
+        done += n;
+        if (r.key >= 0) threshold = keyToMagnitude(r.key);
+        capShortBy = r.shortBy;
+        g.layers.forEach((l, i) => {
+          if (r.capped[i]) cappedLayers.add(l);
+          const out = r.outputs[i];
+          finish(l, out ?? new Uint32Array(0), r.zerosBefore[i], r.zerosAfter[i], out !== undefined && r.zeroed[i] > 0);
+        });
+        continue;
+      }
       const inPlace = g.layers.map((l) => ctx.ownsModel === true && prunableInPlace(l.entry.tensor, l.n));
       const r = await pruneSmallest(sources, pruneCount(g.target, n), { tick: tickFor(n), inPlace });
       done += n;
-      if (g === groups[groups.length - 1] && shared.length > 0 && r.key >= 0) threshold = keyToMagnitude(r.key);
+      if (isShared && r.key >= 0) threshold = keyToMagnitude(r.key);
       g.layers.forEach((l, i) => {
         const out = r.outputs[i];
         finish(l, out ?? new Uint32Array(0), r.zerosBefore[i], r.zerosAfter[i], out !== undefined && r.zeroed[i] > 0);
@@ -220,6 +249,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
       zerosAfter: r.zerosAfter,
       sparsity: r.zerosAfter / l.n,
       ...(nm ? { axis: l.axis } : {}),
+      ...(cappedLayers.has(l) ? { capped: true } : {}),
     };
   });
   const zerosBefore = layerStats.reduce((s, l) => s + l.zerosBefore, 0);
@@ -256,6 +286,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
     notes.push('Nodes with an override were pruned to their own sparsity; the global threshold applies to the other weights.');
   }
   if (layers.length === 0) notes.push('No prunable weights were found: the model is unchanged.');
+  notes.push(...sparsityNotes(layerStats, !nm && options.scope === 'global', cap, capShortBy));
   if (inlined > 0) {
     notes.push(
       `${inlined} pruned weight tensor${inlined === 1 ? ' was' : 's were'} kept in external data and ${inlined === 1 ? 'is' : 'are'} ` +

@@ -42,6 +42,14 @@ export interface PruneOptions {
   /** Also prune biases (Gemm C, Conv/ConvTranspose B). Off by default; unstructured only. */
   includeBias: boolean;
   compressedSize: CompressedSizeMode;
+  /**
+   * Unstructured only: the most any one weight tensor may be pruned, in (0, 1] (1: no cap). Under 'global' scope the
+   * threshold is applied with per-layer caps, exactly (capped.ts): each layer the global threshold would prune past
+   * the cap keeps its largest (1 - cap) share, and the rest of the budget is spread over the other layers, so the
+   * overall sparsity stays the target unless the caps cannot hold it. Under 'layer' scope and for overrides, a
+   * layer's target is min(target, cap).
+   */
+  maxLayerSparsity: number;
 }
 
 const defaults: PruneOptions = {
@@ -53,6 +61,7 @@ const defaults: PruneOptions = {
   opTypes: Object.freeze(['MatMul', 'Gemm', 'Conv']) as unknown as PrunableOpType[],
   includeBias: false,
   compressedSize: 'auto',
+  maxLayerSparsity: 1,
 };
 /** The defaults (frozen; validatePruneOptions returns fresh copies). */
 export const DEFAULT_PRUNE_OPTIONS: Readonly<PruneOptions> = Object.freeze(defaults);
@@ -159,6 +168,13 @@ export function validatePruneOptions(input: unknown): PruneOptions {
     return bad(`compressedSize must be 'auto', 'exact', 'estimate' or 'off', got ${describe(compressedSize)}.`);
   }
 
+  const maxLayerSparsity = get('maxLayerSparsity');
+  if (typeof maxLayerSparsity !== 'number' || !Number.isFinite(maxLayerSparsity) || maxLayerSparsity <= 0 || maxLayerSparsity > 1) {
+    const hint = typeof maxLayerSparsity === 'number' && maxLayerSparsity > 1 && maxLayerSparsity <= 100 ? ` (for ${maxLayerSparsity}% write ${maxLayerSparsity / 100})` : '';
+    return bad(`maxLayerSparsity must be a number in (0, 1] (the largest fraction of zeros any one layer may get; 1 for no cap), got ${describe(maxLayerSparsity)}${hint}.`);
+  }
+  if (nm && maxLayerSparsity < 1) bad(`maxLayerSparsity applies to unstructured pruning; pattern ${pattern} fixes every layer's sparsity at ${1 - nm.n / nm.m}.`);
+
   return {
     sparsity,
     pattern,
@@ -168,5 +184,6 @@ export function validatePruneOptions(input: unknown): PruneOptions {
     opTypes: [...new Set(opTypes)] as PrunableOpType[],
     includeBias,
     compressedSize,
+    maxLayerSparsity,
   };
 }

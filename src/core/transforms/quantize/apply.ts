@@ -4,12 +4,13 @@ import type { OnnxModel } from '../../formats/onnx/read';
 import { validateGraph } from '../../formats/onnx/read';
 import { elementCount, tensorByteLength } from '../../formats/onnx/tensor';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
-import { detectQuantization } from './detect';
+import { refuseQuantized } from './detect';
 import { defaultOpset, editableCopy, opsetBlockers, setDefaultOpset } from './graph';
 import { validateQuantizeOptions, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
 import { SkipNode } from './quantized-tensors';
-import { Writer, type NodeReport } from './rewrite';
+import { RecurrentWriter, planRecurrent } from './recurrent';
+import type { NodeReport } from './rewrite';
 
 export type { NodeReport } from './rewrite';
 
@@ -32,32 +33,26 @@ export type { NodeReport } from './rewrite';
  *   inputs, outputs and arithmetic stay float32; the file holds half the bytes.
  *
  * Weights shared by several nodes are converted once. The float original is removed when nothing reads it any more.
+ * Recurrent layers (LSTM, GRU, RNN): recurrent.ts (dynamic: LSTM -> com.microsoft DynamicQuantizeLSTM; fp16: float16 W, R, B).
+ * An already-quantized model is refused by name (detect.ts), as calibration and prune do.
  */
 export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, ctx: TransformContext = {}): Promise<TransformResult> {
   const o = validateQuantizeOptions(options);
   const checkpoint = makeCheckpoint(ctx);
   await checkpoint(0, 'analysing the model');
 
-  const found = detectQuantization(input.proto);
-  if (found.quantized) {
-    const ops = Object.entries(found.ops)
-      .map(([k, v]) => `${v} ${k}`)
-      .join(', ');
-    throw new ParetoError(
-      'bad-input',
-      `The model is already quantized (${found.kind}: ${ops}); quantizing it again would stack errors. ` +
-        'Start from the float32 model.',
-    );
-  }
+  refuseQuantized(input.proto, 'quantizing it again would stack errors');
 
   const model = editableCopy(input.proto);
   const notes: string[] = [];
   const plan = planQuantization(model, o, o.mode === 'static');
-  const skipped = [...plan.skipped];
+  const recurrent = planRecurrent(plan.scopes, o);
+  const skipped = [...plan.skipped, ...recurrent.skipped];
   let perChannel = o.perChannel;
 
   // Opset: raised only when the mode needs it and no op of the model changes meaning in between.
-  if (plan.plans.length > 0) {
+  // DynamicQuantizeLSTM is a com.microsoft op: only fp16's Cast asks something of the default opset for recurrent layers.
+  if (plan.plans.length > 0 || (o.mode === 'fp16' && recurrent.plans.length > 0)) {
     const opset = defaultOpset(model) ?? 0;
     const why = (v: number) =>
       v === 11 ? 'DynamicQuantizeLinear needs 11' : v === 13 ? 'per-channel QuantizeLinear/DequantizeLinear (axis) need 13' : v === 10 ? 'QuantizeLinear/DequantizeLinear need 10' : 'Cast needs 6';
@@ -90,7 +85,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     notes.push("int8 activations (--activation-type / Activation type) apply to static mode; dynamic mode quantizes activations to uint8 (DynamicQuantizeLinear's only type).");
   }
 
-  const w = new Writer(model, input.external, o, perChannel, notes);
+  const w = new RecurrentWriter(model, input.external, o, perChannel, notes);
   const total = plan.plans.reduce((s, p) => s + elementCount(p.weight.tensor) * 4, 0) || 1;
   let done = 0;
   const perNode: NodeReport[] = [];
@@ -107,6 +102,10 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
       throw e;
     }
     done += elementCount(p.weight.tensor) * 4;
+  }
+  for (const p of recurrent.plans) {
+    await checkpoint(done / total, `quantizing ${p.label}`);
+    perNode.push({ node: p.label, opType: p.op, graph: p.scope.path, ...w.rewriteRecurrent(p) });
   }
   await checkpoint(1, 'writing the graph');
   w.finish();

@@ -6,6 +6,7 @@ import type { OnnxModel } from '../../formats/onnx/read';
 import type { ExternalData } from '../../formats/onnx/tensor';
 import { writeOnnx } from '../../formats/onnx/write';
 import { makeCheckpoint, type TransformContext } from '../types';
+import { refuseQuantized } from './detect';
 import { editableCopy, Names, scopesOf, type Scope } from './graph';
 import { validateQuantizeOptions, type ActivationRanges, type CalibrationMethod, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
@@ -57,10 +58,13 @@ export function buildCalibrationModel(model: ModelProto, tensors: readonly strin
   const unavailable: string[] = [];
   if (!main) return { model: m, outputs, fromInputs, unavailable: [...tensors] };
   const mainOutputs = new Set(main.graph.output.map((o) => o.name));
+  // The scope defining each name (the first, as a search of the scopes in order finds it): one pass, not one per tensor.
+  const scopeOf = new Map<string, Scope>();
+  for (const s of scopes) for (const name of s.defs.keys()) if (!scopeOf.has(name)) scopeOf.set(name, s);
   const addOutput = (g: GraphProto, name: string) => g.output.push(valueInfo(name, DataType.FLOAT));
 
   for (const t of tensors) {
-    const scope = scopes.find((s) => s.defs.has(t));
+    const scope = scopeOf.get(t);
     if (!scope) {
       unavailable.push(t);
       continue;
@@ -275,11 +279,23 @@ export async function calibrate(
 ): Promise<CalibrationResult> {
   const o = validateQuantizeOptions({ ...options, mode: 'dynamic', activationRanges: undefined });
   const checkpoint = makeCheckpoint(ctx);
+  refuseQuantized(model.proto, 'static quantization would quantize it again and stack errors');
   const tensors = calibrationTensors(model.proto, o);
+  if (tensors.length === 0) {
+    const { skipped } = planQuantization(model.proto, o, false);
+    const why = skipped.slice(0, 3).map((s) => `${s.opType} "${s.node}": ${s.reason}`);
+    throw new ParetoError(
+      'bad-input',
+      `Static quantization has nothing to calibrate: no node of the model can be quantized` +
+        (why.length ? ` (${why.join('; ')}${skipped.length > 3 ? `; and ${skipped.length - 3} more` : ''}).` : ' (it has no MatMul, Gemm or Conv).'),
+    );
+  }
   const cal = buildCalibrationModel(model.proto, tensors);
   const outputNames = [...new Set(Object.values(cal.outputs))];
   const calibrator = createCalibrator(o.calibrationMethod, o.percentile);
-  const session = await runner(writeOnnx(cal.model), outputNames, model.external);
+  // Nothing to observe in the model (no quantizable node, or only graph inputs): no session, which would have no outputs.
+  const session: CalibrationSession =
+    outputNames.length > 0 ? await runner(writeOnnx(cal.model), outputNames, model.external) : { run: async () => ({}) };
   const total = Array.isArray(batches) ? batches.length : 0;
   let count = 0;
   try {
@@ -302,7 +318,8 @@ export async function calibrate(
   await checkpoint(1, 'calibrated');
   const ranges = calibrator.ranges();
   // Never observed: in a branch no batch took, or empty every time.
-  const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !cal.unavailable.includes(t))];
+  const notExposed = new Set(cal.unavailable);
+  const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !notExposed.has(t))];
   return { ranges, tensors, unavailable, batches: count };
 }
 

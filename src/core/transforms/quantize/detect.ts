@@ -1,3 +1,4 @@
+import { ParetoError } from '../../errors';
 import { DataType, type GraphProto, type ModelProto, type TensorProto } from '../../formats/onnx/proto';
 
 /** What quantization a model already carries (for the UI, and so that nothing is quantized twice). */
@@ -89,4 +90,17 @@ export function detectQuantization(model: ModelProto): QuantizationInfo {
   const quantized = Object.keys(ops).length > 0;
   if (!quantized && castFloat16Weights > 0) kinds.push('float16 weights cast to float32');
   return { quantized, ops, quantizedWeights, castFloat16Weights, kind: kinds.join('; ') };
+}
+
+/**
+ * Refuses, by name, a model that already holds quantized ops (issue 11: static quantize and prune crashed on one):
+ * `what` is the step, e.g. "quantizing it again would stack errors". Nothing is thrown for a float model.
+ */
+export function refuseQuantized(model: ModelProto, what: string): void {
+  const found = detectQuantization(model);
+  if (!found.quantized) return;
+  const ops = Object.entries(found.ops)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  throw new ParetoError('bad-input', `The model is already quantized (${found.kind}: ${ops}); ${what}. Start from the float32 model.`);
 }

@@ -64,7 +64,8 @@ export class F32Source {
 
   private fill(start: number, len: number): void {
     if (!this.scratch || this.scratch.length < len) {
-      this.scratch = new Float32Array(Math.max(len, CHUNK));
+      // No bigger than the tensor: a small weight must not allocate a CHUNK-sized scratch each.
+      this.scratch = new Float32Array(Math.max(len, Math.min(CHUNK, this.length)));
       this.scratchBits = new Int32Array(this.scratch.buffer);
       this.scratchBytes = new Uint8Array(this.scratch.buffer);
     }

@@ -143,12 +143,13 @@ export function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
   nodes.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
   const deps: number[][] = nodes.map(() => []);
   const indeg = new Int32Array(nodes.length);
+  // lastReader[p] === i: the edge p -> i is recorded (one array for all nodes, not a Set per node).
+  const lastReader = new Int32Array(nodes.length).fill(-1);
   nodes.forEach((n, i) => {
-    const seen = new Set<number>();
     for (const r of readsOf(n)) {
       const p = producer.get(r);
-      if (p !== undefined && p !== i && !seen.has(p)) {
-        seen.add(p);
+      if (p !== undefined && p !== i && lastReader[p] !== i) {
+        lastReader[p] = i;
         deps[p].push(i);
         indeg[i]++;
       }
@@ -201,6 +202,10 @@ export function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
 /** Fresh tensor and node names that collide with nothing in the model. */
 export class Names {
   private readonly used = new Set<string>();
+  /** Per base: the next suffix to try, so that asking for one base k times costs O(k), not O(k^2). */
+  private readonly nextSuffix = new Map<string, number>();
+  /** Candidate names tried so far (the tests check that it stays linear in the names made). */
+  probes = 0;
   constructor(model: ModelProto) {
     const visit = (g: GraphProto) => {
       for (const i of g.input) this.used.add(i.name);
@@ -221,7 +226,9 @@ export class Names {
   }
   fresh(base: string): string {
     let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    let i = this.nextSuffix.get(base) ?? 1;
+    for (this.probes++; this.used.has(name); this.probes++) name = `${base}_${i++}`;
+    this.nextSuffix.set(base, i);
     this.used.add(name);
     return name;
   }

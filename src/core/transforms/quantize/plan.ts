@@ -46,6 +46,7 @@ export interface QuantPlan {
   scopes: Scope[];
 }
 
+const QUANTIZABLE = new Set<string>(QUANTIZABLE_OPS);
 const attrOf = (n: NodeProto, name: string) => n.attribute.find((a) => a.name === name);
 const intAttr = (n: NodeProto, name: string, d: number) => {
   const a = attrOf(n, name);
@@ -93,16 +94,24 @@ export function planQuantization(model: ModelProto, o: QuantizeOptions, needRang
   const visit = (scope: Scope) => {
     const order = topoSort(scope.graph.node);
     const idx = new Map(scope.graph.node.map((n, i) => [n, i]));
+    // Subgraphs by owner node: one pass, not a scan of all children per node.
+    const childrenOf = new Map<NodeProto, Scope[]>();
+    for (const child of scope.children) {
+      const l = childrenOf.get(child.owner!);
+      if (l) l.push(child);
+      else childrenOf.set(child.owner!, [child]);
+    }
     for (const n of order) {
-      if ((n.domain === '' || n.domain === 'ai.onnx') && (QUANTIZABLE_OPS as readonly string[]).includes(n.opType)) {
+      if ((n.domain === '' || n.domain === 'ai.onnx') && QUANTIZABLE.has(n.opType)) {
         ordered.push({ node: n, scope, index: idx.get(n)! });
       }
-      for (const child of scope.children) if (child.owner === n) visit(child);
+      for (const child of childrenOf.get(n) ?? []) visit(child);
     }
   };
   if (scopes[0]) visit(scopes[0]);
 
-  const selected = ordered.filter((c) => o.opTypes.includes(c.node.opType as QuantizableOp));
+  const opTypes = new Set<string>(o.opTypes);
+  const selected = ordered.filter((c) => opTypes.has(c.node.opType));
   const first = o.keepFirstLayerFloat ? selected[0]?.node : undefined;
   const last = o.keepLastLayerFloat ? selected[selected.length - 1]?.node : undefined;
   const excludeNodes = new Set(o.excludeNodes);
@@ -112,7 +121,7 @@ export function planQuantization(model: ModelProto, o: QuantizeOptions, needRang
   for (const { node: n, scope, index } of ordered) {
     const label = nodeLabel(n, scope, index);
     const skip = (reason: string) => skipped.push({ node: label, opType: n.opType, reason });
-    if (!o.opTypes.includes(n.opType as QuantizableOp)) {
+    if (!opTypes.has(n.opType)) {
       skip(`op type ${n.opType} not selected (--op-types / Ops)`);
       continue;
     }
