@@ -4,7 +4,7 @@
  * `test.npz` both, `digits.csv` the same digits as a table (784 pixel columns and a `label` column), and `public/`
  * and `examples/` are the repository's. The input-spec examples' models stand for real ones of their shape:
  * `detector.onnx` (input [batch, 3, H, W]), `vad.onnx` (input [batch, 512], state [2, batch, 128], sr an int64
- * scalar), `encoder.onnx` (ids [batch, seq] into an embedding), and `frames.npz` holds 8 frames and sr. Examples run in document order (a later one may read what an earlier one
+ * scalar), `encoder.onnx` (ids [batch, seq] into an embedding), `frames.npz` holds 8 frames and sr, and `old.onnx` is an opset-9 model (Clip, Unsqueeze and Softmax of that opset). Examples run in document order (a later one may read what an earlier one
  * wrote, e.g. model.int8.onnx), through the shell (for `> file`), with `npx pareto` meaning this checkout's CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { readNpy } from '../src/core/data/npy';
 import { writeNpz } from '../src/core/data/npz';
 import { detectorModel, embeddingModel, recurrentModel } from '../src/core/bench/input-spec-models';
 import { writeOnnx } from '../src/core/formats/onnx/write';
+import { oldModel } from '../src/core/testing/old-model';
 
 const root = join(import.meta.dirname, '..');
 const docs = ['README.md', 'docs/cli.md', 'docs/tco.md'];
@@ -49,6 +50,7 @@ beforeAll(() => {
   const lines = [[...Array.from({ length: 784 }, (_, i) => `p${i}`), 'label'].join(',')];
   for (let r = 0; r < rows; r++) lines.push([...pixels.subarray(r * 784, (r + 1) * 784), String(labels[r])].join(','));
   writeFileSync(join(dir, 'digits.csv'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'old.onnx'), writeOnnx(oldModel(9)));
   writeFileSync(join(dir, 'detector.onnx'), writeOnnx(detectorModel()));
   writeFileSync(join(dir, 'vad.onnx'), writeOnnx(recurrentModel()));
   writeFileSync(join(dir, 'encoder.onnx'), writeOnnx(embeddingModel()));

@@ -10,6 +10,7 @@ import { DataType } from '../../core/formats/onnx/proto';
 import { readOnnx } from '../../core/formats/onnx/read';
 import { writeOnnx } from '../../core/formats/onnx/write';
 import { ort } from '../../runtimes/ort-node';
+import { oldModel } from '../../core/testing/old-model';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'bin/pareto.mjs');
@@ -19,26 +20,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function pareto(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** x[1, 8] -> MatMul -> Clip(0, 6) (attributes: opset < 11) -> Unsqueeze(axes attribute) -> Softmax(axis 1) -> y[1, 1, 4]. */
-function oldModel(opset: number) {
-  const { node, graph, valueInfo, floatTensor, attr } = b;
-  return b.model({
-    graph: graph({
-      name: 'old',
-      nodes: [
-        node('MatMul', ['x', 'W'], ['h'], {}, { name: 'mm' }),
-        node('Clip', ['h'], ['c'], { min: attr.f(0), max: attr.f(6) }, { name: 'relu6' }),
-        node('Unsqueeze', ['c'], ['u'], { axes: attr.ints([1]) }, { name: 'unsq' }),
-        node('Softmax', ['u'], ['y'], { axis: attr.i(1) }, { name: 'sm' }),
-      ],
-      inputs: [valueInfo('x', DataType.FLOAT, [1, 8])],
-      outputs: [valueInfo('y', DataType.FLOAT, [1, 1, 4])],
-      initializers: [floatTensor('W', [8, 4], Float32Array.from({ length: 32 }, (_, i) => Math.cos(i) * 2))],
-    }),
-    opset,
-  });
 }
 
 async function runY(path: string): Promise<number[]> {

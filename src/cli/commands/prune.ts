@@ -13,6 +13,7 @@ export const prune: CliCommand = {
     { flags: '--sparsity <s>', description: 'Fraction of weights set to zero, in [0, 1), e.g. 0.5 (required for the unstructured pattern)' },
     { flags: '--scope <scope>', description: 'global (one threshold for all weights) | layer (each weight on its own) (default: global)' },
     { flags: '--pattern <pattern>', description: 'unstructured | N:M such as 2:4 (keep N of every M weights) (default: unstructured)' },
+    { flags: '--max-layer-sparsity <s>', description: 'Cap on any one layer\'s sparsity, in (0, 1] (global scope: the rest of the budget is spread over the other layers; default: no cap)' },
     { flags: '--skip <name-or-op>', description: 'Leave a node (by name) or an op type dense; repeat or comma-separate' },
     { flags: '--op-types <list>', description: 'Op types whose weights are pruned, comma-separated (default: MatMul,Gemm,Conv)' },
     { flags: '--data <inputs.npy|.npz>', description: 'Inputs for the fidelity check (first 64 rows; float32 .npy for one input, .npz with arrays named after the inputs; default: the sample models\' test split, else made by the input spec)' },
@@ -38,9 +39,11 @@ export const prune: CliCommand = {
     const specFlags = parseInputSpecFlags(options);
     const opTypes = opt.listOption(options.opTypes);
     const skips = opt.listOption(options.skip);
+    const cap = opt.numberOption(options.maxLayerSparsity, '--max-layer-sparsity', 'a fraction in (0, 1] such as 0.9');
     const pruneOptions = {
       pattern,
       ...(sparsity !== undefined ? { sparsity } : {}),
+      ...(cap !== undefined ? { maxLayerSparsity: cap } : {}),
       ...(options.scope !== undefined ? { scope: opt.stringOption(options.scope, '--scope') } : {}),
       ...(opTypes.length ? { opTypes } : {}),
       // The CLI measures sizes itself (the same way for quantize and prune).

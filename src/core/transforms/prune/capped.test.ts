@@ -73,7 +73,7 @@ describe('per-layer sparsity under a global threshold', () => {
     expect(s.layers.find((l) => l.tensor === 'A')).toMatchObject({ capped: true, sparsity: 3276 / 4096 });
     expect(s.layers.find((l) => l.tensor === 'B')!.capped).toBeUndefined();
     expect(s.threshold).toBe(split(B, b).maxPruned);
-    expect(r.report.notes.join('\n')).toMatch(/1 layer was held at maxLayerSparsity 0\.8: A\./);
+    expect(r.report.notes.join('\n')).toMatch(/1 layer was held at the per-layer cap of 0\.8 \(--max-layer-sparsity \/ Max sparsity per layer\): A\./);
     expect(r.report.notes.join('\n')).not.toMatch(/almost emptied/);
   });
 
@@ -87,7 +87,7 @@ describe('per-layer sparsity under a global threshold', () => {
     const capped = await applyPrune(readOnnx(bytes), opts({ sparsity: 0.97, maxLayerSparsity: 0.9, compressedSize: 'off' }));
     const cs = capped.report.stats as unknown as PruneStats;
     for (const l of cs.layers) expect(l.sparsity).toBeLessThanOrEqual(0.9);
-    expect(capped.report.notes.join('\n')).toMatch(/held at maxLayerSparsity 0\.9.*the caps cannot hold the target: \d+ fewer weights pruned than asked/);
+    expect(capped.report.notes.join('\n')).toMatch(/held at the per-layer cap of 0\.9.*the caps cannot hold the target: \d+ fewer weights pruned than asked/);
   });
 
   it('scope layer and overrides are held at the cap too', async () => {

@@ -40,7 +40,7 @@ export function sparsityNotes(layers: readonly LayerFigures[], global: boolean, 
   const capped = layers.filter((l) => l.capped);
   if (capped.length > 0) {
     notes.push(
-      `${capped.length} layer${capped.length === 1 ? ' was' : 's were'} held at maxLayerSparsity ${cap}: ${capped.map((l) => l.tensor).join(', ')}` +
+      `${capped.length} layer${capped.length === 1 ? ' was' : 's were'} held at the per-layer cap of ${cap} (--max-layer-sparsity / Max sparsity per layer): ${capped.map((l) => l.tensor).join(', ')}` +
         (shortBy > 0 ? `; the caps cannot hold the target: ${shortBy} fewer weight${shortBy === 1 ? '' : 's'} pruned than asked.` : '.'),
     );
   }

@@ -5,6 +5,7 @@ import { validateGraph } from '../../formats/onnx/read';
 import { elementCount, tensorByteLength } from '../../formats/onnx/tensor';
 import { makeCheckpoint, type TransformContext, type TransformResult } from '../types';
 import { refuseQuantized } from './detect';
+import { convertOpset } from '../convert/apply';
 import { defaultOpset, editableCopy, opsetBlockers, setDefaultOpset } from './graph';
 import { validateQuantizeOptions, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
@@ -43,8 +44,23 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
 
   refuseQuantized(input.proto, 'quantizing it again would stack errors');
 
-  const model = editableCopy(input.proto);
+  // A model of an older opset than the mode needs, with ops whose meaning changes on the way (Clip, Slice, Softmax…),
+  // is converted first (src/core/transforms/convert, as ONNX's version converter does it), and the report says so.
+  // Only when the conversion itself refuses does the older handling below apply (per-tensor, or a refusal by name).
+  const need0 = o.mode === 'dynamic' ? 11 : o.mode === 'fp16' ? 6 : o.perChannel ? 13 : 10;
+  const from0 = defaultOpset(input.proto) ?? 0;
+  let converted: Awaited<ReturnType<typeof convertOpset>> | undefined;
   const notes: string[] = [];
+  if (from0 > 0 && from0 < need0 && opsetBlockers(input.proto, from0, need0).length > 0) {
+    try {
+      converted = await convertOpset(input.proto, need0, { signal: ctx.signal });
+      notes.push(`Converted the model from opset ${from0} to ${need0} first (mode '${o.mode}' needs it): ${converted.notes.slice(1).join(' ')}`);
+    } catch (e) {
+      if (!(e instanceof ParetoError) || e.code === 'aborted') throw e;
+      notes.push(`The model could not be converted from opset ${from0} to ${need0} (${e.message}).`);
+    }
+  }
+  const model = converted ? converted.model : editableCopy(input.proto);
   const plan = planQuantization(model, o, o.mode === 'static');
   const recurrent = planRecurrent(plan.scopes, o);
   const skipped = [...plan.skipped, ...recurrent.skipped];
@@ -77,7 +93,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
       throw new ParetoError(
         'bad-input',
         `Mode '${o.mode}' needs opset ${need} and the model has opset ${opset}; raising it would change ` +
-          `${blockers.join(', ')}. Convert the model to opset ${need} or newer first (onnx.version_converter).`,
+          `${blockers.join(', ')}, and the conversion could not be done (see pareto convert).`,
       );
     }
   }

@@ -424,22 +424,26 @@ describe('opsets', () => {
     // Per-tensor needs only opset 10: unchanged.
     const pt = await quantize.apply(plain, opts({ mode: 'weight-only', perChannel: false }));
     expect(Number(pt.model.opsetImport[0].version)).toBe(11);
-    // Squeeze/Unsqueeze changed at 13: per-channel falls back to per-tensor rather than break them.
+    // Squeeze/Unsqueeze changed at 13: the model is converted to 13 first (axes attribute -> input), then per-channel.
     const sq = asModel(oldOpsetModel(11, 'squeeze'));
     const r2 = await quantize.apply(sq, opts({ mode: 'weight-only' }));
-    expect(Number(r2.model.opsetImport[0].version)).toBe(11);
-    expect(r2.report.notes[0]).toMatch(/Per-tensor scales used instead of per-channel.*would change Squeeze, Unsqueeze/);
+    expect(Number(r2.model.opsetImport[0].version)).toBe(13);
+    expect(r2.report.notes[0]).toMatch(/^Converted the model from opset 11 to 13 first \(mode 'weight-only' needs it\)/);
+    expect(r2.model.graph!.node.find((n) => n.opType === 'Squeeze')!.input).toHaveLength(2); // axes became an input
     expect(relL2(await runOnce(roundTrip(r2.model).proto, x, 'node'), await runOnce(sq.proto, x, 'node'))).toBeLessThan(0.05);
     // dynamic needs 11 (DynamicQuantizeLinear): an opset-10 model is raised when nothing changes meaning.
     const r3 = await quantize.apply(asModel(oldOpsetModel(10)), opts({ mode: 'dynamic' }));
     expect(Number(r3.model.opsetImport[0].version)).toBe(11);
     expect(r3.report.notes[0]).toMatch(/raised from 10 to 11/);
-    // ... and refused when something would (Clip's min/max became inputs at 11).
-    await expectBadInput(quantize.apply(asModel(oldOpsetModel(9, 'clip')), opts({ mode: 'dynamic' })), /needs opset 11 and the model has opset 9; raising it would change Clip/);
-    // opset 9 + Squeeze, weight-only: per-channel (13) would change Squeeze; per-tensor needs 10, which is safe.
+    // ... and converted first when something would change (Clip's min/max became inputs at 11).
+    const clip = asModel(oldOpsetModel(9, 'clip'));
+    const r5 = await quantize.apply(clip, opts({ mode: 'dynamic' }));
+    expect(Number(r5.model.opsetImport[0].version)).toBe(11);
+    expect(r5.report.notes[0]).toMatch(/^Converted the model from opset 9 to 11 first .*Clip/);
+    expect(relL2(await runOnce(roundTrip(r5.model).proto, x, 'node'), await runOnce(clip.proto, x, 'node'))).toBeLessThan(0.05);
+    // opset 9 + Squeeze, weight-only per-channel: converted to 13.
     const r4 = await quantize.apply(asModel(oldOpsetModel(9, 'squeeze')), opts({ mode: 'weight-only' }));
-    expect(Number(r4.model.opsetImport[0].version)).toBe(10);
-    expect(r4.report.notes).toEqual([expect.stringMatching(/^Per-tensor scales used/), expect.stringMatching(/raised from 9 to 10/)]);
+    expect(Number(r4.model.opsetImport[0].version)).toBe(13);
     expect(relL2(await runOnce(roundTrip(r4.model).proto, x, 'node'), await runOnce(oldOpsetModel(9, 'squeeze'), x, 'node'))).toBeLessThan(0.05);
   });
 });
