@@ -52,7 +52,15 @@ const SYNTHETIC_ITEMS = 64;
  * The synthetic items fidelity compares, made by the input spec (seeded): only when every input is batch-first (the
  * comparison feeds items along axis 0); null otherwise (recurrent state, scalars), with the reason.
  */
-function specDataset(spec: InputSpec, io: ModelIO): Dataset | string {
+function specDataset(specIn: InputSpec, io: ModelIO): Dataset | string {
+  // An input with a fixed first dim and no batch-like dim elsewhere ([1, 8]) is batch-first at a fixed batch: the items
+  // are made along that axis and fed that many at a time. A state shaped [2, batch, 128] or a scalar is not.
+  const spec: InputSpec = {
+    ...specIn,
+    inputs: specIn.inputs.map((e) =>
+      e.dims.length >= 2 && !e.dims.some((d) => d.batch) ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e,
+    ),
+  };
   const odd = spec.inputs.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
   if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
   const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
@@ -60,7 +68,7 @@ function specDataset(spec: InputSpec, io: ModelIO): Dataset | string {
   const feeds = specFeeds(spec, { batch: items, seed: 7 });
   const arrays: Record<string, NpyArray> = {};
   for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
-  return datasetFromArrays({ inputs: specSignatures(spec), outputs: io.outputs }, { inputs: arrays }, { source: `${items} synthetic inputs made by the input spec (seeded)` });
+  return datasetFromArrays({ inputs: specSignatures(specIn), outputs: io.outputs }, { inputs: arrays }, { source: `${items} synthetic inputs made by the input spec (seeded)` });
 }
 
 /** What every call of a run works from: the model, the user's data, the input spec and the items quality is measured on. */

@@ -34,6 +34,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const [percentile, setPercentile] = useState('99.99');
   const [sparsity, setSparsity] = useState('0.5');
   const [scope, setScope] = useState<PruneOptions['scope']>('global');
+  const [maxLayer, setMaxLayer] = useState('');
   const [pattern, setPattern] = useState<string>('unstructured');
   const [skip, setSkip] = useState('');
   const [dataChoice, setDataChoice] = useState<'sample' | 'file' | 'synthetic'>(model.dataset ? 'sample' : 'synthetic');
@@ -61,6 +62,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const pruneOptions = (): Partial<PruneOptions> => ({
     sparsity: Number(sparsity),
     scope,
+    ...(maxLayer.trim() !== '' && pattern === 'unstructured' ? { maxLayerSparsity: Number(maxLayer) } : {}),
     pattern: pattern as PruneOptions['pattern'],
     skip: csv(skip),
     compressedSize: 'off', // the worker measures every variant's raw and gzip size the same way
@@ -93,7 +95,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, pattern, skip, dataChoice, dataFile, inputText]);
+  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
@@ -144,6 +146,10 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
                     <option value="global">global (one threshold across layers)</option>
                     <option value="layer">per layer</option>
                   </select>
+                </label>
+                <label>
+                  Max sparsity per layer (empty: no cap)
+                  <input type="number" step="0.05" min="0" max="1" value={maxLayer} placeholder="e.g. 0.9" onChange={(e) => setMaxLayer(e.target.value)} aria-label="Max sparsity per layer" />
                 </label>
               </>
             )}

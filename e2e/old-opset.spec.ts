@@ -1,0 +1,41 @@
+import { writeOnnx } from '../src/core/formats/onnx/index';
+import { oldModel } from '../src/core/testing/old-model';
+import { sampleManifest } from './fixtures';
+import { expect, test } from './test';
+
+// An opset-9 model (Clip with min/max attributes, Unsqueeze with axes, Softmax of that opset): dynamic int8 needs
+// opset 11, so the studio converts it first and says so, and the variant benchmarks.
+test('an opset-9 model: quantizing converts it first (reported), and the variant benchmarks', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((x) => x.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  const bytes = writeOnnx(oldModel(9));
+  await page.getByTestId('file-input').setInputFiles({ name: 'old.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+  await expect(page.locator('[data-testid="model-summary"][data-file-name="old.onnx"]')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  const row = page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]');
+  await expect(row).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await row.getByRole('button', { name: '▸ int8 dynamic' }).click();
+  await expect(page.getByTestId('variants')).toContainText('Converted the model from opset 9 to 11 first');
+  await expect(row).toHaveAttribute('data-degraded', 'false');
+
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByTestId('run-bench').click();
+  await expect(async () => {
+    const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThan(1);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+  }).toPass({ timeout: 90_000 });
+  await expect(page.locator('[data-testid="bench-row"][data-target="int8 dynamic"]').getByTestId('bench-quality')).toContainText('cosine');
+});
