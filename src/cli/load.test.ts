@@ -103,7 +103,8 @@ describe('external data is read only from regular files inside the model folder'
     expect(loadError(join(fifo, 'model.onnx')).message).toBe(
       'external data file "w.bin" (of tensor "w") is a named pipe (FIFO), not a regular file: refused (nothing was read from it).',
     );
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // A hang guard, not a speed figure: opening a FIFO for reading would block until a writer came.
+    expect(performance.now() - t0).toBeLessThan(5000);
     const d = folder('dir');
     mkdirSync(join(d, 'w.bin'));
     expect(loadError(join(d, 'model.onnx')).message).toMatch(/"w\.bin" \(of tensor "w"\) is a directory, not a regular file/);

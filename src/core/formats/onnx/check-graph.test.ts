@@ -88,17 +88,11 @@ describe('checkGraph', () => {
     expect(e.details).toHaveLength(4);
   });
 
-  it('runs in linear time: 100,000-node chains (in order, reversed, and one big cycle) in well under a second each', () => {
-    for (const opts of [{}, { reversed: true }]) {
-      const m = chain(100_000, opts);
-      const t0 = performance.now();
-      checkGraph(m);
-      expect(performance.now() - t0).toBeLessThan(1000);
-    }
+  // How long it takes is for `npm run bench` (the chain case); here, that 100,000-node graphs in any order are checked.
+  it('100,000-node chains: in order, reversed, and one big cycle named from its first node', () => {
+    for (const opts of [{}, { reversed: true }]) expect(() => checkGraph(chain(100_000, opts))).not.toThrow();
     const cyclic = chain(100_000, { backEdge: true });
-    const t0 = performance.now();
     const e = graphError(() => checkGraph(cyclic));
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(e.message).toContain('main: node "r0" (Relu) → "r1" (Relu) → "r2" (Relu)');
     expect(e.message).toContain('(100000 nodes) → "r0" (Relu)');
   });
