@@ -12,16 +12,14 @@ export function wrapOrtSession(session: OrtSession, Tensor: TensorCtor): Inferen
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds: Feeds, outputNames?: readonly string[]) {
-      const ortFeeds: Record<string, OrtTensor> = {};
-      for (const [name, t] of Object.entries(feeds)) {
-        ortFeeds[name] = new Tensor(t.dtype === 'bool' ? 'bool' : (t.dtype as OrtTensor.Type), t.data, t.dims);
-      }
+      // Object.fromEntries defines own properties: an input named `__proto__` stays an input (ORT wants a plain object).
+      const ortFeeds: Record<string, OrtTensor> = Object.fromEntries(
+        Object.entries(feeds).map(([name, t]) => [name, new Tensor(t.dtype === 'bool' ? 'bool' : (t.dtype as OrtTensor.Type), t.data, t.dims)]),
+      );
       const out = outputNames ? await session.run(ortFeeds, outputNames as string[]) : await session.run(ortFeeds);
-      const result: Record<string, HostTensor> = {};
-      for (const [name, t] of Object.entries(out)) {
-        result[name] = { dtype: t.type, dims: [...t.dims], data: t.data as HostTensor['data'] };
-      }
-      return result;
+      return Object.fromEntries(
+        Object.entries(out).map(([name, t]) => [name, { dtype: t.type, dims: [...t.dims], data: t.data as HostTensor['data'] } as HostTensor]),
+      );
     },
     release: () => session.release(),
   };

@@ -19,6 +19,7 @@ import { detectTask, isIntegerDtype, labelInfo, outputWidth, valuesOf, type Labe
 import { compareRow } from './fidelity';
 import type { Feeds, HostTensor, InferenceSession } from './session';
 import { bootstrapCI, meanCI, wilson, type Interval } from './stats';
+import { dict } from '../own';
 
 /* ------------------------------------------------------------------ results ------------------------------------------------------------------ */
 
@@ -110,7 +111,7 @@ function fixedBatchOf(model: ModelIO | undefined): number | null {
 
 /** Rows [start, start+count) of every input as fresh tensors of `rows` rows (zero-padded past count). */
 function batchFeeds(inputs: Readonly<Record<string, HostTensor>>, start: number, count: number, rows: number): Feeds {
-  const feeds: Feeds = {};
+  const feeds: Feeds = dict();
   for (const [name, t] of Object.entries(inputs)) {
     const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
     const Ctor = t.data.constructor as new (n: number) => HostTensor['data'];

@@ -1,5 +1,6 @@
 import { fidelity, type Fidelity } from './fidelity';
 import type { Feeds, InferenceSession } from './session';
+import { dict } from '../own';
 
 const toNumbers = (d: ArrayLike<number> | BigInt64Array): ArrayLike<number> =>
   d instanceof BigInt64Array ? Array.from(d, Number) : d;
@@ -28,7 +29,7 @@ async function recordOutputs(session: InferenceSession, batches: readonly Feeds[
 
 /** Output error of a variant against the original, per output both produced (in the reference's order). */
 export function compareRecorded(reference: RecordedOutputs, candidate: RecordedOutputs): Record<string, Fidelity> {
-  const out: Record<string, Fidelity> = {};
+  const out: Record<string, Fidelity> = dict();
   for (const [name, r] of reference) {
     const c = candidate.get(name);
     if (c) out[name] = fidelity(r.values, c.values, r.rows, name);
@@ -72,7 +73,7 @@ export async function compareOneAtATime(
 }
 
 function clone(feeds: Feeds): Feeds {
-  const out: Feeds = {};
+  const out: Feeds = dict();
   for (const [k, t] of Object.entries(feeds)) out[k] = { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() as typeof t.data };
   return out;
 }

@@ -19,6 +19,7 @@ import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, 
 import { isBatchLikeDim } from './input-spec';
 import { detectTask, labelInfo, outputWidth, type Task } from './labels';
 import type { HostTensor } from './session';
+import { dict } from '../own';
 
 const bad = (msg: string): never => {
   throw new ParetoError('bad-input', msg);
@@ -75,7 +76,7 @@ export function datasetFromArrays(
 ): Dataset {
   const notes: string[] = [];
   if (model.inputs.length === 0) bad('The model has no inputs to feed.');
-  const inputs: Record<string, HostTensor> = {};
+  const inputs: Record<string, HostTensor> = dict();
   let constants: Record<string, HostTensor> | undefined;
   let perSample: Record<string, HostTensor> | undefined;
   const single = 'dtype' in arrays.inputs && 'shape' in arrays.inputs && 'data' in arrays.inputs;
@@ -358,7 +359,7 @@ export function datasetFromFile(
 /** Deterministic synthetic inputs (uniform [0, 1), seeded) as an unlabelled Dataset of `items` items. */
 export function syntheticDataset(model: ModelIO, items = 64, seed = 7): Dataset {
   const feeds = syntheticFeeds(model.inputs, { batch: items, seed });
-  const arrays: Record<string, NpyArray> = {};
+  const arrays: Record<string, NpyArray> = dict();
   for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
   return datasetFromArrays(model, { inputs: arrays }, { source: `${items} synthetic inputs (uniform [0, 1), seeded)` });
 }

@@ -10,6 +10,7 @@ import type { TensorSignature } from '../inspect/summary';
 import { resolveInputSpec, specFeeds, type InputSpec, type InputSpecOptions } from './input-spec';
 import type { Task } from './labels';
 import type { Feeds, HostTensor } from './session';
+import { dict } from '../own';
 
 /** The model's signatures (ModelSummary.inputs / outputs). */
 export interface ModelIO {
@@ -130,7 +131,7 @@ export function syntheticFeeds(inputs: readonly TensorSignature[], options: { ba
 
 /** What a dataset tells the input spec about shapes (InputSpecOptions.data). */
 export function specDataOf(d: Pick<Dataset, 'inputs' | 'perSample' | 'constants'>): NonNullable<InputSpecOptions['data']> {
-  const out: Record<string, { dims: readonly number[]; layout?: 'batch-first' | 'feed' }> = {};
+  const out: Record<string, { dims: readonly number[]; layout?: 'batch-first' | 'feed' }> = dict();
   for (const [k, t] of Object.entries(d.inputs)) out[k] = { dims: t.dims };
   for (const [k, t] of Object.entries(d.perSample ?? {})) out[k] = { dims: t.dims.slice(1), layout: 'feed' };
   for (const [k, t] of Object.entries(d.constants ?? {})) out[k] = { dims: t.dims, layout: 'feed' };
@@ -182,7 +183,7 @@ export function specFeedsMaker(spec: InputSpec, dataset?: Pick<Dataset, 'inputs'
       tpl = dataset ? datasetFeeds(dataset, spec, 0, batch) : specFeeds(spec, { batch, seed: 1234 });
       templates.set(batch, tpl);
     }
-    const out: Feeds = {};
+    const out: Feeds = dict();
     for (const [k, t] of Object.entries(tpl)) out[k] = copy(t);
     return out;
   };

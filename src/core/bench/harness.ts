@@ -23,6 +23,7 @@ import type { Progress, TransformContext } from '../transforms/types';
 import { syntheticFeeds } from './dataset';
 import type { Feeds, HostTensor, InferenceRuntime, InferenceSession, RuntimeInfo } from './session';
 import { medianCI, relativeHalfWidth, sorted, summarizeSamples, type SampleSummary } from './stats';
+import { dict } from '../own';
 
 export type { Progress, TransformContext as HarnessContext };
 
@@ -342,7 +343,7 @@ export function feedsFromTensors(inputs: Readonly<Record<string, HostTensor>>): 
       for (const [name, t] of Object.entries(inputs)) tpl[name] = repeatRows(t, batch);
       templates.set(batch, tpl);
     }
-    const out: Feeds = {};
+    const out: Feeds = dict();
     for (const [k, t] of Object.entries(tpl)) out[k] = copyTensor(t);
     return out;
   };
@@ -369,7 +370,7 @@ export function syntheticFeedsMaker(inputs: readonly TensorSignature[], seed = 1
       tpl = syntheticFeeds(inputs, { batch, seed });
       templates.set(batch, tpl);
     }
-    const out: Feeds = {};
+    const out: Feeds = dict();
     for (const [k, t] of Object.entries(tpl)) out[k] = copyTensor(t);
     return out;
   };

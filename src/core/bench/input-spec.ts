@@ -12,6 +12,7 @@
 import { ParetoError } from '../errors';
 import { seededRandom } from '../random';
 import type { Feeds, HostTensor } from './session';
+import { dict } from '../own';
 
 /** A model input's signature (ModelSummary.inputs[i]; declared here so that inspect can use this module). */
 export interface TensorSignature {
@@ -258,7 +259,7 @@ export function macsShapes(model: SpecModel, options: Pick<InputSpecOptions, 'sh
   for (const k of Object.keys(options.shapes ?? {})) if (!names.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...names].join(', ')})`);
   const dimNames = new Set(model.inputs.flatMap((i) => (i.shape ?? []).filter((d): d is string => typeof d === 'string')));
   for (const k of Object.keys(options.dims ?? {})) if (!dimNames.has(k)) problems.push(`the model has no dim named "${k}" (its named dims: ${[...dimNames].join(', ') || 'none'})`);
-  const out: Record<string, (number | null)[] | null> = {};
+  const out: Record<string, (number | null)[] | null> = dict();
   for (const sig of model.inputs) {
     const given = options.shapes?.[sig.name];
     if (given && sig.shape && given.length !== sig.shape.length) problems.push(`--shape ${sig.name} has ${given.length} dims, but the input is ${shapeText(sig.shape)}`);
@@ -347,7 +348,7 @@ function fill(e: InputSpecEntry, dims: number[], rand: () => number): HostTensor
  */
 export function specFeeds(spec: InputSpec, options: { batch?: number; seed?: number } = {}): Feeds {
   const rand = seededRandom(options.seed ?? 1234);
-  const feeds: Feeds = {};
+  const feeds: Feeds = dict();
   for (const e of spec.inputs) {
     if (e.values.kind === 'data') continue;
     const dims = shapeAtBatch(e, options.batch ?? 1);

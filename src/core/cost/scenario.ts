@@ -30,6 +30,7 @@ import {
   variantOf,
   watts,
 } from './scenario-fields';
+import { dict } from '../own';
 
 export const SCENARIO_VERSION = 1;
 
@@ -242,7 +243,7 @@ export type ParseResult =
     };
 
 function failure(errors: FieldError[]): ParseResult {
-  const fieldErrors: Record<string, string> = {};
+  const fieldErrors: Record<string, string> = dict();
   for (const e of errors) fieldErrors[e.path] = fieldErrors[e.path] ? `${fieldErrors[e.path]}; ${e.message}` : e.message;
   return { ok: false, errors, fieldErrors };
 }

@@ -11,6 +11,7 @@ import { draftToInput, evaluateInput } from './draft-evaluation';
 import { paretoFrontier } from './pareto';
 import type { FieldError } from './scenario';
 import type { CellRange, FeasibleCell, Savings, TargetSummary, TcoResult } from './tco';
+import { dict } from '../own';
 
 export type XMetric = 'cost' | 'p50' | 'p99' | 'size' | 'energy';
 
@@ -131,7 +132,7 @@ export function evaluateTradeoff(
   if (!base.isOriginal) notes.push(`The original model has no benchmark with ${yKind}: ${base.name} is the baseline instead`);
 
   const { input, local } = draftToInput(draft);
-  const relevant: Record<string, string> = {};
+  const relevant: Record<string, string> = dict();
   for (const [path, message] of Object.entries(local)) {
     if (path.startsWith('variants.')) continue;
     const m = path.match(/^targets\.(\d+)(\.|$)/);
@@ -157,7 +158,7 @@ export function evaluateTradeoff(
   const ev = evaluateInput(scenarioInput, relevant);
   if (!ev.ok) {
     const errors = ev.errors.map((e) => ({ path: remapTarget(e.path, ti), message: e.message }));
-    const fieldErrors: Record<string, string> = {};
+    const fieldErrors: Record<string, string> = dict();
     for (const e of errors) fieldErrors[e.path] = e.message;
     return { status: 'invalid', errors, fieldErrors, targetIndex: ti };
   }

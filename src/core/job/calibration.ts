@@ -1,6 +1,7 @@
 import type { Feeds, HostTensor, InferenceRuntime } from '../bench/session';
 import { selfContainedFromBytes } from '../formats/onnx/self-contained';
 import type { CalibrationBatch, CalibrationRunner } from '../transforms/quantize/calibrate';
+import { dict } from '../own';
 
 /**
  * calibrate()'s runner on any runtime: the calibration model (with its external data moved inside) opens as one
@@ -11,10 +12,10 @@ export function calibrationRunnerFor(runtime: InferenceRuntime, options: { threa
     const session = await runtime.createSession(selfContainedFromBytes(bytes, external), options);
     return {
       async run(feeds) {
-        const host: Feeds = {};
+        const host: Feeds = dict();
         for (const [k, v] of Object.entries(feeds)) host[k] = { dtype: v.type, dims: v.dims, data: v.data.slice() as HostTensor['data'] };
         const out = await session.run(host, outputNames);
-        const result: Record<string, ArrayLike<number>> = {};
+        const result: Record<string, ArrayLike<number>> = dict();
         for (const [k, v] of Object.entries(out)) result[k] = v.data as ArrayLike<number>;
         return result;
       },

@@ -26,6 +26,7 @@ import type { Progress, TransformReport } from '../transforms/types';
 import { asCalibrationBatch, calibrationRunnerFor } from './calibration';
 import type { DataUse, JobData } from './data';
 import { layerLines, type LayerLine } from './layers';
+import { dict } from '../own';
 
 export interface SizeFigures {
   bytes: number;
@@ -187,7 +188,7 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
   // 5. The variant on the same data, compared.
   progress(0.92, 'comparing outputs with the original');
   const bytes = concatParts(parts);
-  let outputs: Record<string, Fidelity> = {};
+  let outputs: Record<string, Fidelity> = dict();
   if (reference) {
     const tf = performance.now();
     try {

@@ -1,4 +1,5 @@
 import { ParetoError } from '../../errors';
+import { dict } from '../../own';
 
 /** Op types whose weights can be pruned (default domain). */
 export const PRUNABLE_OP_TYPES = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose'] as const;
@@ -141,7 +142,7 @@ export function validatePruneOptions(input: unknown): PruneOptions {
   if (typeof overridesIn !== 'object' || overridesIn === null || Array.isArray(overridesIn)) {
     return bad(`overrides must be an object mapping node names to sparsities, got ${describe(overridesIn)}.`);
   }
-  const overrides: Record<string, number> = {};
+  const overrides: Record<string, number> = dict();
   for (const [name, v] of Object.entries(overridesIn as Record<string, unknown>)) {
     overrides[name] = checkSparsity(v, `The override for node "${name}"`);
     if (nm && overrides[name] !== 0) {

@@ -10,6 +10,7 @@ import { refuseQuantized } from './detect';
 import { editableCopy, Names, scopesOf, type Scope } from './graph';
 import { validateQuantizeOptions, type ActivationRanges, type CalibrationMethod, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
+import { dict } from '../../own';
 
 /**
  * Calibration for static quantization. The core cannot run models, so it is split in three:
@@ -53,7 +54,7 @@ export function buildCalibrationModel(model: ModelProto, tensors: readonly strin
   const scopes = scopesOf(m);
   const names = new Names(m);
   const main = scopes[0];
-  const outputs: Record<string, string> = {};
+  const outputs: Record<string, string> = dict();
   const fromInputs: string[] = [];
   const unavailable: string[] = [];
   if (!main) return { model: m, outputs, fromInputs, unavailable: [...tensors] };
@@ -149,7 +150,7 @@ export class MinMaxCalibrator implements Calibrator {
     this.seen.set(tensor, [lo, hi]);
   }
   ranges(): Record<string, [number, number]> {
-    const out: Record<string, [number, number]> = {};
+    const out: Record<string, [number, number]> = dict();
     for (const [k, [lo, hi]] of this.seen) if (lo <= hi) out[k] = [lo, hi];
     return out;
   }
@@ -206,7 +207,7 @@ export class PercentileCalibrator implements Calibrator {
     }
   }
   ranges(): Record<string, [number, number]> {
-    const out: Record<string, [number, number]> = {};
+    const out: Record<string, [number, number]> = dict();
     for (const [k, h] of this.hist) {
       if (h.count === 0) continue;
       const q = this.percentile / 100;
@@ -337,7 +338,7 @@ export function normalizeFeeds(model: ModelProto, batch: CalibrationBatch): Reco
   } else {
     for (const [k, v] of Object.entries(batch)) entries.push([k, ArrayBuffer.isView(v) ? { data: v as TypedData } : v]);
   }
-  const feeds: Record<string, FeedTensor> = {};
+  const feeds: Record<string, FeedTensor> = dict();
   for (const i of inputs) {
     const e = entries.find(([k]) => k === i.name);
     if (!e) throw new ParetoError('bad-input', `Calibration batch has no value for input "${i.name}".`);

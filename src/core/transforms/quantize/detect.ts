@@ -1,5 +1,6 @@
 import { ParetoError } from '../../errors';
 import { DataType, type GraphProto, type ModelProto, type TensorProto } from '../../formats/onnx/proto';
+import { dict } from '../../own';
 
 /** What quantization a model already carries (for the UI, and so that nothing is quantized twice). */
 export interface QuantizationInfo {
@@ -45,7 +46,7 @@ const isQuantOp = (opType: string) => QUANT_OPS.has(opType) || opType.startsWith
 const LOW_BIT = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT4, DataType.UINT4, 25, 26]);
 
 export function detectQuantization(model: ModelProto): QuantizationInfo {
-  const ops: Record<string, number> = {};
+  const ops: Record<string, number> = dict();
   let quantizedWeights = 0;
   let castFloat16Weights = 0;
   const visit = (g: GraphProto, outer: Map<string, TensorProto>) => {

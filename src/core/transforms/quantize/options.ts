@@ -1,4 +1,5 @@
 import { ParetoError } from '../../errors';
+import { dict } from '../../own';
 
 /**
  * Options of the quantize transform: types, defaults and validation of untrusted input (UI, CLI, share links).
@@ -156,7 +157,7 @@ function ranges(v: unknown): ActivationRanges {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw bad('Quantize option activationRanges must map tensor names to [min, max] pairs.');
   }
-  const out: Record<string, readonly [number, number]> = {};
+  const out: Record<string, readonly [number, number]> = dict();
   for (const [name, r] of Object.entries(v as Record<string, unknown>)) {
     const ok =
       Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number' && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] <= r[1];
