@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -176,6 +176,15 @@ describe('pareto inspect and quantize on hostile models: exit 1, one line, no st
     expect(r.stderr).toMatch(/^pareto: error: /);
     expect(r.stderr.replace(/\s+/g, ' ')).toContain(error.replace(/\s+/g, ' '));
     expect(r.stderr).not.toMatch(/\n\s+at |internal error|RangeError/);
+  });
+
+  it('a CSV over the size cap is refused by its size, before a byte of it is read', () => {
+    const big = join(tmp, 'big.csv');
+    writeFileSync(big, '');
+    truncateSync(big, 300 * 2 ** 20); // sparse: 300 MiB on paper, nothing on disk
+    const r = pareto(['bench', 'public/samples/mnist-mlp.onnx', '--data', big, '--label-column', 'label']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read CSV file ".*big\.csv": it is 300 MiB, more than the 256 MiB a CSV file may be \(nothing was read\)\./);
   });
 
   it('quantize with a data file symlinked to /etc/passwd exits 1 and writes nothing; a FIFO ends within seconds', () => {

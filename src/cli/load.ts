@@ -49,12 +49,19 @@ class NotRegular extends Error {
  * checks every range against that length, so a range past the end is named there. O_NOFOLLOW when `noFollow` (the
  * path is already a real path: a link swapped in after the check is refused).
  */
-function readRegularFile(path: string, noFollow = false, ranges?: readonly ExternalRange[]): Uint8Array {
+class TooLarge extends Error {
+  constructor(readonly size: number) {
+    super('too large');
+  }
+}
+
+function readRegularFile(path: string, noFollow = false, ranges?: readonly ExternalRange[], maxBytes = Infinity): Uint8Array {
   const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
   const fd = openSync(path, flags);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new NotRegular(kindOf(st));
+    if (st.size > maxBytes) throw new TooLarge(st.size);
     const end = ranges ? Math.min(st.size, ranges.reduce((m, r) => Math.max(m, r.offset + r.length), 0)) : st.size;
     if (end > bufferConstants.MAX_LENGTH) {
       throw new Error(`it needs ${(end / 2 ** 30).toFixed(2)} GiB in one buffer, more than Node can hold`);
@@ -98,11 +105,15 @@ function mergeRanges(ranges: readonly ExternalRange[], end: number): ExternalRan
 }
 
 /** Read a whole regular file, turning fs errors (and FIFOs, devices, directories) into one-line CliErrors. */
-export function readFileOrFail(path: string, what = 'file'): Uint8Array {
+export function readFileOrFail(path: string, what = 'file', maxBytes = Infinity): Uint8Array {
   try {
-    return readRegularFile(path);
+    return readRegularFile(path, false, undefined, maxBytes);
   } catch (e) {
     if (e instanceof NotRegular) throw new CliError(`cannot read ${what} ${quote(path)}: it is ${e.kind}, not a regular file.`);
+    if (e instanceof TooLarge) {
+      const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+      throw new CliError(`cannot read ${what} ${quote(path)}: it is ${mib(e.size)}, more than the ${mib(maxBytes)} a ${what} may be (nothing was read).`);
+    }
     throw new CliError(`cannot read ${what} ${quote(path)}: ${fsReason(e)}.`);
   }
 }

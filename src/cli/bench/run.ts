@@ -1,4 +1,5 @@
 /** `pareto bench`: the run (core's harness and accuracy on a Node runtime) and its JSON result (docs/cli.md). */
+import { CSV_MAX_CHARS } from '../../core/data/csv';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
@@ -96,7 +97,11 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   const notes: string[] = [];
 
   // 2. The data (the given file, else the sample's test split, else synthetic), checked against the model first.
-  const fileOf = (p: string, what = 'data file') => ({ bytes: readFileOrFail(resolve(io.cwd, p), what), fileName: basename(p) });
+  // A CSV is refused by size before it is read (the parser's own cap counts characters, after decoding).
+  const fileOf = (p: string, what = 'data file') => ({
+    bytes: readFileOrFail(resolve(io.cwd, p), /\.csv$/i.test(p) ? 'CSV file' : what, /\.csv$/i.test(p) ? CSV_MAX_CHARS : Infinity),
+    fileName: basename(p),
+  });
   const withContext = <T>(what: string, f: () => T): T => {
     try {
       return f();
