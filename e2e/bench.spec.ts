@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import { readNpy, writeNpy } from '../src/core/data/npy';
-import { sampleManifest } from './fixtures';
+import { sampleManifest, benchDone } from './fixtures';
 
 async function openWithVariants(page: Page) {
   await page.goto('/');
@@ -37,12 +37,7 @@ test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is 
   await quickSettings(page);
   await page.getByTestId('run-bench').click();
 
-  const rows = page.getByTestId('bench-row');
-  await expect(async () => {
-    const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: 150_000 });
+  await benchDone(page);
 
   for (const target of ['original', 'int8 dynamic', 'prune 50% global']) {
     for (const backend of ['wasm', 'webgpu']) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from './test';
 import { evaluate, type FeasibleCell } from '../src/core/cost/tco';
 import { money } from '../src/ui/cost/format';
-import { sampleManifest } from './fixtures';
+import { sampleManifest, benchDone } from './fixtures';
 
 const field = (page: Page | Locator, path: string) => page.locator(`[data-field="${path}"]`);
 const errorAt = (page: Page, path: string) => page.locator(`[data-error-for="${path}"]`);
@@ -185,11 +185,7 @@ test('an engineer: benchmarks the variants, sees the trade-off chart, and picks 
   await page.getByLabel('Warm-up runs').fill('2');
   await page.getByLabel('Max items').fill('64');
   await page.getByTestId('run-bench').click();
-  await expect(async () => {
-    const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: 150_000 });
+  await benchDone(page);
 
   // The engineer's traffic: busy enough that instance counts differ between variants.
   await page.getByRole('button', { name: 'Costs', exact: true }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from './test';
-import { sampleManifest } from './fixtures';
+import { sampleManifest, benchDone } from './fixtures';
 
 // `npm start` serves the app from Vite's dev server. On a fresh clone the first worker that imports a dependency
 // the dev server had not pre-bundled (fflate, onnxruntime-web/wasm) used to make Vite re-optimise and reload the
@@ -41,12 +41,7 @@ test('dev server: make variants and benchmark them without the page reloading, u
   await page.getByLabel('Warm-up runs').fill('1');
   await page.getByLabel('Max items').fill('16');
   await page.getByTestId('run-bench').click();
-  const rows = page.getByTestId('bench-row');
-  await expect(async () => {
-    const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: 150_000 });
+  await benchDone(page);
 
   await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '1');
   await expect(page.getByTestId('bench-method')).toContainText('computed once on wasm and reused by every cell');

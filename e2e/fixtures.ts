@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
 import { build, DataType, writeOnnx } from '../src/core/formats/onnx/index';
 import { create } from '@bufbuild/protobuf';
 import { StringStringEntryProtoSchema, DataLocation } from '../src/core/formats/onnx/proto';
@@ -99,4 +100,13 @@ export function bigMlp(mb: number, name = 'big-mlp.onnx'): FilePayload {
   }
   const g = graph({ name: 'big', nodes, inputs: [valueInfo('x', DataType.FLOAT, ['batch', width])], outputs: [valueInfo(x, DataType.FLOAT, ['batch', width])], initializers: inits });
   return payload(name, writeOnnx(model({ graph: g })));
+}
+
+/** Waits until every benchmark row of the page is done (at least `min` rows). */
+export async function benchDone(page: Page, options: { min?: number; timeout?: number } = {}): Promise<void> {
+  await expect(async () => {
+    const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThanOrEqual(options.min ?? 1);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+  }).toPass({ timeout: options.timeout ?? 150_000 });
 }

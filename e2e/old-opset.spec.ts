@@ -1,6 +1,6 @@
 import { writeOnnx } from '../src/core/formats/onnx/index';
 import { oldModel } from '../src/core/testing/old-model';
-import { sampleManifest } from './fixtures';
+import { sampleManifest, benchDone } from './fixtures';
 import { expect, test } from './test';
 
 // An opset-9 model (Clip with min/max attributes, Unsqueeze with axes, Softmax of that opset): dynamic int8 needs
@@ -32,10 +32,6 @@ test('an opset-9 model: quantizing converts it first (reported), and the variant
   await page.getByLabel('Run count').fill('5');
   await page.getByLabel('Warm-up runs').fill('1');
   await page.getByTestId('run-bench').click();
-  await expect(async () => {
-    const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThan(1);
-    expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: 90_000 });
+  await benchDone(page, { min: 2, timeout: 90_000 });
   await expect(page.locator('[data-testid="bench-row"][data-target="int8 dynamic"]').getByTestId('bench-quality')).toContainText('cosine');
 });
