@@ -15,7 +15,7 @@
 import { ParetoError } from '../errors';
 import type { TransformContext } from '../transforms/types';
 import type { Dataset, ModelIO } from './dataset';
-import { detectTask, isIntegerDtype, labelInfo, outputWidth, valuesOf, type LabelInfo, type NumberArray, type Task } from './labels';
+import { detectTask, isIntegerDtype, labelInfo, valuesOf, type LabelInfo, type NumberArray, type Task } from './labels';
 import { compareRow } from './fidelity';
 import type { Feeds, HostTensor, InferenceSession } from './session';
 import { bootstrapCI, meanCI, wilson, type Interval } from './stats';

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { ortWebApi as ortWeb } from '../../runtimes/ort-web-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../data/npy';
-import { attr, floatTensor, graph, model, node, tensor, valueInfo, type AttrValue } from '../formats/onnx/builder';
-import { DataType, type ModelProto, type TensorProto } from '../formats/onnx/proto';
+import { attr } from '../formats/onnx/builder';
+import { DataType, type ModelProto } from '../formats/onnx/proto';
 import { readOnnx, type OnnxModel } from '../formats/onnx/read';
 import { oneNode } from '../testing/one-node';
 import { writeOnnx } from '../formats/onnx/write';
@@ -20,7 +20,6 @@ import { applyRecipe } from '../transforms/apply-recipe';
 import type { CalibrationBatch } from '../transforms/quantize/calibrate';
 import { ortNodeRunner } from '../transforms/quantize/harness.test';
 import { backendSupport, supportMatrix, type BackendSupport } from './support';
-import { WEBGL_TABLE, WEBGPU_TABLE, type OpList, type OpRange } from './support-data';
 
 ortWeb.env.wasm.numThreads = 1;
 ortWeb.env.logLevel = 'fatal';

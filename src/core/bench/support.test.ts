@@ -1,39 +1,19 @@
 /**
- * backendSupport / supportMatrix: the tables against the installed onnxruntime-web's own op lists, rules on small
- * models, the shipped samples and their quantized variants (made with applyRecipe), and reality checks:
- * - Node: onnxruntime-web (wasm) loads and runs every variant the wasm table calls loadable, and a set of edge-case
- *   ops loads exactly when the wasm table says it does;
- * - Chromium (skipped when absent or without a WebGPU adapter): ORT's own node placement log for the default JSEP
- *   'webgpu' backend matches the predicted CPU fallbacks and copies, and 'webgl' fails or runs as predicted.
+ * backendSupport: the tables against the installed onnxruntime-web's own op lists, and the rules on small models.
+ * The checks against real runs (the samples and their variants in onnxruntime-web, Chromium's placement log) are in
+ * ./support.reality.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ortWebApi as ortWeb } from '../../runtimes/ort-web-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNpy } from '../data/npy';
-import { attr, floatTensor, graph, model, node, tensor, valueInfo, type AttrValue } from '../formats/onnx/builder';
-import { DataType, type ModelProto, type TensorProto } from '../formats/onnx/proto';
-import { readOnnx, type OnnxModel } from '../formats/onnx/read';
+import { describe, expect, it } from 'vitest';
+import { attr, floatTensor, graph, model, node, tensor, valueInfo } from '../formats/onnx/builder';
+import { DataType } from '../formats/onnx/proto';
 import { oneNode } from '../testing/one-node';
-import { writeOnnx } from '../formats/onnx/write';
-import { applyRecipe } from '../transforms/apply-recipe';
-import type { CalibrationBatch } from '../transforms/quantize/calibrate';
-import { ortNodeRunner } from '../transforms/quantize/harness.test';
-import { backendSupport, supportMatrix, type BackendSupport } from './support';
+import { backendSupport } from './support';
 import { WEBGL_TABLE, WEBGPU_TABLE, type OpList, type OpRange } from './support-data';
 
-ortWeb.env.wasm.numThreads = 1;
-ortWeb.env.logLevel = 'fatal';
-
 const ORT_WEB = resolve(__dirname, '../../../node_modules/onnxruntime-web');
-const SAMPLES = process.env.PARETO_SAMPLES_DIR ?? resolve(__dirname, '../../../public/samples');
-const SAMPLE_FILES = ['mnist-mlp.onnx', 'mnist-cnn.onnx', 'mnist-test-x.npy'];
-const missingSamples = SAMPLE_FILES.filter((f) => !existsSync(join(SAMPLES, f)));
 const F = DataType.FLOAT;
-
-const opTypes = (refs: { opType: string }[]) => [...new Set(refs.map((r) => r.opType))].sort();
 
 // ---------------------------------------------------------------------------------------------------------------
 // The tables against the op lists shipped inside the installed onnxruntime-web.

@@ -4,18 +4,13 @@
  *
  * Expected numbers (parameters, MACs) are documented on each fixture; tests compute them by hand.
  */
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import {
   DataLocation,
   DataType,
-  GraphProtoSchema,
-  ModelProtoSchema,
-  NodeProtoSchema,
   StringStringEntryProtoSchema,
   TensorProtoSchema,
-  type GraphProto,
   type ModelProto,
-  type NodeProto,
   type TensorProto,
 } from '../formats/onnx/proto';
 import * as build from '../formats/onnx/builder';

@@ -2,7 +2,7 @@ import { DataType, type NodeProto } from '../../formats/onnx/proto';
 import { attr } from '../../formats/onnx/builder';
 import { dimsOf } from '../../formats/onnx/tensor';
 import { type Adapter, Unconvertible } from './adapters';
-import { attrOf, dropAttrs, floatAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr, type GraphEdit } from './edit';
+import { attrOf, dropAttrs, floatAttr, intAttr, intsAttr, setAttr, setStringAttr, stringAttr } from './edit';
 
 /**
  * Adapters for opsets 1 to 7: the attributes dropped at 6 (consumed_inputs), and opset 7's move from explicit

@@ -93,7 +93,6 @@ function resolveBand(sel: Selection, scan: BandScan, lo: number, chunks: BandChu
 function bandThreshold(sel: Selection, scan: BandScan, lo: number, chunks: BandChunks, need: number): [number, number, number] {
   const hist = scan.hist;
   const shift = scan.shift;
-  const cutBin = scan.cutBin;
   let bin = 0;
   let cum = 0;
   for (; bin < hist.length; bin++) {
