@@ -1,9 +1,8 @@
 import * as Comlink from 'comlink';
 import { collectOutputs, evaluateAccuracy } from '../core/bench/accuracy';
 import { specDataOf, specFeedsMaker, type Dataset, type ModelIO } from '../core/bench/dataset';
-import { datasetFromArrays, datasetFromFile, datasetFromImageFolder, type ImageFile } from '../core/bench/dataset-files';
-import { inputSpecJson, resolveInputSpec, specFeeds, specSignatures, type InputSpec } from '../core/bench/input-spec';
-import type { NpyArray } from '../core/data/npy';
+import { datasetFromFile, datasetFromImageFolder, specDataset, type ImageFile } from '../core/bench/dataset-files';
+import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec } from '../core/bench/input-spec';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { selfContainedBytes } from '../core/formats/onnx/self-contained';
@@ -44,33 +43,6 @@ async function loadDataset(job: BenchCellJob, io: ModelIO): Promise<Dataset | un
   return datasetFromFile(io, inputs, labels, job.data.kind === 'csv' ? { labelColumn: job.data.labelColumn, format: 'csv' } : { partialInputs: true });
 }
 
-/** At most this many values per input in the synthetic items that fidelity compares (a 320×320 image: 13 items). */
-const SYNTHETIC_VALUES = 2 ** 22;
-const SYNTHETIC_ITEMS = 64;
-
-/**
- * The synthetic items fidelity compares, made by the input spec (seeded): only when every input is batch-first (the
- * comparison feeds items along axis 0); null otherwise (recurrent state, scalars), with the reason.
- */
-function specDataset(specIn: InputSpec, io: ModelIO): Dataset | string {
-  // An input with a fixed first dim and no batch-like dim elsewhere ([1, 8]) is batch-first at a fixed batch: the items
-  // are made along that axis and fed that many at a time. A state shaped [2, batch, 128] or a scalar is not.
-  const spec: InputSpec = {
-    ...specIn,
-    inputs: specIn.inputs.map((e) =>
-      e.dims.length >= 2 && !e.dims.some((d) => d.batch) ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e,
-    ),
-  };
-  const odd = spec.inputs.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
-  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
-  const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
-  const items = Math.max(1, Math.min(SYNTHETIC_ITEMS, Math.floor(SYNTHETIC_VALUES / per)));
-  const feeds = specFeeds(spec, { batch: items, seed: 7 });
-  const arrays: Record<string, NpyArray> = {};
-  for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
-  return datasetFromArrays({ inputs: specSignatures(specIn), outputs: io.outputs }, { inputs: arrays }, { source: `${items} synthetic inputs made by the input spec (seeded)` });
-}
-
 /** What every call of a run works from: the model, the user's data, the input spec and the items quality is measured on. */
 interface Prepared {
   bytes: () => Uint8Array;
@@ -93,7 +65,7 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   const spec = resolveInputSpec(opened.summary, { ...job.inputs, data: given ? specDataOf(given) : undefined });
   const partial = given !== undefined && spec.inputs.some((e) => !(e.values.kind === 'data' && e.name in given.inputs));
   const evalSet: Dataset | string = !given
-    ? specDataset(spec, io)
+    ? specDataset(spec, io.outputs)
     : partial
       ? `accuracy and fidelity need every input batch-first in the data; ${spec.inputs.filter((e) => !(e.values.kind === 'data' && e.name in given.inputs)).map((e) => `"${e.name}"`).join(', ')} made by the input spec: latency only`
       : given;

@@ -16,9 +16,9 @@ import { readNpz } from '../data/npz';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, type DatasetOptions, type ModelIO } from './dataset';
-import { isBatchLikeDim } from './input-spec';
+import { isBatchLikeDim, specFeeds, specSignatures, type InputSpec } from './input-spec';
 import { detectTask, labelInfo, outputWidth, type Task } from './labels';
-import type { HostTensor } from './session';
+import type { Feeds, HostTensor } from './session';
 import { dict } from '../own';
 
 const bad = (msg: string): never => {
@@ -358,8 +358,32 @@ export function datasetFromFile(
 
 /** Deterministic synthetic inputs (uniform [0, 1), seeded) as an unlabelled Dataset of `items` items. */
 export function syntheticDataset(model: ModelIO, items = 64, seed = 7): Dataset {
-  const feeds = syntheticFeeds(model.inputs, { batch: items, seed });
+  return datasetFromFeeds(model, syntheticFeeds(model.inputs, { batch: items, seed }), `${items} synthetic inputs (uniform [0, 1), seeded)`);
+}
+
+/** A dataset holding generated feeds (batch-first), checked against the model like any file. */
+function datasetFromFeeds(model: ModelIO, feeds: Feeds, source: string): Dataset {
   const arrays: Record<string, NpyArray> = dict();
   for (const [name, t] of Object.entries(feeds)) arrays[name] = { dtype: t.dtype as NpyArray['dtype'], shape: t.dims, data: t.data as NpyArray['data'] };
-  return datasetFromArrays(model, { inputs: arrays }, { source: `${items} synthetic inputs (uniform [0, 1), seeded)` });
+  return datasetFromArrays(model, { inputs: arrays }, { source });
+}
+
+/** At most this many values per input in the synthetic items that fidelity compares (a 320×320 image: 13 items). */
+const SPEC_VALUES = 2 ** 22;
+const SPEC_ITEMS = 64;
+
+/**
+ * The synthetic items a benchmark's fidelity compares, made by the input spec (seeded): only when every input is
+ * batch-first, since the comparison feeds items along axis 0; otherwise (recurrent state, scalars) the reason.
+ * An input with a fixed first dim and no batch-like dim elsewhere ([1, 8]) is batch-first at a fixed batch: the items
+ * are made along that axis and fed that many at a time. A state shaped [2, batch, 128] or a scalar is not.
+ */
+export function specDataset(spec: InputSpec, outputs: ModelIO['outputs']): Dataset | string {
+  const items0 = spec.inputs.map((e) => (e.dims.length >= 2 && !e.dims.some((d) => d.batch) ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e));
+  const odd = items0.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
+  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
+  const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
+  const items = Math.max(1, Math.min(SPEC_ITEMS, Math.floor(SPEC_VALUES / per)));
+  const feeds = specFeeds({ ...spec, inputs: items0 }, { batch: items, seed: 7 });
+  return datasetFromFeeds({ inputs: specSignatures(spec), outputs }, feeds, `${items} synthetic inputs made by the input spec (seeded)`);
 }
