@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNpy, type NpyArray } from '../data/npy';
 import { writeNpz } from '../data/npz';
-import { isParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { datasetFromArrays, datasetFromCsv, datasetFromFile, datasetFromImageFolder, datasetFromNpy, datasetFromNpz, syntheticDataset, type ImageFile } from './dataset-files';
 import type { ModelIO } from './dataset';
+import { badInputMessage } from '../testing/bad-input';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
 const sig = (name: string, shape: TensorSignature['shape'], dtype = 'float32'): TensorSignature => ({ name, dtype, shape });
@@ -15,15 +15,7 @@ const MNIST: ModelIO = { inputs: [sig('input', ['batch', 1, 28, 28])], outputs: 
 const f32 = (shape: number[], fill = (i: number) => (i % 7) / 7): NpyArray => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)) });
 const i64 = (values: number[]): NpyArray => ({ dtype: 'int64', shape: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
 
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(isParetoError(e) && e.code === 'bad-input').toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
+const message = badInputMessage;
 
 describe('datasets from arrays (.npy)', () => {
   it('the samples test split fits the sample models: 2000 items, classification', () => {

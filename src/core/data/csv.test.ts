@@ -2,16 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParetoError } from '../errors';
 import { CSV_MAX_CHARS, CSV_MAX_FIELD_CHARS, csvToArrays, parseCsv } from './csv';
+import { badInputMessage } from '../testing/bad-input';
 
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(isParetoError(e) && e.code === 'bad-input').toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
+const message = badInputMessage;
 
 describe('parseCsv', () => {
   it('reads a header and rows (RFC 4180 quoting, CRLF, BOM, blank lines)', () => {
