@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the `pareto` CLI (src/cli/main.ts and the core it uses) into one ES module, dist/cli/pareto.mjs, so
+ * Builds the `pareto` CLI (src/cli/entry.ts, main.ts and the core they use) into one ES module, dist/cli/pareto.mjs, so
  * `npx pareto` starts without compiling TypeScript. Packages in node_modules stay external (imported at run time).
  * Run by `npm install` (prepare), by `npm test` (pretest), and by bin/pareto.mjs itself when the build is missing
  * or older than a source file. The output is written beside its final name and renamed, so a CLI started while
@@ -39,7 +39,7 @@ export async function buildCli() {
   mkdirSync(dirname(output), { recursive: true });
   const tmp = `${output}.${process.pid}.tmp`;
   await build({
-    entryPoints: [join(root, 'src/cli/main.ts')],
+    entryPoints: [join(root, 'src/cli/entry.ts')],
     outfile: tmp,
     bundle: true,
     platform: 'node',

@@ -105,16 +105,16 @@ function mergeRanges(ranges: readonly ExternalRange[], end: number): ExternalRan
 }
 
 /** Read a whole regular file, turning fs errors (and FIFOs, devices, directories) into one-line CliErrors. */
-export function readFileOrFail(path: string, what = 'file', maxBytes = Infinity): Uint8Array {
+export function readFileOrFail(path: string, what = 'file', maxBytes = Infinity, shown = path): Uint8Array {
   try {
     return readRegularFile(path, false, undefined, maxBytes);
   } catch (e) {
-    if (e instanceof NotRegular) throw new CliError(`cannot read ${what} ${quote(path)}: it is ${e.kind}, not a regular file.`);
+    if (e instanceof NotRegular) throw new CliError(`cannot read ${what} ${quote(shown)}: it is ${e.kind}, not a regular file.`);
     if (e instanceof TooLarge) {
       const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-      throw new CliError(`cannot read ${what} ${quote(path)}: it is ${mib(e.size)}, more than the ${mib(maxBytes)} a ${what} may be (nothing was read).`);
+      throw new CliError(`cannot read ${what} ${quote(shown)}: it is ${mib(e.size)}, more than the ${mib(maxBytes)} a ${what} may be (nothing was read).`);
     }
-    throw new CliError(`cannot read ${what} ${quote(path)}: ${fsReason(e)}.`);
+    throw new CliError(`cannot read ${what} ${quote(shown)}: ${fsReason(e)}.`);
   }
 }
 
@@ -126,7 +126,7 @@ export function readFileOrFail(path: string, what = 'file', maxBytes = Infinity)
  */
 export function openModelPath(path: string, cwd = process.cwd()): OpenedModel {
   const full = resolve(cwd, path);
-  const bytes = readFileOrFail(path, 'model');
+  const bytes = readFileOrFail(full, 'model', Infinity, path);
   const dir = dirname(full);
   try {
     return openFrom(full, bytes, dir);

@@ -27,8 +27,22 @@ function defaultIO(): CommandIO {
   };
 }
 
-/** Parse `argv` (without node and script), run the command, and return the exit code. */
+/**
+ * Parse `argv` (without node and script), run the command, and return the exit code. Everything it prints goes
+ * through `io` (cac's help text too), so it also runs in-process (tests) with its output captured. entry.ts runs it
+ * as the `pareto` process.
+ */
 export async function main(argv: readonly string[], io: CommandIO = defaultIO()): Promise<number> {
+  const info = console.info;
+  console.info = (...parts: unknown[]) => io.out(parts.join(' ') + '\n'); // cac prints its help with console.info
+  try {
+    return await runMain(argv, io);
+  } finally {
+    console.info = info;
+  }
+}
+
+async function runMain(argv: readonly string[], io: CommandIO): Promise<number> {
   const cli = cac('pareto');
   for (const c of commands) {
     const cmd = cli.command(c.signature, c.description);
@@ -88,10 +102,3 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
   }
 }
 
-// Piped into `head` and the reader went away: stop quietly.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-process.exitCode = await main(process.argv.slice(2));

@@ -1,14 +1,14 @@
 /**
  * `pareto tco` on scenarios made from real-shaped bench runs (20 runs each, as the harness reports them, turned into
  * measured variants as the app's "use the benchmark" does): the range of each cost and "no measurable difference"
- * when the ranges overlap, in the text report and in --json. The real CLI is spawned (bin/pareto.mjs).
+ * when the ranges overlap, in the text report and in --json. The CLI runs in-process (main(), as bin/pareto.mjs runs it).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import { candidatesAsDraftVariants, candidatesFromRuns } from '../core/cost/bench-candidates';
 import { draftToInput } from '../core/cost/draft-evaluation';
 import { busyDraft, runs } from '../core/cost/test-bench-runs';
@@ -25,14 +25,14 @@ function scenarioFile(variantMedian: number): string {
   return p;
 }
 
-function pareto(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pareto.mjs'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' } });
+async function pareto(args: string[]) {
+  const r = await runCli(args, { cwd: root });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('pareto tco with benchmark noise', () => {
-  it('medians within the noise: a range/mo column, "no measurable difference" and both ranges in the notes', () => {
-    const r = pareto(['tco', scenarioFile(2.1)]);
+  it('medians within the noise: a range/mo column, "no measurable difference" and both ranges in the notes', async () => {
+    const r = await pareto(['tco', scenarioFile(2.1)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/total\/mo\s+range\/mo\s+per 1M/);
@@ -42,8 +42,8 @@ describe('pareto tco with benchmark noise', () => {
     expect(r.stdout.replace(/\n\s+/g, ' ')).toMatch(/from the 95% confidence interval of the median latency/);
   });
 
-  it('--json carries range and savings.difference', () => {
-    const r = pareto(['tco', scenarioFile(2.1), '--json']);
+  it('--json carries range and savings.difference', async () => {
+    const r = await pareto(['tco', scenarioFile(2.1), '--json']);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
     const [base, variant] = res.variants.map((v: any) => v.cells[0]);
@@ -54,19 +54,19 @@ describe('pareto tco with benchmark noise', () => {
     expect(variant.throughput.interval.level).toBe(0.95);
   });
 
-  it('clearly different medians: the saving in percent and dollars, measurable', () => {
-    const r = pareto(['tco', scenarioFile(1)]);
+  it('clearly different medians: the saving in percent and dollars, measurable', async () => {
+    const r = await pareto(['tco', scenarioFile(1)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/−\d+\.\d% \(−\$[\d,]+\/mo\)/);
     expect(r.stdout).not.toMatch(/no measurable difference/);
-    const j = JSON.parse(pareto(['tco', scenarioFile(1), '--json']).stdout);
+    const j = JSON.parse((await pareto(['tco', scenarioFile(1), '--json'])).stdout);
     expect(j.variants[1].cells[0].savings.difference.measurable).toBe(true);
   });
 
-  it('typed throughput (the example scenario): no range column, ranges equal to the point figures', () => {
-    const r = pareto(['tco', 'examples/scenario.json']);
+  it('typed throughput (the example scenario): no range column, ranges equal to the point figures', async () => {
+    const r = await pareto(['tco', 'examples/scenario.json']);
     expect(r.stdout).not.toMatch(/range\/mo/);
-    const j = JSON.parse(pareto(['tco', 'examples/scenario.json', '--json']).stdout);
+    const j = JSON.parse((await pareto(['tco', 'examples/scenario.json', '--json'])).stdout);
     const c = j.variants[0].cells[0];
     expect(c.range).toMatchObject({ basis: 'none', monthly: { low: c.monthly.total, high: c.monthly.total } });
     expect(c.range.note).toMatch(/typed throughput has no interval/);

@@ -1,26 +1,21 @@
 /**
- * `pareto tco`, end to end: the real CLI is spawned (bin/pareto.mjs) on examples/scenario.json and on scenarios
+ * `pareto tco`, end to end: the CLI runs in-process (main(), as bin/pareto.mjs runs it) on examples/scenario.json and on scenarios
  * written to a temp dir. The figures are the hand-computed ones of src/core/cost/tco.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/pareto.mjs');
 const example = join(root, 'examples/scenario.json');
 const dir = mkdtempSync(join(tmpdir(), 'pareto-tco-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function pareto(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' },
-  });
+async function pareto(args: string[]) {
+  const r = await runCli(args, { cwd: root });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,8 +47,8 @@ function allFinite(x: unknown): boolean {
 }
 
 describe('pareto tco', () => {
-  it('prints two tables per variant with every target, savings, break-even and the defaults used with their sources', () => {
-    const r = pareto(['tco', 'examples/scenario.json']);
+  it('prints two tables per variant with every target, savings, break-even and the defaults used with their sources', async () => {
+    const r = await pareto(['tco', 'examples/scenario.json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.stdout;
@@ -80,8 +75,8 @@ describe('pareto tco', () => {
     expect(out).toMatch(/colocationPerKWMonth = 200 USD\/kW-month \(estimate\)/);
   });
 
-  it('--json prints the same result as JSON, every number finite', () => {
-    const r = pareto(['tco', example, '--json']);
+  it('--json prints the same result as JSON, every number finite', async () => {
+    const r = await pareto(['tco', example, '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.version).toBe(1);
@@ -92,15 +87,15 @@ describe('pareto tco', () => {
     expect(allFinite(j)).toBe(true);
   });
 
-  it('--explain prints each formula with its numbers', () => {
-    const r = pareto(['tco', example, '--explain']);
+  it('--explain prints each formula with its numbers', async () => {
+    const r = await pareto(['tco', example, '--explain']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Instances for the peak: ceil(120 req/s ÷ (60 items/s × 0.6)) = ceil(3.33333) = 4 instances');
     expect(r.stdout).toContain('Compute (cloud): 5 × $0.1785/h × 730 h (always on) = 651.525 USD/month');
     expect(r.stdout).toContain('Break-even utilisation: (3315 + 8760 × 0.0150883) ÷ (8760 × (6.66667 × $0.1785 − 0.0289193)) = 0.33892\n');
   });
 
-  it('marks a laptop measurement scaled to a server as an estimate, and an infeasible SLO as such', () => {
+  it('marks a laptop measurement scaled to a server as an estimate, and an infeasible SLO as such', async () => {
     const s = JSON.parse(readFileSync(example, 'utf8'));
     s.variants[0].throughput = {
       source: 'measured',
@@ -111,7 +106,7 @@ describe('pareto tco', () => {
       ],
     };
     s.variants[1].throughput = { source: 'typed', itemsPerSecond: 100, p99Ms: 400 };
-    const r = pareto(['tco', write('laptop.json', s)]);
+    const r = await pareto(['tco', write('laptop.json', s)]);
     expect(r.code).toBe(0);
     // 4 vCPUs / 8 cores = 0.5: 120 × 0.5 = 60 items/s on AWS c7i.xlarge, marked with * and explained
     expect(r.stdout).toMatch(/AWS c7i\.xlarge\s+60\*\s+8\s+5/);
@@ -123,9 +118,9 @@ describe('pareto tco', () => {
     expect(longest(r.stdout)).toBeLessThanOrEqual(120);
   });
 
-  it('fits 120 columns: the example with and without --explain, and long names, which wrap or shorten', () => {
-    const plain = pareto(['tco', example]);
-    const explained = pareto(['tco', example, '--explain']);
+  it('fits 120 columns: the example with and without --explain, and long names, which wrap or shorten', async () => {
+    const plain = await pareto(['tco', example]);
+    const explained = await pareto(['tco', example, '--explain']);
     expect(plain.code).toBe(0);
     expect(explained.code).toBe(0);
     // the unwrapped report is wider: the limit is doing something
@@ -137,30 +132,30 @@ describe('pareto tco', () => {
     s.name = 'A scenario with a name long enough to need more than one line when printed, '.repeat(2);
     s.targets[2].name = 'An owned server in a colocation facility with a very long descriptive name indeed';
     s.variants[0].name = 'The current model, exported from the training run of last week, float32';
-    const long = pareto(['tco', write('long.json', s), '--explain']);
+    const long = await pareto(['tco', write('long.json', s), '--explain']);
     expect(long.code).toBe(0);
     for (const line of long.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(120);
     expect(long.stdout).toContain('  An owned server…ve name indeed  ');
   });
 
-  it('says "about the same", never "0.0%", for a difference that rounds to zero', () => {
+  it('says "about the same", never "0.0%", for a difference that rounds to zero', async () => {
     const s = JSON.parse(readFileSync(example, 'utf8'));
     // the baseline's figures but 100 MB smaller: 0.1 GB × 3 versions × 2 replicas × $0.023 = $0.0138 a month less (0.001%)
     s.variants[1] = { ...s.variants[0], id: 'same', name: 'same but smaller', modelSizeMB: s.variants[0].modelSizeMB - 100 };
-    const r = pareto(['tco', write('same.json', s)]);
+    const r = await pareto(['tco', write('same.json', s)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/AWS c7i\.xlarge\s+\$1,354\s+\$19\.33\s+29\.3\s+10\.1\s+about the same \(−\$0\.0138\/mo\)\n/);
     expect(r.stdout).not.toMatch(/[−+]0\.0%/);
   });
 
-  it('reports a bad scenario field by field, exit 1', () => {
+  it('reports a bad scenario field by field, exit 1', async () => {
     const s = JSON.parse(readFileSync(example, 'utf8'));
     s.traffic.peakRps = -120;
     s.targetUtilization = 1.5;
     s.targets[0].instance = '';
     s.variants[1].throughput.itemsPerSecond = 0;
     const p = write('bad.json', s);
-    const r = pareto(['tco', p]);
+    const r = await pareto(['tco', p]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`pareto: error: the scenario "${p}" is not valid (4 problems):\n`);
@@ -169,27 +164,27 @@ describe('pareto tco', () => {
     expect(r.stderr).toContain('  targets.0.instance: choose an instance from the catalogue\n');
     expect(r.stderr).toContain('  variants.1.throughput.itemsPerSecond: must be greater than 0 items/s, not 0');
     // With --json the errors also go to stdout, as JSON.
-    const j = pareto(['tco', p, '--json']);
+    const j = await pareto(['tco', p, '--json']);
     expect(j.code).toBe(1);
     expect(JSON.parse(j.stdout).errors).toContainEqual({ path: 'targets.0.instance', message: 'choose an instance from the catalogue' });
   });
 
-  it('refuses a file that is not JSON or not there, exit 1', () => {
-    const r = pareto(['tco', write('broken.json', '{ "version": 1,')]);
+  it('refuses a file that is not JSON or not there, exit 1', async () => {
+    const r = await pareto(['tco', write('broken.json', '{ "version": 1,')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pareto: error: cannot read the scenario ".*broken\.json" as JSON: /);
-    const m = pareto(['tco', join(dir, 'missing.json')]);
+    const m = await pareto(['tco', join(dir, 'missing.json')]);
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/cannot read scenario ".*missing\.json": no such file/);
-    const v = pareto(['tco', write('v2.json', { version: 2 })]);
+    const v = await pareto(['tco', write('v2.json', { version: 2 })]);
     expect(v.code).toBe(1);
     expect(v.stderr).toContain('version: unsupported version 2: this version of Pareto reads version 1');
   });
 
-  it('is listed in the help; a missing argument is a usage error', () => {
-    const h = pareto(['--help']);
+  it('is listed in the help; a missing argument is a usage error', async () => {
+    const h = await pareto(['--help']);
     expect(h.stdout).toMatch(/tco <scenario>/);
-    const u = pareto(['tco']);
+    const u = await pareto(['tco']);
     expect(u.code).toBe(2);
   });
 });

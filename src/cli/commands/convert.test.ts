@@ -1,10 +1,9 @@
 /** `pareto convert`, end to end: the real CLI (bin/pareto.mjs) on builder-made old-opset models in a temp dir. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../in-process';
 import * as b from '../../core/formats/onnx/builder';
 import { DataType } from '../../core/formats/onnx/proto';
 import { readOnnx } from '../../core/formats/onnx/read';
@@ -12,13 +11,11 @@ import { writeOnnx } from '../../core/formats/onnx/write';
 import { ort } from '../../runtimes/ort-node';
 import { oldModel } from '../../core/testing/old-model';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const bin = join(root, 'bin/pareto.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'pareto-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function pareto(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+async function pareto(args: string[]) {
+  const r = await runCli(args, { cwd: dir });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,7 +29,7 @@ async function runY(path: string): Promise<number[]> {
 describe('pareto convert', () => {
   it('converts an opset-9 model to 17 (the default) with the same outputs, and says what changed per node', async () => {
     writeFileSync(join(dir, 'old.onnx'), writeOnnx(oldModel(9)));
-    const r = pareto(['convert', 'old.onnx', '-o', 'new.onnx']);
+    const r = await pareto(['convert', 'old.onnx', '-o', 'new.onnx']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('old.onnx: opset 9 → 17, 3 nodes changed; written to new.onnx');
@@ -42,7 +39,7 @@ describe('pareto convert', () => {
     expect(Number(readOnnx(readFileSync(join(dir, 'new.onnx'))).proto.opsetImport[0].version)).toBe(17);
     expect(await runY(join(dir, 'new.onnx'))).toEqual(await runY(join(dir, 'old.onnx')));
 
-    const j = pareto(['convert', 'old.onnx', '-o', 'new13.onnx', '--opset', '13', '--json']);
+    const j = await pareto(['convert', 'old.onnx', '-o', 'new13.onnx', '--opset', '13', '--json']);
     expect(j.code).toBe(0);
     const out = JSON.parse(j.stdout);
     expect(out).toMatchObject({ command: 'convert', from: 9, to: 13, changedNodes: 3, output: 'new13.onnx', fidelity: { inputs: 'synthetic' } });
@@ -50,9 +47,9 @@ describe('pareto convert', () => {
     expect(Object.values(out.fidelity.outputs as Record<string, { relativeL2: number }>)[0].relativeL2).toBe(0);
   });
 
-  it('exits 1 with a clear message for a target older than the model, or an op it cannot convert; no file left behind', () => {
+  it('exits 1 with a clear message for a target older than the model, or an op it cannot convert; no file left behind', async () => {
     writeFileSync(join(dir, 'm11.onnx'), writeOnnx(oldModel(11)));
-    const older = pareto(['convert', 'm11.onnx', '-o', 'x.onnx', '--opset', '10']);
+    const older = await pareto(['convert', 'm11.onnx', '-o', 'x.onnx', '--opset', '10']);
     expect(older.code).toBe(1);
     expect(older.stderr).toContain('pareto: error: The model has opset 11, newer than the target 10: conversion only raises the opset');
     const { node, graph, valueInfo, floatTensor, attr } = b;
@@ -67,10 +64,10 @@ describe('pareto convert', () => {
       opset: 8,
     });
     writeFileSync(join(dir, 'bn.onnx'), writeOnnx(bn));
-    const refused = pareto(['convert', 'bn.onnx', '-o', 'x.onnx']);
+    const refused = await pareto(['convert', 'bn.onnx', '-o', 'x.onnx']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("Cannot convert the model from opset 8 to 17 exactly: BatchNormalization 'bn0': spatial=0");
-    const bad = pareto(['convert', 'bn.onnx', '-o', 'x.onnx', '--opset', 'new']);
+    const bad = await pareto(['convert', 'bn.onnx', '-o', 'x.onnx', '--opset', 'new']);
     expect(bad.code).toBe(2);
     expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
