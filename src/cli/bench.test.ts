@@ -3,12 +3,12 @@
  * is the default data) and on builder-made models in a temp dir. Timings are never asserted (shared, noisy
  * machines): only that the figures are consistent with each other and that the accuracy is right.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import { writeNpy } from '../core/data/npy';
 import { writeNpz } from '../core/data/npz';
 import * as b from '../core/formats/onnx/builder';
@@ -16,17 +16,16 @@ import { DataType } from '../core/formats/onnx/proto';
 import { writeOnnx } from '../core/formats/onnx/write';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = join(root, 'bin/pareto.mjs');
 const SAMPLES = join(root, 'public/samples');
 const haveSamples = ['mnist-mlp.onnx', 'mnist-cnn.onnx', 'mnist-test-x.npy', 'mnist-test-y.npy', 'manifest.json'].every((f) => existsSync(join(SAMPLES, f)));
 
-function pareto(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' }, maxBuffer: 64 * 1024 * 1024 });
+async function pareto(args: string[], cwd = root) {
+  const r = await runCli(args, { cwd: cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function json(args: string[], cwd = root) {
-  const r = pareto(['bench', ...args, '--json'], cwd);
+async function json(args: string[], cwd = root) {
+  const r = await pareto(['bench', ...args, '--json'], cwd);
   if (r.code !== 0) throw new Error(`pareto bench ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -76,8 +75,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!haveSamples)('pareto bench on the samples', () => {
-  it('mnist-cnn: the test split by default, accuracy as the manifest says; figures consistent; JSON keys documented', () => {
-    const r = json(['public/samples/mnist-cnn.onnx', '--batch', '1,8', '--time-budget', '2']);
+  it('mnist-cnn: the test split by default, accuracy as the manifest says; figures consistent; JSON keys documented', async () => {
+    const r = await json(['public/samples/mnist-cnn.onnx', '--batch', '1,8', '--time-budget', '2']);
     expect(Object.keys(r)).toEqual(DOCUMENTED);
     // the bench sections of docs/cli.md
     const doc = readFileSync(join(root, 'docs/cli.md'), 'utf8')
@@ -118,9 +117,9 @@ describe.skipIf(!haveSamples)('pareto bench on the samples', () => {
     expect(r.memory.rssBytes).toBeGreaterThan(r.memory.jsHeapUsedBytes);
   });
 
-  it('mnist-mlp on onnxruntime-web (WASM under Node) reports the same accuracy; fixed run count', () => {
-    const node = json(['public/samples/mnist-mlp.onnx', '--runs', '20', '--warmup', '2']);
-    const wasm = json(['public/samples/mnist-mlp.onnx', '--runs', '20', '--warmup', '2', '--backend', 'wasm']);
+  it('mnist-mlp on onnxruntime-web (WASM under Node) reports the same accuracy; fixed run count', async () => {
+    const node = await json(['public/samples/mnist-mlp.onnx', '--runs', '20', '--warmup', '2']);
+    const wasm = await json(['public/samples/mnist-mlp.onnx', '--runs', '20', '--warmup', '2', '--backend', 'wasm']);
     expect(wasm.environment).toMatchObject({ runtime: 'onnxruntime-web/wasm', backend: 'wasm', threads: 1 });
     expect(wasm.latency[0]).toMatchObject({ runs: 20, warmupRuns: 2, stoppedBy: 'run-count' });
     expect(wasm.settings).toMatchObject({ mode: 'fixed', runs: 20, timeBudgetSeconds: null, targetRelativeHalfWidth: null });
@@ -128,8 +127,8 @@ describe.skipIf(!haveSamples)('pareto bench on the samples', () => {
     expect(node.accuracy.top1.correct).toBe(1969); // manifest: testCorrect
   });
 
-  it('prints a readable report', () => {
-    const r = pareto(['bench', 'public/samples/mnist-mlp.onnx', '--runs', '10', '--batch', '1,4']);
+  it('prints a readable report', async () => {
+    const r = await pareto(['bench', 'public/samples/mnist-mlp.onnx', '--runs', '10', '--batch', '1,4']);
     expect(r.code).toBe(0);
     for (const s of ['pareto bench mnist-mlp.onnx', 'onnxruntime-node', 'Cold start', 'Latency', 'p50', 'items/s', 'Memory', 'Accuracy', 'top-1', '98.45%', 'samples test split']) {
       expect(r.stdout).toContain(s);
@@ -140,40 +139,40 @@ describe.skipIf(!haveSamples)('pareto bench on the samples', () => {
 });
 
 describe('pareto bench on user data', () => {
-  it('CSV with a label column, .npz with x/y, .npy pair: the same accuracy', () => {
-    const csv = json([p('tab.onnx'), '--data', p('tab.csv'), '--label-column', 'label', '--runs', '5']);
+  it('CSV with a label column, .npz with x/y, .npy pair: the same accuracy', async () => {
+    const csv = await json([p('tab.onnx'), '--data', p('tab.csv'), '--label-column', 'label', '--runs', '5']);
     expect(csv.data).toMatchObject({ source: 'file', items: 6, task: 'classification' });
     expect(csv.accuracy).toMatchObject({ kind: 'classification', classes: 3, top5: null });
     expect(csv.accuracy.top1.correct).toBe(4);
-    const npz = json([p('tab.onnx'), '--data', p('tab.npz'), '--runs', '5']);
+    const npz = await json([p('tab.onnx'), '--data', p('tab.npz'), '--runs', '5']);
     expect(npz.accuracy.top1.correct).toBe(4);
-    const npy = json([p('tab.onnx'), '--data', p('tab-x.npy'), '--labels', p('tab-y.npy'), '--runs', '5', '--batch', '1,3']);
+    const npy = await json([p('tab.onnx'), '--data', p('tab-x.npy'), '--labels', p('tab-y.npy'), '--runs', '5', '--batch', '1,3']);
     expect(npy.accuracy.top1.correct).toBe(4);
     expect(npy.latency.map((l: { batch: number }) => l.batch)).toEqual([1, 3]);
   });
 
-  it('without labels: fidelity to --reference; without data: synthetic inputs and no accuracy', () => {
+  it('without labels: fidelity to --reference; without data: synthetic inputs and no accuracy', async () => {
     copyFileSync(p('tab.onnx'), p('copy.onnx'));
-    const f = json([p('copy.onnx'), '--data', p('tab-x.npy'), '--reference', p('tab.onnx'), '--runs', '5']);
+    const f = await json([p('copy.onnx'), '--data', p('tab-x.npy'), '--reference', p('tab.onnx'), '--runs', '5']);
     expect(f.accuracy).toMatchObject({ kind: 'fidelity', items: 6, relativeL2: 0 });
     expect(f.accuracy.top1Agreement.value).toBe(1);
     expect(f.accuracy.snrDb.value).toBeNull(); // identical outputs: infinite SNR is written as null
-    const s = json([p('tab.onnx'), '--runs', '5']);
+    const s = await json([p('tab.onnx'), '--runs', '5']);
     expect(s.data).toMatchObject({ source: 'synthetic', inputs: null, labels: null, items: null });
     expect(s.accuracy).toBeNull();
     expect(s.notes.join(' ')).toMatch(/synthetic/);
   });
 
-  it('a fixed batch dimension: measured at that size; another size is refused', () => {
-    const r = json([p('fixed.onnx'), '--data', p('tab-x.npy'), '--labels', p('tab-y.npy'), '--runs', '5']);
+  it('a fixed batch dimension: measured at that size; another size is refused', async () => {
+    const r = await json([p('fixed.onnx'), '--data', p('tab-x.npy'), '--labels', p('tab-y.npy'), '--runs', '5']);
     expect(r.settings.batchSizes).toEqual([2]);
     expect(r.accuracy.top1.correct).toBe(4);
-    const bad = pareto(['bench', p('fixed.onnx'), '--batch', '8']);
+    const bad = await pareto(['bench', p('fixed.onnx'), '--batch', '8']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/batch dimension is fixed at 2.*cannot run batch 8/);
   });
 
-  it('bad data: a clear message, exit 1, before anything runs', () => {
+  it('bad data: a clear message, exit 1, before anything runs', async () => {
     const cases: [string[], RegExp][] = [
       [['--data', p('tab-x.npy'), '--labels', p('tab-y-short.npy')], /tab-y-short\.npy has 5 labels, but the inputs hold 6 items/],
       [['--data', p('tab.csv')], /tab\.csv has 5 feature columns \(is one of them the label\? name it as the label column\), but the model's input "features" takes 4/],
@@ -183,18 +182,18 @@ describe('pareto bench on user data', () => {
       [['--reference', p('tab.onnx')], /--reference compares outputs on your data: give --data too/],
     ];
     for (const [args, re] of cases) {
-      const r = pareto(['bench', p('tab.onnx'), ...args]);
+      const r = await pareto(['bench', p('tab.onnx'), ...args]);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(re);
       expect(r.stdout).toBe('');
     }
     writeFileSync(p('nan.npy'), writeNpy('float32', [2, 4], Float32Array.from([0, 1, 2, 3, 4, NaN, 6, 7])));
-    expect(pareto(['bench', p('tab.onnx'), '--data', p('nan.npy')]).stderr).toMatch(/nan\.npy contains NaN \(item 1\)/);
+    expect((await pareto(['bench', p('tab.onnx'), '--data', p('nan.npy')])).stderr).toMatch(/nan\.npy contains NaN \(item 1\)/);
   });
 
-  it('bad options: usage errors, exit 2', () => {
+  it('bad options: usage errors, exit 2', async () => {
     for (const args of [['--batch', '0'], ['--batch', 'x'], ['--backend', 'gpu'], ['--runs', '0'], ['--threads', 'many'], ['--task', 'ranking'], ['--time-budget', '0'], ['--labels', p('tab-y.npy')]]) {
-      const r = pareto(['bench', p('tab.onnx'), ...args]);
+      const r = await pareto(['bench', p('tab.onnx'), ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^pareto: error: /);
     }

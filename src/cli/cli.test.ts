@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import * as b from '../core/formats/onnx/builder';
 import { DataLocation, DataType, StringStringEntryProtoSchema, TensorProtoSchema, type TensorProto } from '../core/formats/onnx/proto';
 import { writeOnnx } from '../core/formats/onnx/write';
@@ -19,7 +20,14 @@ interface Result {
   stderr: string;
 }
 
-function pareto(args: string[], cwd = root): Result {
+/** The CLI in-process: main(), as bin/pareto.mjs runs it, with its output captured. */
+async function pareto(args: string[], cwd = root): Promise<Result> {
+  const r = await runCli(args, { cwd });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The real `pareto` process (bin/pareto.mjs): for what only a process shows (exit status, the bin script). */
+function spawned(args: string[], cwd = root): Result {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
@@ -162,63 +170,63 @@ function expectCleanError(r: Result) {
 }
 
 describe('pareto (global)', () => {
-  it('--help lists the commands and exits 0', () => {
-    const r = pareto(['--help']);
+  it('--help lists the commands and exits 0', async () => {
+    const r = spawned(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('inspect <model>');
     expect(r.stdout).toMatch(/Exit codes/);
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const r = pareto(['--version']);
+    const r = spawned(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(`pareto ${version}`);
   });
 
-  it('inspect --help shows the command options', () => {
-    const r = pareto(['inspect', '--help']);
+  it('inspect --help shows the command options', async () => {
+    const r = await pareto(['inspect', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--json');
     expect(r.stdout).toContain('--layers <n>');
   });
 
-  it('an unknown command is a usage error (exit 2) with a hint', () => {
-    const r = pareto(['frobnicate', 'x.onnx']);
+  it('an unknown command is a usage error (exit 2) with a hint', async () => {
+    const r = spawned(['frobnicate', 'x.onnx']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "frobnicate"/);
     expect(r.stderr).toContain('pareto --help');
     expectCleanError(r);
   });
 
-  it('an unknown option is a usage error', () => {
-    const r = pareto(['inspect', p('mlp.onnx'), '--frob']);
+  it('an unknown option is a usage error', async () => {
+    const r = await pareto(['inspect', p('mlp.onnx'), '--frob']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--frob/);
     expect(r.stderr).toContain('pareto inspect --help');
     expectCleanError(r);
-    expect(pareto(['--frob']).code).toBe(2);
+    expect((await pareto(['--frob'])).code).toBe(2);
   });
 
-  it('a missing argument is a usage error', () => {
-    const r = pareto(['inspect']);
+  it('a missing argument is a usage error', async () => {
+    const r = await pareto(['inspect']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required args/);
     expectCleanError(r);
   });
 
-  it('a bad --layers value is a usage error', () => {
-    const r = pareto(['inspect', p('mlp.onnx'), '--layers', 'lots']);
+  it('a bad --layers value is a usage error', async () => {
+    const r = await pareto(['inspect', p('mlp.onnx'), '--layers', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--layers/);
     expectCleanError(r);
-    expect(pareto(['inspect', p('mlp.onnx'), '--layers']).code).toBe(2);
+    expect((await pareto(['inspect', p('mlp.onnx'), '--layers'])).code).toBe(2);
   });
 });
 
 describe('pareto inspect', () => {
-  it('prints a readable summary of an MLP', () => {
-    const r = pareto(['inspect', p('mlp.onnx')]);
+  it('prints a readable summary of an MLP', async () => {
+    const r = await pareto(['inspect', p('mlp.onnx')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.stdout;
@@ -239,8 +247,8 @@ describe('pareto inspect', () => {
     expect(out.indexOf('fc2 ')).toBeLessThan(out.indexOf('relu1'));
   });
 
-  it('aligns table columns', () => {
-    const lines = pareto(['inspect', p('mlp.onnx')]).stdout.split('\n');
+  it('aligns table columns', async () => {
+    const lines = (await pareto(['inspect', p('mlp.onnx')])).stdout.split('\n');
     const start = lines.findIndex((l) => l.startsWith('Layers'));
     const rows = lines.slice(start + 1, start + 5);
     const col = (l: string) => l.indexOf('MACs') >= 0 ? l.indexOf('MACs') + 4 : l.length;
@@ -248,20 +256,20 @@ describe('pareto inspect', () => {
     expect(new Set(rows.map((l, i) => (i === 0 ? col(l) : l.length))).size).toBe(1);
   });
 
-  it('--layers N limits the table; --layers all lists every layer in graph order', () => {
-    const one = pareto(['inspect', p('mlp.onnx'), '--layers', '1']).stdout;
+  it('--layers N limits the table; --layers all lists every layer in graph order', async () => {
+    const one = (await pareto(['inspect', p('mlp.onnx'), '--layers', '1'])).stdout;
     expect(one).toMatch(/top 1 of 3/);
     expect(one).toMatch(/^\s+fc1\s/m);
     expect(one).not.toMatch(/^\s+fc2\s/m);
-    const all = pareto(['inspect', p('mlp.onnx'), '--layers', 'all']).stdout;
+    const all = (await pareto(['inspect', p('mlp.onnx'), '--layers', 'all'])).stdout;
     expect(all).toMatch(/all 3, in graph order/);
     const at = (s: string) => all.search(new RegExp(`^\\s+${s}\\s`, 'm'));
     expect(at('fc1')).toBeLessThan(at('relu1'));
     expect(at('relu1')).toBeLessThan(at('fc2'));
   });
 
-  it('--json prints the ModelSummary with every documented key', () => {
-    const r = pareto(['inspect', p('mlp.onnx'), '--json']);
+  it('--json prints the ModelSummary with every documented key', async () => {
+    const r = await pareto(['inspect', p('mlp.onnx'), '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(Object.keys(s)).toEqual([
@@ -286,7 +294,7 @@ describe('pareto inspect', () => {
     expect(Object.keys(s.layers[0].weights[0])).toEqual(['name', 'dtype', 'shape', 'location', 'external']);
   });
 
-  it('docs/cli.md documents every key of the JSON output', () => {
+  it('docs/cli.md documents every key of the JSON output', async () => {
     const docs = readFileSync(join(root, 'docs/cli.md'), 'utf8');
     const paths = new Set<string>();
     const walk = (v: unknown, path: string) => {
@@ -299,19 +307,19 @@ describe('pareto inspect', () => {
         }
       }
     };
-    for (const f of ['mlp.onnx', 'branchy.onnx', 'ext/ext.onnx']) walk(JSON.parse(pareto(['inspect', p(f), '--json']).stdout), '');
+    for (const f of ['mlp.onnx', 'branchy.onnx', 'ext/ext.onnx']) walk(JSON.parse((await pareto(['inspect', p(f), '--json'])).stdout), '');
     const undocumented = [...paths].filter((k) => !docs.includes(`\`${k}\``));
     expect(undocumented).toEqual([]);
   });
 
-  it('reads external data next to the model, from any working directory', () => {
-    const r = pareto(['inspect', relative(tmpdir(), p('ext', 'ext.onnx'))], tmpdir());
+  it('reads external data next to the model, from any working directory', async () => {
+    const r = await pareto(['inspect', relative(tmpdir(), p('ext', 'ext.onnx'))], tmpdir());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/external data in ext\.onnx\.data/);
     expect(r.stdout).toMatch(/Opsets\s+ai\.onnx 18, com\.microsoft 1/);
     expect(r.stdout).toMatch(/external data \(of the above\)\s+2\s+2304\s+9\.22 KB/);
-    const s = JSON.parse(pareto(['inspect', p('ext', 'ext.onnx'), '--json']).stdout);
+    const s = JSON.parse((await pareto(['inspect', p('ext', 'ext.onnx'), '--json'])).stdout);
     expect(s.externalDataFiles).toEqual(['ext.onnx.data']);
     expect(s.externalDataBytes).toBe((64 * 32 + 32 * 8) * 4);
     expect(s.weightLocations.external).toEqual({ tensors: 2, parameters: 64 * 32 + 32 * 8, bytes: 9216 });
@@ -319,14 +327,14 @@ describe('pareto inspect', () => {
     expect(s.macs.total).toBe(64 * 32 + 32 * 8);
   });
 
-  it('follows external locations in subdirectories', () => {
-    const r = pareto(['inspect', p('nested', 'model.onnx'), '--json']);
+  it('follows external locations in subdirectories', async () => {
+    const r = await pareto(['inspect', p('nested', 'model.onnx'), '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).externalDataFiles).toEqual(['weights/w.bin']);
   });
 
-  it('shows Constant-node weights and subgraphs', () => {
-    const r = pareto(['inspect', p('branchy.onnx')]);
+  it('shows Constant-node weights and subgraphs', async () => {
+    const r = await pareto(['inspect', p('branchy.onnx')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Constant nodes\s+1\s+4\s+16 B/);
     expect(r.stdout).toMatch(/subgraphs\s+2\s+32\s+128 B/);
@@ -334,23 +342,23 @@ describe('pareto inspect', () => {
     expect(r.stdout).toMatch(/3 nodes in 3 graphs|5 nodes in 3 graphs/);
   });
 
-  it('reports a missing external data file (exit 1)', () => {
-    const r = pareto(['inspect', p('missing', 'model.onnx')]);
+  it('reports a missing external data file (exit 1)', async () => {
+    const r = await pareto(['inspect', p('missing', 'model.onnx')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pareto: error: .*external data file not found next to it: gone\.bin \(looked in .*missing\)/);
     expectCleanError(r);
   });
 
-  it('reports a truncated model (exit 1)', () => {
-    const r = pareto(['inspect', p('truncated.onnx')]);
+  it('reports a truncated model (exit 1)', async () => {
+    const r = await pareto(['inspect', p('truncated.onnx')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pareto: error: "truncated\.onnx" /);
     expectCleanError(r);
   });
 
-  it('reports a file that is not ONNX (exit 1)', () => {
+  it('reports a file that is not ONNX (exit 1)', async () => {
     for (const f of ['garbage.onnx', 'model.zip']) {
-      const r = pareto(['inspect', p(f)]);
+      const r = await pareto(['inspect', p(f)]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^pareto: error: /);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -358,23 +366,23 @@ describe('pareto inspect', () => {
     }
   });
 
-  it('reports a nonexistent path and a directory (exit 1)', () => {
-    const r = pareto(['inspect', p('nope.onnx')]);
+  it('reports a nonexistent path and a directory (exit 1)', async () => {
+    const r = await pareto(['inspect', p('nope.onnx')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pareto: error: cannot read model ".*nope\.onnx": no such file\.\n$/);
     expectCleanError(r);
-    const d = pareto(['inspect', dir]);
+    const d = await pareto(['inspect', dir]);
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/directory/);
     expectCleanError(d);
   });
 
-  it.skipIf(!existsSync(sample))('inspects the bundled MNIST sample', () => {
-    const r = pareto(['inspect', sample]);
+  it.skipIf(!existsSync(sample))('inspects the bundled MNIST sample', async () => {
+    const r = await pareto(['inspect', sample]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('mnist-cnn.onnx');
     expect(r.stdout).toMatch(/Conv/);
-    const s = JSON.parse(pareto(['inspect', sample, '--json']).stdout);
+    const s = JSON.parse((await pareto(['inspect', sample, '--json'])).stdout);
     expect(s.parameters.total).toBeGreaterThan(0);
     expect(s.macs.total).toBeGreaterThan(0);
     expect(s.layers.some((l: { opType: string }) => l.opType === 'Conv')).toBe(true);

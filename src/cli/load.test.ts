@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import { isParetoError } from '../core/errors';
 import { external, HOSTILE } from '../core/formats/onnx/hostile/corpus';
 import { CliError } from './errors';
@@ -13,7 +14,14 @@ import { openModelPath, readFileOrFail } from './load';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/pareto.mjs');
 
-function pareto(args: string[], timeout = 60_000) {
+/** The CLI in-process: main(), as bin/pareto.mjs runs it. */
+async function pareto(args: string[]) {
+  const r = await runCli(args, { cwd: root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The real process, with a time limit: for a read that could block (a FIFO). */
+function spawned(args: string[], timeout: number) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
@@ -49,7 +57,7 @@ afterAll(() => {
 });
 
 describe('external data is read only from regular files inside the model folder', () => {
-  it('a data file in the folder, or a symlink to one in the folder, is read', () => {
+  it('a data file in the folder, or a symlink to one in the folder, is read', async () => {
     const dir = folder('ok');
     writeFileSync(join(dir, 'w.bin'), data);
     expect(openModelPath(join(dir, 'model.onnx')).summary.parameters.total).toBe(16);
@@ -60,7 +68,7 @@ describe('external data is read only from regular files inside the model folder'
     expect(openModelPath(join(linked, 'model.onnx')).summary.parameters.total).toBe(16);
   });
 
-  it('a data file that is a symlink to /etc/passwd is refused, naming the tensor, the location and the target', () => {
+  it('a data file that is a symlink to /etc/passwd is refused, naming the tensor, the location and the target', async () => {
     const dir = folder('passwd');
     symlinkSync('/etc/passwd', join(dir, 'w.bin'));
     const e = loadError(join(dir, 'model.onnx'));
@@ -70,13 +78,13 @@ describe('external data is read only from regular files inside the model folder'
     );
   });
 
-  it('a folder symlink to / is refused the same way (location "root/etc/passwd")', () => {
+  it('a folder symlink to / is refused the same way (location "root/etc/passwd")', async () => {
     const dir = folder('slash', 'root/etc/passwd');
     symlinkSync('/', join(dir, 'root'));
     expect(loadError(join(dir, 'model.onnx')).message).toMatch(/"root\/etc\/passwd" .* to "\/etc\/passwd", outside the model's folder/);
   });
 
-  it('only the bytes the tensors name are read: no gap before them, nothing after them', () => {
+  it('only the bytes the tensors name are read: no gap before them, nothing after them', async () => {
     const dir = join(tmp, 'ranges');
     mkdirSync(dir);
     const c = external('32', '64', 128); // bytes 32..96 of a 128-byte file of non-zero floats
@@ -90,13 +98,13 @@ describe('external data is read only from regular files inside the model folder'
     expect(opened.summary.parameters.total).toBe(16);
   });
 
-  it('a symlink to /dev/zero is refused without reading it', () => {
+  it('a symlink to /dev/zero is refused without reading it', async () => {
     const dir = folder('zero');
     symlinkSync('/dev/zero', join(dir, 'w.bin'));
     expect(loadError(join(dir, 'model.onnx')).message).toMatch(/to "\/dev\/zero", outside the model's folder/);
   });
 
-  it('a FIFO, a directory and a socket in the folder are refused at once, never read', () => {
+  it('a FIFO, a directory and a socket in the folder are refused at once, never read', async () => {
     const fifo = folder('fifo');
     execFileSync('mkfifo', [join(fifo, 'w.bin')]);
     const t0 = performance.now();
@@ -115,14 +123,14 @@ describe('external data is read only from regular files inside the model folder'
     expect(e.message).toMatch(/cannot read external data file "w\.bin" \(of tensor "w"\): it is a socket/);
   });
 
-  it('a model path that is a FIFO or /dev/zero is refused at once', () => {
+  it('a model path that is a FIFO or /dev/zero is refused at once', async () => {
     const p = join(tmp, 'model-fifo.onnx');
     execFileSync('mkfifo', [p]);
     expect(() => readFileOrFail(p, 'model')).toThrow(/is a named pipe \(FIFO\), not a regular file/);
     expect(() => readFileOrFail('/dev/zero', 'model')).toThrow('cannot read model "/dev/zero": it is a character device, not a regular file.');
   });
 
-  it('an offset past the end of an existing file says so, not "not found"', () => {
+  it('an offset past the end of an existing file says so, not "not found"', async () => {
     const dir = join(tmp, 'past-end');
     mkdirSync(dir);
     const c = HOSTILE['external-offset-past-end']();
@@ -144,14 +152,14 @@ describe('pareto inspect and quantize on hostile models: exit 1, one line, no st
     'graph-cycle',
     'long-name-negative-dims',
   ];
-  it.each(cases)('%s', (name) => {
+  it.each(cases)('%s', async (name) => {
     const dir = join(tmp, `cli-${name}`);
     mkdirSync(dir);
     const c = HOSTILE[name]();
     writeFileSync(join(dir, 'model.onnx'), c.model);
     for (const [loc, bytes] of Object.entries(c.data ?? {})) writeFileSync(join(dir, loc), bytes);
     for (const args of [['inspect', join(dir, 'model.onnx')], ['quantize', join(dir, 'model.onnx'), '-o', join(dir, 'out.onnx')]]) {
-      const r = pareto(args);
+      const r = await pareto(args);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^pareto: error: /);
       expect(r.stderr).not.toMatch(/\n\s+at |internal error|RangeError/);
@@ -164,39 +172,39 @@ describe('pareto inspect and quantize on hostile models: exit 1, one line, no st
   const list = JSON.parse(readFileSync(join(import.meta.dirname, '../core/formats/onnx/hostile/list.json'), 'utf8')) as { file: string; error: string }[];
   // The CLI looks on disk, so a missing file is named as not found in the model's folder (the app: "not provided").
   const cliWords: Record<string, string> = { 'external-missing-file': 'external data file not found next to it: w.bin' };
-  it.each(list)('pareto inspect $file: exit 1 with its message', ({ file, error: coreError }) => {
+  it.each(list)('pareto inspect $file: exit 1 with its message', async ({ file, error: coreError }) => {
     const error = cliWords[file] ?? coreError;
     const dir = join(tmp, `inspect-${file.replace(/[^\w-]/g, '_')}`);
     mkdirSync(dir);
     const c = HOSTILE[file]();
     writeFileSync(join(dir, 'model.onnx'), c.model);
     for (const [loc, bytes] of Object.entries(c.data ?? {})) writeFileSync(join(dir, loc), bytes);
-    const r = pareto(['inspect', join(dir, 'model.onnx')]);
+    const r = await pareto(['inspect', join(dir, 'model.onnx')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^pareto: error: /);
     expect(r.stderr.replace(/\s+/g, ' ')).toContain(error.replace(/\s+/g, ' '));
     expect(r.stderr).not.toMatch(/\n\s+at |internal error|RangeError/);
   });
 
-  it('a CSV over the size cap is refused by its size, before a byte of it is read', () => {
+  it('a CSV over the size cap is refused by its size, before a byte of it is read', async () => {
     const big = join(tmp, 'big.csv');
     writeFileSync(big, '');
     truncateSync(big, 300 * 2 ** 20); // sparse: 300 MiB on paper, nothing on disk
-    const r = pareto(['bench', 'public/samples/mnist-mlp.onnx', '--data', big, '--label-column', 'label']);
+    const r = await pareto(['bench', 'public/samples/mnist-mlp.onnx', '--data', big, '--label-column', 'label']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot read CSV file ".*big\.csv": it is 300 MiB, more than the 256 MiB a CSV file may be \(nothing was read\)\./);
   });
 
-  it('quantize with a data file symlinked to /etc/passwd exits 1 and writes nothing; a FIFO ends within seconds', () => {
+  it('quantize with a data file symlinked to /etc/passwd exits 1 and writes nothing; a FIFO ends within seconds', async () => {
     const dir = folder('cli-passwd');
     symlinkSync('/etc/passwd', join(dir, 'w.bin'));
-    const r = pareto(['quantize', join(dir, 'model.onnx'), '-o', join(dir, 'out.onnx')]);
+    const r = await pareto(['quantize', join(dir, 'model.onnx'), '-o', join(dir, 'out.onnx')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/outside the model's folder/);
     expect(existsSync(join(dir, 'out.onnx'))).toBe(false);
     const fifo = folder('cli-fifo');
     execFileSync('mkfifo', [join(fifo, 'w.bin')]);
-    const f = pareto(['inspect', join(fifo, 'model.onnx')], 20_000);
+    const f = spawned(['inspect', join(fifo, 'model.onnx')], 20_000);
     expect(f.signal).toBeNull();
     expect(f.code).toBe(1);
     expect(f.stderr).toMatch(/is a named pipe \(FIFO\), not a regular file/);

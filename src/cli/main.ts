@@ -28,21 +28,25 @@ function defaultIO(): CommandIO {
 }
 
 /**
- * Parse `argv` (without node and script), run the command, and return the exit code. Everything it prints goes
- * through `io` (cac's help text too), so it also runs in-process (tests) with its output captured. entry.ts runs it
- * as the `pareto` process.
+ * Runs `f` (synchronous: nothing else runs meanwhile) with console.info writing to `io`: cac prints its help text
+ * with console.info, while parsing (--help) or when asked to.
  */
-export async function main(argv: readonly string[], io: CommandIO = defaultIO()): Promise<number> {
+function viaIO<T>(io: CommandIO, f: () => T): T {
   const info = console.info;
-  console.info = (...parts: unknown[]) => io.out(parts.join(' ') + '\n'); // cac prints its help with console.info
+  console.info = (...parts: unknown[]) => io.out(parts.join(' ') + '\n');
   try {
-    return await runMain(argv, io);
+    return f();
   } finally {
     console.info = info;
   }
 }
 
-async function runMain(argv: readonly string[], io: CommandIO): Promise<number> {
+/**
+ * Parse `argv` (without node and script), run the command, and return the exit code. Everything it prints goes
+ * through `io` (cac's help text too), so it also runs in-process (tests) with its output captured. entry.ts runs it
+ * as the `pareto` process.
+ */
+export async function main(argv: readonly string[], io: CommandIO = defaultIO()): Promise<number> {
   const cli = cac('pareto');
   for (const c of commands) {
     const cmd = cli.command(c.signature, c.description);
@@ -74,7 +78,7 @@ async function runMain(argv: readonly string[], io: CommandIO): Promise<number> 
 
   let matched: string | undefined;
   try {
-    const parsed = cli.parse(['node', 'pareto', ...argv], { run: false });
+    const parsed = viaIO(io, () => cli.parse(['node', 'pareto', ...argv], { run: false }));
     matched = cli.matchedCommandName;
     if (parsed.options.help) return EXIT_OK; // cac printed the help
     if (!cli.matchedCommand) {
@@ -90,7 +94,7 @@ async function runMain(argv: readonly string[], io: CommandIO): Promise<number> 
       if (unknown.length > 0) {
         throw new UsageError(`unknown option ${unknown.map((k) => (k.length > 1 ? `--${k}` : `-${k}`)).join(', ')}.`);
       }
-      cli.outputHelp();
+      viaIO(io, () => cli.outputHelp());
       return EXIT_OK;
     }
     const code = await cli.runMatchedCommand();

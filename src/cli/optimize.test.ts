@@ -1,10 +1,10 @@
 /**
- * `pareto quantize` and `pareto prune`, end to end: the real CLI is spawned (bin/pareto.mjs) on builder-made models
+ * `pareto quantize` and `pareto prune`, end to end: the CLI runs in-process (main(), as bin/pareto.mjs runs it; Ctrl-C is tested on the real process) on builder-made models
  * in a temp dir and on the shipped MNIST samples (skipped, with the reason, while those files are absent). Outputs
  * must load in onnxruntime-node and be as small as the mode promises; bad input must exit non-zero with a message
  * and leave no output and no temp file behind.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { create } from '@bufbuild/protobuf';
 import { ort } from '../runtimes/ort-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import { writeNpy } from '../core/data/npy';
 import * as b from '../core/formats/onnx/builder';
 import { DataLocation, DataType, StringStringEntryProtoSchema, TensorProtoSchema, type TensorProto } from '../core/formats/onnx/proto';
@@ -27,32 +28,15 @@ interface Result {
   stderr: string;
 }
 
-function pareto(args: string[], cwd = root): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+/** Runs the CLI in-process (main(), as bin/pareto.mjs runs it). */
+async function pareto(args: string[], cwd = root): Promise<Result> {
+  const r = await runCli(args, { cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The same, without blocking (for tests that run side by side, or signal the process). */
-function paretoAsync(args: string[], cwd = root): Promise<Result> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
-}
-
 /** Runs the CLI with --json and returns the parsed result (fails the test with stderr otherwise). */
-function json(args: string[], cwd = root) {
-  const r = pareto([...args, '--json'], cwd);
+async function json(args: string[], cwd = root) {
+  const r = await pareto([...args, '--json'], cwd);
   if (r.code !== 0) throw new Error(`pareto ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -227,7 +211,7 @@ const DOCUMENTED = [
 describe('pareto quantize', () => {
   it('dynamic int8 (default): ~4x smaller weights, loads in onnxruntime-node, close outputs; documented JSON', async () => {
     const out = outDir();
-    const r = json(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx')]);
+    const r = await json(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx')]);
     expect(Object.keys(r)).toEqual(DOCUMENTED);
     const doc = readFileSync(join(root, 'docs/cli.md'), 'utf8');
     for (const k of DOCUMENTED) expect(doc).toContain(`| \`${k}\``);
@@ -258,9 +242,9 @@ describe('pareto quantize', () => {
     await s.release();
   });
 
-  it('prints a readable summary', () => {
+  it('prints a readable summary', async () => {
     const out = outDir();
-    const r = pareto(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx'), '--per-tensor', '--exclude', 'MatMul', '--data', p('x.npy')]);
+    const r = await pareto(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx'), '--per-tensor', '--exclude', 'MatMul', '--data', p('x.npy')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const o = r.stdout;
@@ -285,7 +269,7 @@ describe('pareto quantize', () => {
       ['fp16', 1.9, ['--exclude', 'fc1']],
     ] as const) {
       const out = outDir();
-      const r = json(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx'), '--mode', mode, ...extra]);
+      const r = await json(['quantize', p('mlp.onnx'), '-o', join(out, 'q.onnx'), '--mode', mode, ...extra]);
       expect(readdirSync(out)).toEqual(['q.onnx']);
       const got = await runModel(join(out, 'q.onnx'), x, [4, IN]);
       let err = 0;
@@ -312,11 +296,11 @@ describe('pareto quantize', () => {
 
   it('quantizes a Conv model and a model with external data (the output stands alone)', async () => {
     const out = outDir();
-    const c = json(['quantize', p('cnn.onnx'), '-o', join(out, 'cnn.onnx'), '--mode', 'static', '--calibration', p('x-cnn.npy')]);
+    const c = await json(['quantize', p('cnn.onnx'), '-o', join(out, 'cnn.onnx'), '--mode', 'static', '--calibration', p('x-cnn.npy')]);
     expect(c.layers.map((l: { opType: string }) => l.opType).sort()).toEqual(['Conv', 'Gemm']);
     expect(c.fidelity.outputs.y.cosine).toBeGreaterThan(0.99);
     // Static: calibration runs a model whose weights live in the external file.
-    const e = json(['quantize', join('ext', 'model.onnx'), '-o', join(out, 'ext.onnx'), '--mode', 'static', '--calibration', 'x.npy'], dir);
+    const e = await json(['quantize', join('ext', 'model.onnx'), '-o', join(out, 'ext.onnx'), '--mode', 'static', '--calibration', 'x.npy'], dir);
     expect(e.size.before.bytes).toBeGreaterThan((HID * IN + HID * OUT) * 4);
     expect(e.size.ratio).toBeGreaterThan(3.5);
     expect(e.calibration.samples).toBe(96);
@@ -329,7 +313,7 @@ describe('pareto quantize', () => {
 describe('pareto prune', () => {
   it('50% global unstructured: half the weights are zero, gzip shrinks, the model loads; JSON keys as documented', async () => {
     const out = outDir();
-    const r = json(['prune', p('mlp.onnx'), '-o', join(out, 'p.onnx'), '--sparsity', '0.5', '--data', p('x.npy')]);
+    const r = await json(['prune', p('mlp.onnx'), '-o', join(out, 'p.onnx'), '--sparsity', '0.5', '--data', p('x.npy')]);
     expect(Object.keys(r)).toEqual(DOCUMENTED);
     expect(r.recipeName).toBe('prune 50% global');
     expect(r.weights.after.sparsity).toBeCloseTo(0.5, 2);
@@ -342,14 +326,14 @@ describe('pareto prune', () => {
     await (await loads(join(out, 'p.onnx'))).release();
   });
 
-  it('2:4 and layer scope, with --skip by op type; text summary', () => {
+  it('2:4 and layer scope, with --skip by op type; text summary', async () => {
     const out = outDir();
-    const r = json(['prune', p('cnn.onnx'), '-o', join(out, 'p24.onnx'), '--pattern', '2:4', '--skip', 'Conv']);
+    const r = await json(['prune', p('cnn.onnx'), '-o', join(out, 'p24.onnx'), '--pattern', '2:4', '--skip', 'Conv']);
     expect(r.recipeName).toBe('prune 2:4');
     expect(r.layers).toHaveLength(1);
     expect(r.layers[0]).toMatchObject({ name: 'fc', scheme: '2:4', sparsity: 0.5 });
     expect(r.skipped).toEqual([{ node: 'conv1', opType: 'Conv', reason: 'in the skip list' }]);
-    const t = pareto(['prune', p('mlp.onnx'), '-o', join(out, 'layer.onnx'), '--sparsity', '0.3', '--scope', 'layer']);
+    const t = await pareto(['prune', p('mlp.onnx'), '-o', join(out, 'layer.onnx'), '--sparsity', '0.3', '--scope', 'layer']);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/Recipe\s+prune 30% layer/);
     expect(t.stdout).toMatch(/Sparsity\s+0\.0% → 30\.0% zeros/);
@@ -387,7 +371,7 @@ describe('bad input: non-zero exit, a message, no output and no temp file', () =
   it.concurrent.each(cases)('%s', async (_name, args, code, message) => {
     const out = outDir();
     const mlpBytes = readFileSync(p('mlp.onnx'));
-    const r = await paretoAsync(args(out));
+    const r = await pareto(args(out));
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(/^pareto: error: /);
     expect(r.stderr).toMatch(message);
@@ -444,9 +428,9 @@ describe('MNIST samples', () => {
       const model = join(SAMPLES, `${name}.onnx`);
       const x = join(SAMPLES, 'mnist-test-x.npy');
       const out = outDir();
-      const dyn = json(['quantize', model, '-o', join(out, 'dyn.onnx'), '--data', x]);
-      const st = json(['quantize', model, '-o', join(out, 'static.onnx'), '--mode', 'static', '--calibration', x]);
-      const pr = json(['prune', model, '-o', join(out, 'p50.onnx'), '--sparsity', '0.5', '--data', x]);
+      const dyn = await json(['quantize', model, '-o', join(out, 'dyn.onnx'), '--data', x]);
+      const st = await json(['quantize', model, '-o', join(out, 'static.onnx'), '--mode', 'static', '--calibration', x]);
+      const pr = await json(['prune', model, '-o', join(out, 'p50.onnx'), '--sparsity', '0.5', '--data', x]);
       for (const r of [dyn, st, pr]) {
         const f = Object.values(r.fidelity.outputs)[0] as { top1Agreement: number; cosine: number };
         expect(r.fidelity.rows).toBe(64);

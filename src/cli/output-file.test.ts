@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './in-process';
 import * as b from '../core/formats/onnx/builder';
 import { DataType } from '../core/formats/onnx/proto';
 import { writeOnnx } from '../core/formats/onnx/write';
@@ -47,8 +48,8 @@ describe('stale temp files of killed runs', () => {
   });
 
   it('a quantize run killed with SIGKILL mid-run leaves its temp; the next run writing that output removes it', async () => {
-    // ~64 MB of float32 weights: x[1,4096] -> MatMul(W[4096,4096]) -> y.
-    const n = 4096;
+    // ~16 MB of float32 weights: x[1,2048] -> MatMul(W[2048,2048]) -> y.
+    const n = 2048;
     const w = new Float32Array(n * n);
     for (let i = 0; i < w.length; i++) w[i] = Math.sin(i * 0.37) * 0.05;
     const big = join(dir, 'big.onnx');
@@ -66,7 +67,7 @@ describe('stale temp files of killed runs', () => {
         }),
       ),
     );
-    expect(statSync(big).size).toBeGreaterThan(64e6);
+    expect(statSync(big).size).toBeGreaterThan(16e6);
     const outDir = mkdtempSync(join(dir, 'kill-'));
     const out = join(outDir, 'out.onnx');
 
@@ -87,7 +88,7 @@ describe('stale temp files of killed runs', () => {
     expect(existsSync(out)).toBe(false);
 
     // The next run writing out.onnx (a small model) removes it, and leaves only its output.
-    const r = spawnSync(process.execPath, [bin, 'quantize', join(root, 'public/samples/mnist-mlp.onnx'), '-o', out, '--mode', 'dynamic'], { encoding: 'utf8' });
+    const r = await runCli(['quantize', join(root, 'public/samples/mnist-mlp.onnx'), '-o', out, '--mode', 'dynamic']);
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(outDir)).toEqual(['out.onnx']);
   }, 240_000);
