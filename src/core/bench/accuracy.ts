@@ -14,12 +14,12 @@
  */
 import { ParetoError } from '../errors';
 import type { TransformContext } from '../transforms/types';
-import type { Dataset, ModelIO } from './dataset';
+import { datasetFeeds, type Dataset, type ModelIO } from './dataset';
+import type { InputSpec } from './input-spec';
 import { detectTask, isIntegerDtype, labelInfo, valuesOf, type LabelInfo, type NumberArray, type Task } from './labels';
 import { compareRow } from './fidelity';
-import type { Feeds, HostTensor, InferenceSession } from './session';
+import type { Feeds, InferenceSession } from './session';
 import { bootstrapCI, meanCI, wilson, type Interval } from './stats';
-import { dict } from '../own';
 
 /* ------------------------------------------------------------------ results ------------------------------------------------------------------ */
 
@@ -67,6 +67,8 @@ export interface FidelityResult extends ResultBase {
   snrDb: Interval;
   relativeL2: number;
   maxAbsError: number;
+  /** Every output compared (the scored one first), when the reference holds several (collectOutputs allOutputs). */
+  perOutput?: FidelityResult[];
 }
 
 export type AccuracyResult = ClassificationResult | BinaryResult | RegressionResult | FidelityResult;
@@ -77,6 +79,8 @@ export interface ReferenceOutputs {
   items: number;
   width: number;
   data: Float32Array;
+  /** The model's other outputs on the same items (collectOutputs with allOutputs), compared too (FidelityResult.perOutput). */
+  others?: ReferenceOutputs[];
 }
 
 export interface EvaluateOptions {
@@ -95,76 +99,120 @@ export interface EvaluateOptions {
   confidence?: number;
   /** Evaluate only the first items. */
   maxItems?: number;
+  /**
+   * The input spec of the run: inputs the dataset leaves out are made by it, and an input it gives a value (--value)
+   * takes that value (datasetFeeds). Default: every input the dataset holds, from the dataset.
+   */
+  spec?: InputSpec;
 }
 
 /* ------------------------------------------------------------------ running ------------------------------------------------------------------ */
 
 const abortError = () => new ParetoError('aborted', 'Cancelled.');
 
-function fixedBatchOf(model: ModelIO | undefined): number | null {
+/** The fixed first dim of an input fed batch-first (a state [2, batch, 128] fed per sample is no batch of 2). */
+function fixedBatchOf(model: ModelIO | undefined, batchFirst: ReadonlySet<string>): number | null {
   for (const i of model?.inputs ?? []) {
     const d = i.shape?.[0];
-    if (typeof d === 'number' && d > 0) return d;
+    if (batchFirst.has(i.name) && typeof d === 'number' && d > 0) return d;
   }
   return null;
 }
 
-/** Rows [start, start+count) of every input as fresh tensors of `rows` rows (zero-padded past count). */
-function batchFeeds(inputs: Readonly<Record<string, HostTensor>>, start: number, count: number, rows: number): Feeds {
-  const feeds: Feeds = dict();
-  for (const [name, t] of Object.entries(inputs)) {
+/** A spec that feeds every input the dataset holds from the dataset (for callers that give no spec). */
+function dataOnlySpec(d: Dataset): InputSpec {
+  const names = [...Object.keys(d.inputs), ...Object.keys(d.perSample ?? {}), ...Object.keys(d.constants ?? {})];
+  return { inputs: names.map((name) => ({ name, dtype: '', shape: [], dims: [], values: { kind: 'data', reason: 'from the data' } })) };
+}
+
+/** Rows past `count` of the dataset's batch-first inputs set to zero (a fixed batch's padding). */
+function zeroPad(feeds: Feeds, names: Iterable<string>, count: number): void {
+  for (const k of names) {
+    const t = feeds[k];
+    if (!t) continue;
     const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
-    const Ctor = t.data.constructor as new (n: number) => HostTensor['data'];
-    const data = new Ctor(rows * per);
-    (data as Float32Array).set((t.data as Float32Array).subarray(start * per, (start + count) * per));
-    feeds[name] = { dtype: t.dtype, dims: [rows, ...t.dims.slice(1)], data };
+    if (t.data instanceof BigInt64Array) t.data.fill(0n, count * per);
+    else t.data.fill(0, count * per);
   }
-  return feeds;
+}
+
+/** One output of one run: the first `count` items' values, `width` per item. */
+interface OutputRows {
+  values: NumberArray;
+  width: number;
+  dtype: string;
 }
 
 /**
- * Runs the dataset through the session in batches and calls `onBatch(values, start, count, width, dtype)` with the
- * scored output's first `count` rows. Checks that the output is batch-first.
+ * Runs the dataset through the session (feeds from datasetFeeds: its batch-first inputs in batches, inputs fed per
+ * sample one item a run, constants and what `options.spec` makes added to every feed) and calls
+ * `onBatch(outputs, start, count)` with the first `count` items of every output in `names` (the first is scored).
+ * Batched, an output must be batch-first; one item a run, an item is the whole output.
  */
 async function runBatches(
   session: InferenceSession,
   dataset: Dataset,
   options: EvaluateOptions,
   ctx: TransformContext,
-  onBatch: (values: NumberArray, start: number, count: number, width: number, dtype: string) => void,
+  names: readonly string[],
+  onBatch: (outputs: ReadonlyMap<string, OutputRows>, start: number, count: number) => void,
 ): Promise<{ output: string; items: number; notes: string[] }> {
   const notes: string[] = [];
-  const output = options.outputName ?? session.outputNames[0];
+  const output = names[0] ?? session.outputNames[0];
   if (!session.outputNames.includes(output)) {
     throw new ParetoError('bad-input', `The model has no output "${output}"; its outputs are ${session.outputNames.map((n) => `"${n}"`).join(', ')}.`);
   }
+  const others = names.slice(1).filter((n) => {
+    if (!session.outputNames.includes(n)) notes.push(`The model has no output "${n}": not compared.`);
+    return session.outputNames.includes(n) && n !== output;
+  });
+  const spec = options.spec ?? dataOnlySpec(dataset);
+  const fromData = new Set(spec.inputs.filter((e) => e.values.kind === 'data').map((e) => e.name));
+  const perSample = Object.keys(dataset.perSample ?? {}).filter((k) => fromData.has(k));
+  const batchFirst = new Set(Object.keys(dataset.inputs).filter((k) => fromData.has(k)));
   const items = Math.min(dataset.count, options.maxItems ?? Infinity);
-  const fixed = fixedBatchOf(options.model);
+  const fixed = perSample.length > 0 ? null : fixedBatchOf(options.model, batchFirst);
   const requested = options.batchSize ?? 64;
   if (!(Number.isInteger(requested) && requested >= 1)) throw new ParetoError('bad-input', `The batch size must be a whole number >= 1, got ${requested}.`);
-  const size = fixed ?? requested;
+  const size = perSample.length > 0 ? 1 : fixed ?? requested;
+  if (perSample.length > 0) {
+    notes.push(`Run one item at a time because input${perSample.length > 1 ? 's' : ''} ${perSample.map((k) => `"${k}"`).join(', ')} ${perSample.length > 1 ? 'are' : 'is'} fed per sample.`);
+  }
   if (fixed !== null && options.batchSize !== undefined && fixed !== options.batchSize) {
     notes.push(`The model's batch dimension is fixed at ${fixed}: evaluated in batches of ${fixed}.`);
   }
   if (fixed !== null && items % fixed !== 0) notes.push(`The last batch was zero-padded to ${fixed} items; padded rows are not scored.`);
+  const skipped = new Set<string>();
   let last = performance.now();
   for (let start = 0; start < items; start += size) {
     if (ctx.signal?.aborted) throw abortError();
     const count = Math.min(size, items - start);
-    const feeds = batchFeeds(dataset.inputs, start, count, fixed ?? count);
-    const out = (await session.run(feeds, [output]))[output];
-    if (!out) throw new ParetoError('bad-input', `The model did not return output "${output}".`);
-    const rows = out.dims.length === 0 ? 1 : out.dims[0];
-    const total = out.data.length;
-    if (rows !== (fixed ?? count) || total % rows !== 0) {
-      throw new ParetoError(
-        'bad-input',
-        `The output "${output}" is [${out.dims.join(', ')}] for a batch of ${fixed ?? count} items: its first dimension is not the batch, so it cannot be scored per item.`,
-      );
+    const rows = fixed ?? count;
+    const feeds = datasetFeeds(dataset, spec, start, rows);
+    if (rows > count) zeroPad(feeds, batchFirst, count);
+    const wanted = [output, ...others.filter((n) => !skipped.has(n))];
+    const result = await session.run(feeds, wanted);
+    const got = new Map<string, OutputRows>();
+    for (const name of wanted) {
+      const out = result[name];
+      if (!out) throw new ParetoError('bad-input', `The model did not return output "${name}".`);
+      const n = perSample.length > 0 ? 1 : out.dims.length === 0 ? 1 : out.dims[0];
+      const total = out.data.length;
+      if (n !== rows || total % n !== 0) {
+        if (name !== output) {
+          skipped.add(name);
+          notes.push(`The output "${name}" is [${out.dims.join(', ')}] for a batch of ${rows} items: its first dimension is not the batch, so it is not compared per item.`);
+          continue;
+        }
+        throw new ParetoError(
+          'bad-input',
+          `The output "${output}" is [${out.dims.join(', ')}] for a batch of ${rows} items: its first dimension is not the batch, so it cannot be scored per item.`,
+        );
+      }
+      const width = total / n;
+      got.set(name, { values: valuesOf(out).subarray(0, count * width), width, dtype: out.dtype });
     }
-    const width = total / rows;
-    const values = valuesOf(out);
-    onBatch(values.subarray(0, count * width), start, count, width, out.dtype);
+    onBatch(got, start, count);
     const now = performance.now();
     if (now - last > 50) {
       ctx.onProgress?.({ fraction: (start + count) / items, stage: `evaluating ${start + count}/${items}` });
@@ -176,18 +224,31 @@ async function runBatches(
   return { output, items, notes };
 }
 
-/** The session's outputs over the dataset (e.g. the original model's, for fidelity of its variants). */
-export async function collectOutputs(session: InferenceSession, dataset: Dataset, options: EvaluateOptions = {}, ctx: TransformContext = {}): Promise<ReferenceOutputs> {
-  let data = new Float32Array(0);
-  let width = -1;
-  const { output, items } = await runBatches(session, dataset, options, ctx, (values, start, count, w) => {
-    if (width < 0) {
-      width = w;
-      data = new Float32Array(Math.min(dataset.count, options.maxItems ?? Infinity) * w);
+/**
+ * The session's outputs over the dataset (e.g. the original model's, for fidelity of its variants): the scored output,
+ * and with `allOutputs` every other output that can be read per item (in `others`).
+ */
+export async function collectOutputs(
+  session: InferenceSession,
+  dataset: Dataset,
+  options: EvaluateOptions & { allOutputs?: boolean } = {},
+  ctx: TransformContext = {},
+): Promise<ReferenceOutputs> {
+  const first = options.outputName ?? session.outputNames[0];
+  const names = options.allOutputs ? [first, ...session.outputNames.filter((n) => n !== first)] : [first];
+  const n = Math.min(dataset.count, options.maxItems ?? Infinity);
+  const acc = new Map<string, ReferenceOutputs>();
+  const { output, items } = await runBatches(session, dataset, options, ctx, names, (outs, start) => {
+    for (const [name, o] of outs) {
+      let r = acc.get(name);
+      if (!r) acc.set(name, (r = { output: name, items: n, width: o.width, data: new Float32Array(n * o.width) }));
+      if (o.width !== r.width) throw new ParetoError('bad-input', `The output "${name}" holds ${o.width} values per item at item ${start} and ${r.width} before; items must be alike.`);
+      r.data.set(o.values, start * r.width);
     }
-    data.set(values, start * width);
   });
-  return { output, items, width, data };
+  const main = acc.get(output) ?? { output, items, width: 0, data: new Float32Array(0) };
+  const others = names.slice(1).flatMap((k) => (acc.has(k) ? [acc.get(k)!] : []));
+  return { ...main, items, ...(others.length > 0 ? { others } : {}) };
 }
 
 /** Scores the session on the dataset: against its labels, or against `options.reference` (see the module doc). */
@@ -199,7 +260,8 @@ export async function evaluateAccuracy(session: InferenceSession, dataset: Datas
   const info = labelInfo(labels);
   const lv = valuesOf(labels);
   let scorer: Scorer | undefined;
-  const run = await runBatches(session, dataset, options, ctx, (values, start, count, width, dtype) => {
+  const run = await runBatches(session, dataset, options, ctx, [options.outputName ?? session.outputNames[0]], (outs, start, count) => {
+    const { values, width, dtype } = outs.values().next().value!;
     scorer ??= makeScorer(detectTask(info, width, dtype, options.task), width, info, lv, dtype);
     scorer.add(values, start, count);
   });
@@ -304,6 +366,67 @@ function makeScorer(t: { task: Task; labelForm: 'index' | 'one-hot' | 'value' },
   };
 }
 
+/** Per-item comparison sums of one output against its reference. */
+function fidelityOf(ref: ReferenceOutputs, n: number) {
+  const cos = new Float64Array(n);
+  const sig = new Float64Array(n);
+  const err = new Float64Array(n);
+  let agree = 0;
+  let maxAbs = 0;
+  let nonFinite = 0;
+  return {
+    add(values: NumberArray, start: number, count: number, width: number) {
+      if (width !== ref.width) {
+        throw new ParetoError('bad-input', `The output "${ref.output}" holds ${width} values per item here and ${ref.width} in the reference model; they cannot be compared.`);
+      }
+      for (let r = 0; r < count; r++) {
+        const item = start + r;
+        const c = compareRow(ref.data, item * width, values, r * width, width);
+        nonFinite += c.nonFinite;
+        if (c.maxAbs > maxAbs) maxAbs = c.maxAbs;
+        cos[item] = c.cosine;
+        sig[item] = c.signal;
+        err[item] = c.error;
+        if (c.sameArgmax) agree++;
+      }
+    },
+    result(level: number, notes: string[]): FidelityResult {
+      let S = 0;
+      let E = 0;
+      for (let i = 0; i < n; i++) {
+        S += sig[i];
+        E += err[i];
+      }
+      const snr = bootstrapCI(
+        n,
+        (idx) => {
+          let s = 0;
+          let e = 0;
+          for (let k = 0; k < idx.length; k++) {
+            s += sig[idx[k]];
+            e += err[idx[k]];
+          }
+          return e === 0 ? Infinity : 10 * Math.log10(s / e);
+        },
+        { level, resamples: 1000, seed: 1 },
+      );
+      return {
+        kind: 'fidelity',
+        items: n,
+        output: ref.output,
+        nonFiniteOutputs: nonFinite,
+        notes,
+        top1Agreement: ref.width > 1 ? { ...wilson(agree, n, level), correct: agree } : null,
+        cosine: meanCI(cos, level),
+        snrDb: snr,
+        relativeL2: S === 0 ? (E === 0 ? 0 : Infinity) : Math.sqrt(E / S),
+        maxAbsError: maxAbs,
+      };
+    },
+  };
+}
+
+/** Fidelity of the scored output (and, when the reference holds others, of each of them: perOutput). */
 async function evaluateFidelity(
   session: InferenceSession,
   dataset: Dataset,
@@ -313,56 +436,17 @@ async function evaluateFidelity(
 ): Promise<FidelityResult> {
   const level = options.confidence ?? 0.95;
   const n = Math.min(dataset.count, ref.items, options.maxItems ?? Infinity);
-  const cos = new Float64Array(n);
-  const sig = new Float64Array(n);
-  const err = new Float64Array(n);
-  let agree = 0;
-  let maxAbs = 0;
-  let nonFinite = 0;
-  const run = await runBatches(session, dataset, { ...options, outputName: options.outputName ?? ref.output, maxItems: n }, ctx, (values, start, count, width) => {
-    if (width !== ref.width) {
-      throw new ParetoError('bad-input', `The output "${ref.output}" holds ${width} values per item here and ${ref.width} in the reference model; they cannot be compared.`);
-    }
-    for (let r = 0; r < count; r++) {
-      const item = start + r;
-      const c = compareRow(ref.data, item * width, values, r * width, width);
-      nonFinite += c.nonFinite;
-      if (c.maxAbs > maxAbs) maxAbs = c.maxAbs;
-      cos[item] = c.cosine;
-      sig[item] = c.signal;
-      err[item] = c.error;
-      if (c.sameArgmax) agree++;
+  const refs = [ref, ...(ref.others ?? []).filter((o) => o.output !== ref.output)];
+  const acc = new Map(refs.map((r) => [r.output, fidelityOf(r, n)]));
+  const seen = new Set<string>();
+  const run = await runBatches(session, dataset, { ...options, maxItems: n }, ctx, refs.map((r) => r.output), (outs, start, count) => {
+    for (const [name, o] of outs) {
+      acc.get(name)?.add(o.values, start, count, o.width);
+      seen.add(name);
     }
   });
-  let S = 0;
-  let E = 0;
-  for (let i = 0; i < n; i++) {
-    S += sig[i];
-    E += err[i];
-  }
-  const snr = bootstrapCI(
-    n,
-    (idx) => {
-      let s = 0;
-      let e = 0;
-      for (let k = 0; k < idx.length; k++) {
-        s += sig[idx[k]];
-        e += err[idx[k]];
-      }
-      return e === 0 ? Infinity : 10 * Math.log10(s / e);
-    },
-    { level, resamples: 1000, seed: 1 },
-  );
-  return {
-    kind: 'fidelity',
-    items: n,
-    output: run.output,
-    nonFiniteOutputs: nonFinite,
-    notes: run.notes,
-    top1Agreement: ref.width > 1 ? { ...wilson(agree, n, level), correct: agree } : null,
-    cosine: meanCI(cos, level),
-    snrDb: snr,
-    relativeL2: S === 0 ? (E === 0 ? 0 : Infinity) : Math.sqrt(E / S),
-    maxAbsError: maxAbs,
-  };
+  const main = acc.get(ref.output)!.result(level, run.notes);
+  if (refs.length === 1) return main;
+  const perOutput = refs.filter((r) => seen.has(r.output)).map((r) => (r.output === ref.output ? { ...main, notes: [] } : acc.get(r.output)!.result(level, [])));
+  return { ...main, perOutput };
 }
