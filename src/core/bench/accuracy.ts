@@ -15,7 +15,7 @@
 import { ParetoError } from '../errors';
 import type { TransformContext } from '../transforms/types';
 import { datasetFeeds, type Dataset, type ModelIO } from './dataset';
-import type { InputSpec } from './input-spec';
+import { isBatchLikeDim, type InputSpec } from './input-spec';
 import { detectTask, isIntegerDtype, labelInfo, valuesOf, type LabelInfo, type NumberArray, type Task } from './labels';
 import { compareRow } from './fidelity';
 import type { Feeds, InferenceSession } from './session';
@@ -119,6 +119,12 @@ function fixedBatchOf(model: ModelIO | undefined, batchFirst: ReadonlySet<string
   return null;
 }
 
+/** Whether the model declares the output's batch after its first axis (a state [2, batch, 128]). */
+function batchLater(model: ModelIO | undefined, output: string): boolean {
+  const shape = model?.outputs.find((o) => o.name === output)?.shape;
+  return Boolean(shape) && !isBatchLikeDim(shape!, 0) && shape!.some((_, i) => i > 0 && isBatchLikeDim(shape!, i));
+}
+
 /** A spec that feeds every input the dataset holds from the dataset (for callers that give no spec). */
 function dataOnlySpec(d: Dataset): InputSpec {
   const names = [...Object.keys(d.inputs), ...Object.keys(d.perSample ?? {}), ...Object.keys(d.constants ?? {})];
@@ -147,7 +153,8 @@ interface OutputRows {
  * Runs the dataset through the session (feeds from datasetFeeds: its batch-first inputs in batches, inputs fed per
  * sample one item a run, constants and what `options.spec` makes added to every feed) and calls
  * `onBatch(outputs, start, count)` with the first `count` items of every output in `names` (the first is scored).
- * Batched, an output must be batch-first; one item a run, an item is the whole output.
+ * Batched, an output must be batch-first (its first axis the batch, not a state's [2, batch, 128]); one item a run, an
+ * item is the whole output.
  */
 async function runBatches(
   session: InferenceSession,
@@ -196,9 +203,10 @@ async function runBatches(
     for (const name of wanted) {
       const out = result[name];
       if (!out) throw new ParetoError('bad-input', `The model did not return output "${name}".`);
-      const n = perSample.length > 0 ? 1 : out.dims.length === 0 ? 1 : out.dims[0];
+      // One item a run: the item is the whole output. Batched: the output's first axis must be the batch.
+      const n = perSample.length > 0 || out.dims.length === 0 ? 1 : out.dims[0];
       const total = out.data.length;
-      if (n !== rows || total % n !== 0) {
+      if (n !== rows || total % n !== 0 || (rows > 1 && batchLater(options.model, name))) {
         if (name !== output) {
           skipped.add(name);
           notes.push(`The output "${name}" is [${out.dims.join(', ')}] for a batch of ${rows} items: its first dimension is not the batch, so it is not compared per item.`);

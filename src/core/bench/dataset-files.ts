@@ -16,7 +16,7 @@ import { readNpz } from '../data/npz';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, type DatasetOptions, type ModelIO } from './dataset';
-import { isBatchLikeDim, specFeeds, specSignatures, type InputSpec } from './input-spec';
+import { isBatchLikeDim, specFeeds, specSignatures, type InputSpec, type InputSpecEntry, type SpecDim } from './input-spec';
 import { detectTask, labelInfo, outputWidth, type Task } from './labels';
 import type { Feeds, HostTensor } from './session';
 import { dict } from '../own';
@@ -373,17 +373,31 @@ const SPEC_VALUES = 2 ** 22;
 const SPEC_ITEMS = 64;
 
 /**
- * The synthetic items a benchmark's fidelity compares, made by the input spec (seeded): only when every input is
- * batch-first, since the comparison feeds items along axis 0; otherwise (recurrent state, scalars) the reason.
- * An input with a fixed first dim and no batch-like dim elsewhere ([1, 8]) is batch-first at a fixed batch: the items
- * are made along that axis and fed that many at a time. A state shaped [2, batch, 128] or a scalar is not.
+ * The synthetic items a benchmark's fidelity compares, made by the input spec (seeded). Inputs whose batch is their
+ * first axis get items along it (fed in batches). An input with a fixed first dim and no batch-like dim elsewhere
+ * ([1, 8]) is batch-first at a fixed batch: the items are made along that axis and fed that many at a time. An input
+ * whose batch is not first (a recurrent state [2, batch, 128]) is fed one sample at a time (Dataset.perSample: the
+ * spec's values at batch 1, zeros for a state), so every run takes batch 1; a scalar (a sample rate) is the spec's
+ * value for every item (Dataset.constants). Only scalars: no items, and why.
  */
 export function specDataset(spec: InputSpec, outputs: ModelIO['outputs']): Dataset | string {
   const items0 = spec.inputs.map((e) => (e.dims.length >= 2 && !e.dims.some((d) => d.batch) ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e));
-  const odd = items0.filter((e) => !(e.dims[0]?.batch && e.dims.filter((d) => d.batch).length === 1)).map((e) => `"${e.name}" [${e.shape.join(', ')}]`);
-  if (odd.length > 0) return `comparing outputs feeds items along the first axis of every input, and ${odd.join(', ')} ${odd.length > 1 ? 'have' : 'has'} none (a scalar or a state): latency only`;
+  const kind = (e: InputSpecEntry) => (e.dims.length === 0 ? 'constant' : e.dims[0].batch && e.dims.filter((d) => d.batch).length === 1 ? 'batch-first' : 'per-sample');
+  if (items0.every((e) => kind(e) === 'constant')) return `every input is a scalar (${spec.inputs.map((e) => `"${e.name}"`).join(', ')}), so there are no items to compare: latency only`;
+  // A sample axis in front of a per-sample input: the spec's values at batch 1, one feed per item.
+  const sampleAxis: SpecDim = { name: null, value: 1, source: 'default', reason: 'sample axis', batch: true };
+  const made = items0.map((e) =>
+    kind(e) === 'per-sample' ? { ...e, shape: [1, ...e.shape], dims: [sampleAxis, ...e.dims.map((d) => ({ ...d, batch: false }))] } : e,
+  );
   const per = Math.max(1, ...spec.inputs.map((e) => e.shape.reduce((a, b) => a * b, 1)));
   const items = Math.max(1, Math.min(SPEC_ITEMS, Math.floor(SPEC_VALUES / per)));
-  const feeds = specFeeds({ ...spec, inputs: items0 }, { batch: items, seed: 7 });
-  return datasetFromFeeds({ inputs: specSignatures(spec), outputs }, feeds, `${items} synthetic inputs made by the input spec (seeded)`);
+  const feeds = specFeeds({ ...spec, inputs: made }, { batch: items, seed: 7 });
+  const perSample = items0.filter((e) => kind(e) === 'per-sample').map((e) => `"${e.name}"`);
+  const constants = items0.filter((e) => kind(e) === 'constant').map((e) => `"${e.name}"`);
+  const how = [
+    perSample.length > 0 ? `${perSample.join(', ')} per sample (one item a run)` : '',
+    constants.length > 0 ? `${constants.join(', ')} the same for every item` : '',
+  ].filter(Boolean);
+  const source = `${items} synthetic inputs made by the input spec (seeded)${how.length > 0 ? `; ${how.join(', ')}` : ''}`;
+  return datasetFromFeeds({ inputs: specSignatures(spec), outputs }, feeds, source);
 }
