@@ -161,6 +161,11 @@ describe('pareto bench on user data', () => {
     expect(s.data).toMatchObject({ source: 'synthetic', inputs: null, labels: null, items: null });
     expect(s.accuracy).toBeNull();
     expect(s.notes.join(' ')).toMatch(/synthetic/);
+    // --reference without --data: fidelity on the spec's synthetic items, and the notes say so.
+    const r = await json([p('copy.onnx'), '--reference', p('tab.onnx'), '--runs', '5']);
+    expect(r.data).toMatchObject({ source: 'synthetic', inputs: null, items: 64 });
+    expect(r.accuracy).toMatchObject({ kind: 'fidelity', items: 64, relativeL2: 0 });
+    expect(r.notes).toContain("No --data: fidelity on 64 synthetic inputs made by the input spec (seeded), compared with tab.onnx's outputs.");
   });
 
   it('a fixed batch dimension: measured at that size; another size is refused', async () => {
@@ -179,7 +184,6 @@ describe('pareto bench on user data', () => {
       [['--data', p('tab.csv'), '--label-column', 'nope'], /no column "nope"; its columns are "a", "b", "c", "d", "label"/],
       [['--data', p('missing.npy')], /cannot read data file .*missing\.npy": no such file/],
       [['--data', p('tab.onnx')], /use a \.npy, \.npz or \.csv file/],
-      [['--reference', p('tab.onnx')], /--reference compares outputs on your data: give --data too/],
     ];
     for (const [args, re] of cases) {
       const r = await pareto(['bench', p('tab.onnx'), ...args]);

@@ -81,6 +81,9 @@ export function renderBench(r: BenchJson, color: boolean): string {
       field('cosine', ci(a.cosine, 2, false));
       field('SNR', a.snrDb.value === null ? '∞ (identical outputs)' : `${formatNumber(a.snrDb.value)} dB  [${formatNumber(a.snrDb.lower)}, ${formatNumber(a.snrDb.upper)}] ${d('bootstrap')}`);
       field('rel. L2', formatNumber(a.relativeL2));
+      for (const o of (a.perOutput ?? []) as any[]) {
+        field(`"${o.output}"`, `cosine ${formatNumber(o.cosine.value)}  rel. L2 ${formatNumber(o.relativeL2)}  max |error| ${formatNumber(o.maxAbsError)}${o.top1Agreement ? `  top-1 agree ${pct(o.top1Agreement.value, 2)}` : ''}`);
+      }
     }
     if (a.nonFiniteOutputs > 0) field('non-finite', `${a.nonFiniteOutputs} output values were NaN or infinite`);
   }

@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
 import { collectOutputs, evaluateAccuracy } from '../../core/bench/accuracy';
 import { specDataOf, specFeedsMaker, type Dataset } from '../../core/bench/dataset';
-import { datasetFromFile } from '../../core/bench/dataset-files';
+import { datasetFromFile, specDataset } from '../../core/bench/dataset-files';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../../core/bench/harness';
 import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec, type InputSpecJson } from '../../core/bench/input-spec';
 import { summarize } from '../../core/inspect/summary';
@@ -143,17 +143,24 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
     throw e;
   }
   const signatures = specSignatures(spec);
-  // Accuracy and --reference read every input batch-first from the data (core/bench/accuracy.ts).
-  const fedByData = new Set(spec.inputs.filter((e) => e.values.kind === 'data' && dataset && e.name in dataset.inputs).map((e) => e.name));
-  const partial = dataset !== undefined && spec.inputs.some((e) => !fedByData.has(e.name));
-  if (partial && (dataset?.labels || args.reference)) {
-    throw new CliError(
-      `accuracy and --reference need every input batch-first in the data file; ${spec.inputs.filter((e) => !fedByData.has(e.name)).map((e) => `"${e.name}"`).join(', ')} ` +
-        'are not (made by the input spec, or one array for every item or per sample). Leave out the labels and --reference to measure latency.',
-    );
+  // Latency feeds the data's items as they are when it feeds every input batch-first; else the spec fills in.
+  const allBatchFirst = dataset !== undefined && spec.inputs.every((e) => e.values.kind === 'data' && e.name in dataset!.inputs);
+  // Accuracy and --reference run on the data (inputs it leaves out made by the spec), else on the spec's synthetic items.
+  const madeBySpec = dataset ? spec.inputs.filter((e) => e.values.kind !== 'data').map((e) => `"${e.name}"`) : [];
+  if (dataset && madeBySpec.length > 0 && (dataset.labels || args.reference)) {
+    notes.push(`Accuracy and fidelity feed ${madeBySpec.join(', ')} as the input spec makes ${madeBySpec.length > 1 ? 'them' : 'it'} (see inputSpec), the rest from ${inputsFile}.`);
   }
-  if (!dataset) notes.push('No --data: latency on deterministic synthetic inputs made by the input spec (see inputSpec); no accuracy.');
+  let evalSet: Dataset | undefined = dataset;
+  if (!dataset && args.reference) {
+    const made = specDataset(spec, summary.outputs);
+    if (typeof made === 'string') throw new CliError(`--reference without --data compares outputs on synthetic inputs, but ${made}; give --data.`);
+    evalSet = made;
+    notes.push(`No --data: fidelity on ${made.source}, compared with ${basename(args.reference)}'s outputs.`);
+  }
+  if (!dataset && !args.reference) notes.push('No --data: latency on deterministic synthetic inputs made by the input spec (see inputSpec); no accuracy.');
   if (dataset && !dataset.labels && !args.reference) notes.push('The data has no labels and no --reference was given: no accuracy.');
+  // The spec tells the evaluation which inputs the user's data feeds (and makes the others); synthetic items feed all.
+  const evalSpec = dataset ? spec : undefined;
 
   // 3. Batch sizes and harness options.
   const { sizes } = withContext('--batch', () => resolveBatchSizes(signatures, args.batch));
@@ -169,23 +176,24 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
 
   // 5. Reference outputs for fidelity (onnxruntime-node, the original model), before measuring.
   let reference: ReferenceOutputs | undefined;
-  if (args.reference && dataset && !dataset.labels) {
+  if (args.reference && evalSet && !evalSet.labels) {
     const refOpened = openModelPath(args.reference, io.cwd);
     const refBytes = selfContainedBytes(refOpened.model, refOpened.bytes);
     const refSession = await (await nodeRuntime('node')).createSession(refBytes, { threads: args.threads });
     try {
-      reference = await collectOutputs(refSession, dataset, { model: refOpened.summary, batchSize: EVAL_BATCH });
+      reference = await collectOutputs(refSession, evalSet, { model: refOpened.summary, batchSize: EVAL_BATCH, spec: evalSpec, allOutputs: true });
+    } catch (e) {
+      if (isParetoError(e) && e.code === 'bad-input') throw new CliError(`the reference ${basename(args.reference)}: ${e.message}`);
+      throw e;
     } finally {
       await refSession.release();
     }
-  } else if (args.reference && !dataset) {
-    throw new CliError('--reference compares outputs on your data: give --data too.');
   } else if (args.reference && dataset?.labels) {
     notes.push('--reference ignored: the data has labels, so accuracy is measured against them.');
   }
 
   // 6. Benchmark (+ accuracy with the same session).
-  const makeFeeds = dataset && !partial ? feedsFromTensors(dataset.inputs) : specFeedsMaker(spec, dataset);
+  const makeFeeds = dataset && allBatchFirst ? feedsFromTensors(dataset.inputs) : specFeedsMaker(spec, dataset);
   const progress = makeProgress('bench');
   let result;
   try {
@@ -202,8 +210,8 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
           return { jsHeapBytes: m.heapUsed, rssBytes: m.rss };
         },
         after: async (session) => {
-          if (!dataset || (!dataset.labels && !reference)) return null;
-          return evaluateAccuracy(session, dataset, { model: summary, batchSize: EVAL_BATCH, task, reference }, { onProgress: (p) => progress.update(p.fraction, p.stage) });
+          if (!evalSet || (!evalSet.labels && !reference)) return null;
+          return evaluateAccuracy(session, evalSet, { model: summary, batchSize: EVAL_BATCH, task, reference, spec: evalSpec }, { onProgress: (p) => progress.update(p.fraction, p.stage) });
         },
       },
       { onProgress: (p) => progress.update(p.fraction, p.stage) },
@@ -262,7 +270,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
       source: dataSource,
       inputs: inputsFile,
       labels: dataset?.labels ? labelsFile ?? inputsFile : null,
-      items: dataset?.count ?? null,
+      items: evalSet?.count ?? null,
       task: acc?.kind ?? dataset?.task ?? null,
       notes: dataset?.notes ?? [],
     },

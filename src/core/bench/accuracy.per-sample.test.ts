@@ -117,16 +117,36 @@ describe('a dataset with a per-sample state and a scalar constant', () => {
     expect(r.mse.value).toBeCloseTo(mse, 7);
   });
 
-  it('with the input spec: the data feeds input, the spec makes the state (zeros) and sr; batched, stateN is not compared per item', async () => {
+  it('with the input spec: the data feeds input, the spec makes sr and the state (zeros, batch not first: one item a run)', async () => {
     const d: Dataset = { inputs: { input: { dtype: 'float32', dims: [N, 512], data: frames } }, count: N, source: 'test', task: null, notes: [] };
     const spec = resolveInputSpec(io, { values: { sr: 16000 }, data: specDataOf(d) });
     const reference = await collectOutputs(ref, d, { model: io, spec, allOutputs: true });
-    expect(reference.others).toBeUndefined();
     const zeros = (i: number) => ({ input: frames.slice(i * 512, (i + 1) * 512), state: new Float32Array(256) });
-    expect(Array.from(reference.data)).toEqual((await independent(original, zeros, N)).map((w) => w.output).flat());
+    const want = await independent(original, zeros, N);
+    expect(Array.from(reference.data)).toEqual(want.map((w) => w.output).flat());
+    expect(Array.from(reference.others![0].data)).toEqual(want.map((w) => w.stateN).flat());
     const f = (await evaluateAccuracy(cand, d, { model: io, spec, reference })) as FidelityResult;
     expect(f.items).toBe(N);
-    expect(f.perOutput).toBeUndefined();
+    expect(f.notes).toContain('Run one item at a time because input "state" is fed per sample.');
+    expect(f.perOutput?.map((o) => o.output)).toEqual(['output', 'stateN']);
+  });
+
+  it('batched, an output whose first axis is not the batch is left out of the comparison, saying so', async () => {
+    const two: InferenceSession = {
+      inputNames: ['x'],
+      outputNames: ['y', 'z'],
+      async run(feeds) {
+        return { y: { ...feeds.x }, z: { dtype: 'float32', dims: [3], data: Float32Array.of(1, 2, 3) } };
+      },
+      async release() {},
+    };
+    const d: Dataset = { inputs: { x: { dtype: 'float32', dims: [4, 2], data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) } }, count: 4, source: 'test', task: null, notes: [] };
+    const reference = await collectOutputs(two, d, { allOutputs: true });
+    expect(reference.others).toBeUndefined();
+    const f = (await evaluateAccuracy(two, d, { reference: { ...reference, others: [{ output: 'z', items: 4, width: 3, data: new Float32Array(12) }] } })) as FidelityResult;
+    expect(f.notes).toContain('The output "z" is [3] for a batch of 4 items: its first dimension is not the batch, so it is not compared per item.');
+    expect(f.perOutput?.map((o) => o.output)).toEqual(['y']);
+    expect(f.cosine.value).toBe(1);
   });
 
   it('specDataset on the recurrent spec: per-sample zero states and sr for every item, fidelity on them', async () => {

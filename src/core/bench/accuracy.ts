@@ -175,7 +175,11 @@ async function runBatches(
   });
   const spec = options.spec ?? dataOnlySpec(dataset);
   const fromData = new Set(spec.inputs.filter((e) => e.values.kind === 'data').map((e) => e.name));
-  const perSample = Object.keys(dataset.perSample ?? {}).filter((k) => fromData.has(k));
+  // Fed per sample: the data's per-sample inputs, and inputs the spec makes whose batch is not first (a state).
+  const perSample = [
+    ...Object.keys(dataset.perSample ?? {}).filter((k) => fromData.has(k)),
+    ...spec.inputs.filter((e) => !fromData.has(e.name) && e.dims.findIndex((d) => d.batch) > 0).map((e) => e.name),
+  ];
   const batchFirst = new Set(Object.keys(dataset.inputs).filter((k) => fromData.has(k)));
   const items = Math.min(dataset.count, options.maxItems ?? Infinity);
   const fixed = perSample.length > 0 ? null : fixedBatchOf(options.model, batchFirst);
