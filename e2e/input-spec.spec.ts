@@ -95,8 +95,11 @@ test('a recurrent model with an int64 scalar input benchmarks given only the sca
   const variant = page.locator('[data-testid="bench-row"][data-target="prune 50% global"][data-backend="wasm"]');
   await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(variant.getByTestId('bench-shapes')).toHaveAttribute('data-shapes', 'input [1, 512] · state [2, 1, 128] · sr []');
-  // No fidelity here, and the run says why (the state and the scalar have no item axis).
-  await expect(page.getByTestId('bench-method')).toContainText(/No fidelity: .*"state" \[2, 1, 128\], "sr" \[\] have none/);
+  // Fidelity to the original on the spec's synthetic items (state per sample, sr the same for every item), its
+  // outputs computed once.
+  await expect(variant.getByTestId('bench-quality')).toContainText('cosine');
+  await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '1');
+  await expect(page.getByTestId('bench-method')).toContainText('Fidelity: each variant is compared with the original\'s outputs on the first 64 items');
 });
 
 test('optimize asks for H and W too; the variant is compared at the shape set, and a benchmark compares it there', async ({ page }) => {

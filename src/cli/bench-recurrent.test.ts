@@ -103,7 +103,7 @@ describe('Silero VAD v5 vs its dynamic-int8 variant', () => {
   it('no --data: fidelity on the spec\'s synthetic items (frames, zero states, sr 16000), the same as onnxruntime on those items', async () => {
     const r = await json(['bench', 'vad.int8.onnx', '--reference', 'vad.onnx', '--value', 'sr=16000', '--shape', 'input=1x512', '--runs', '3', '--warmup', '1']);
     expect(r.data).toMatchObject({ source: 'synthetic', items: 64 });
-    expect(r.accuracy.perOutput.map((o: { output: string }) => [o.output, o.items])).toEqual([['output', 64], ['stateN', 64]]);
+    expect(r.accuracy.perOutput.map((o: { output: string; items: number }) => [o.output, o.items])).toEqual([['output', 64], ['stateN', 64]]);
     // The items the run says it used (the spec in its JSON), rebuilt here and run item by item.
     const d = specDataset(r.inputSpec as InputSpec, r.model.outputs);
     if (typeof d === 'string') throw new Error(d);

@@ -54,6 +54,8 @@ interface Prepared {
   partial: boolean;
   /** The items accuracy or fidelity runs on, or why there are none. */
   evalSet: Dataset | string;
+  /** With the user's data, the spec makes the inputs it leaves out (accuracy.ts EvaluateOptions.spec); the spec's own items feed every input. */
+  evalSpec?: InputSpec;
   /** MACs per item at the spec's shapes. */
   macsAt: () => { total: number; nodesUnknown: number };
 }
@@ -64,13 +66,10 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   const given = await loadDataset(job, io);
   const spec = resolveInputSpec(opened.summary, { ...job.inputs, data: given ? specDataOf(given) : undefined });
   const partial = given !== undefined && spec.inputs.some((e) => !(e.values.kind === 'data' && e.name in given.inputs));
-  const evalSet: Dataset | string = !given
-    ? specDataset(spec, io.outputs)
-    : partial
-      ? `accuracy and fidelity need every input batch-first in the data; ${spec.inputs.filter((e) => !(e.values.kind === 'data' && e.name in given.inputs)).map((e) => `"${e.name}"`).join(', ')} made by the input spec: latency only`
-      : given;
+  // The user's data (inputs it leaves out made by the spec), else the spec's synthetic items.
+  const evalSet: Dataset | string = given ?? specDataset(spec, io.outputs);
   const macsAt = () => summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) }).macs;
-  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, macsAt };
+  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt };
 }
 
 const api: BenchWorkerApi = {
@@ -78,7 +77,12 @@ const api: BenchWorkerApi = {
     try {
       const p = await prepare(job);
       const d = typeof p.evalSet === 'string' ? null : p.evalSet;
-      const notes = [...(p.given?.notes ?? []), ...(typeof p.evalSet === 'string' ? [`No accuracy or fidelity: ${p.evalSet}.`] : [])];
+      const made = p.given ? p.spec.inputs.filter((e) => e.values.kind !== 'data').map((e) => `"${e.name}"`) : [];
+      const notes = [
+        ...(p.given?.notes ?? []),
+        ...(typeof p.evalSet === 'string' ? [`No accuracy or fidelity: ${p.evalSet}.`] : []),
+        ...(made.length > 0 ? [`Accuracy and fidelity feed ${made.join(', ')} as the input spec makes ${made.length > 1 ? 'them' : 'it'}.`] : []),
+      ];
       const source = p.given?.source ?? (d ? d.source : 'synthetic inputs made by the input spec');
       return { ok: true, items: d?.count ?? 0, task: d?.task ?? null, labelled: Boolean(d?.labels), source, notes, inputSpec: inputSpecJson(p.spec) };
     } catch (e) {
@@ -92,8 +96,10 @@ const api: BenchWorkerApi = {
       const runtime = await browserRuntime('wasm');
       const session = await runtime.createSession(p.bytes(), { threads: job.threads });
       try {
-        const reference = await collectOutputs(session, p.evalSet, { model: p.io, maxItems: job.maxItems });
-        return Comlink.transfer({ ok: true as const, reference, backend: 'wasm' as const }, [reference.data.buffer as ArrayBuffer]);
+        // Every output the items allow (a state too), computed once per run and handed to every variant's cell.
+        const reference = await collectOutputs(session, p.evalSet, { model: p.io, maxItems: job.maxItems, spec: p.evalSpec, allOutputs: true });
+        const buffers = [reference, ...(reference.others ?? [])].map((r) => r.data.buffer as ArrayBuffer);
+        return Comlink.transfer({ ok: true as const, reference, backend: 'wasm' as const }, buffers);
       } finally {
         await session.release();
       }
@@ -144,7 +150,7 @@ const api: BenchWorkerApi = {
           memory: () => ({ jsHeapBytes: perf.memory?.usedJSHeapSize }),
           after: async (session) =>
             evalSet && (evalSet.labels || reference)
-              ? evaluateAccuracy(session, evalSet, { model: io, reference, maxItems: job.maxItems }, {
+              ? evaluateAccuracy(session, evalSet, { model: io, reference, maxItems: job.maxItems, spec: p.evalSpec }, {
                   onProgress: (q) => onProgress({ fraction: 0.9 + q.fraction * 0.1, stage: `quality: ${q.stage}` }),
                 })
               : null,
