@@ -10,6 +10,9 @@
  * - fidelity (no labels, the original model's outputs instead): top-1 agreement (Wilson), mean cosine similarity
  *   (t over per-item cosines), output SNR in dB (percentile bootstrap over items, 1000 resamples, seeded),
  *   relative L2 and max |error| (as fidelity.ts).
+ * Feeds come from datasetFeeds (./dataset.ts): batch-first inputs in batches, constants (a scalar) added to every
+ * feed, and one item a run when an input is fed per sample (a recurrent state); then an item's output is the whole
+ * output tensor. With several outputs in the reference, fidelity is also given per output (`perOutput`).
  * Pure TypeScript: the session is any InferenceSession adapter.
  */
 import { ParetoError } from '../errors';
