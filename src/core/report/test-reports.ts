@@ -86,8 +86,8 @@ export function appInput(variants: number, backends: number, opts: { batches?: n
     recipe: r,
     metrics: {
       size: { bytes: 120_000 + i * 7_919, gzipBytes: 98_000 + i * 3_001 },
-      composition: { sparsity: i === 2 ? 0.5012 : 0.0003 },
-      verdict: { degraded: i === 2, reasons: i === 2 ? ['output "logits": top-1 agreement 97.9% < 99% (2000 items)'] : [], rule: 'degraded when class-score top-1 agreement < 99% or dense-output cosine < 0.99' },
+      composition: { sparsity: i === 1 ? 0.5012 : 0.0003 },
+      verdict: { degraded: i === 1, reasons: i === 1 ? ['output "logits": top-1 agreement 97.9% < 99% (2000 items)'] : [], rule: 'degraded when class-score top-1 agreement < 99% or dense-output cosine < 0.99' },
     },
   }));
   const targets = ['original', ...vs.map((v) => v.id)];
