@@ -1,8 +1,7 @@
 import { expect, test, type Page } from './test';
 import { benchDone, sampleManifest } from './fixtures';
 import { decodeReportLink, encodeReport } from '../src/core/report/codec';
-import { reportFromApp } from '../src/core/report/from-app';
-import { appInput } from '../src/core/report/test-reports';
+import { buildReport } from '../src/core/report/build';
 
 /** Page errors and dialogs (an `onerror=alert(…)` that ran) fail the test, in any context. */
 function watch(page: Page, problems: string[]) {
@@ -33,7 +32,9 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   expect(link).toMatch(/^http:\/\/localhost:\d+\/#r=[A-Za-z0-9_-]+$/);
   const shared = decodeReportLink(link);
   expect(shared.results.length).toBeGreaterThanOrEqual(1);
-  const studioP50 = Number((await page.locator('[data-testid="bench-row"][data-target="original"]').first().innerText()).match(/([\d.]+)\s*ms/)![1]);
+  // The studio's p50 cell (the one after the shapes) shows what the link carries, to its rounding.
+  const p50Cell = page.locator('[data-testid="bench-row"][data-target="original"]').first().getByTestId('bench-shapes').locator('xpath=following-sibling::td[1]');
+  const studioP50 = Number(await p50Cell.innerText());
   expect(Math.abs(shared.results[0].batches[0].p50Ms - studioP50) / studioP50).toBeLessThan(0.01);
 
   const context = await browser.newContext();
@@ -72,9 +73,27 @@ test('a hostile link shows the name as text; a broken link shows what is wrong',
   const problems: string[] = [];
   watch(page, problems);
   const name = '<img src=x onerror=alert(1)>';
-  const payload = encodeReport(reportFromApp(appInput(2, 1, { modelName: name })));
+  const report = buildReport({
+    source: 'app',
+    title: name,
+    models: [{ name, format: 'onnx', bytes: 1000, sha256: null, summary: { parameters: 10, nodes: 1, opsets: 'ai.onnx 13', inputs: [`${name} float32 [1]`], outputs: [] } }],
+    variants: [{ model: 0, name, recipe: name, bytes: 500, gzipBytes: null, sparsity: 0, degraded: true, reasons: [name], rule: name }],
+    environments: [{ host: name, cores: 2, cpu: name, crossOriginIsolated: true, gpu: name, gpuFallback: false }],
+    results: [0, null].map((variant) => ({
+      model: 0, variant, backend: 'wasm', threads: 1, runtime: name, environment: 0, data: { name, items: 10, labelled: true }, inputSpec: [name],
+      coldStart: { createSessionMs: 5, firstRunMs: 1 }, modelBytes: 1000, notes: [name],
+      batches: [{ batch: 1, runs: 10, p50Ms: 1, p90Ms: 1.2, p99Ms: 1.5, itemsPerSecond: 1000, medianCI: null, minMs: 0.9, maxMs: 1.6 }],
+      quality: { kind: 'accuracy' as const, value: variant === null ? 99 : 98, lower: null, upper: null, label: name },
+    })),
+    scenario: null,
+    chart: { x: 'cost', targetId: null, floorPoints: null },
+    notes: [name],
+  });
+  const payload = encodeReport(report);
   await page.goto(`/#r=${payload}`);
   await expect(page.getByTestId('report-model-name')).toHaveText(name);
+  await expect(page.getByTestId('report-title')).toHaveText(name);
+  await expect(page.getByTestId('report-degraded')).toBeVisible();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
 
   await page.goto(`/#r=${payload.slice(0, payload.length - 30)}`);
