@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
 import { benchDone, sampleManifest } from './fixtures';
 import { decodeReportLink, encodeReport } from '../src/core/report/codec';
@@ -50,6 +51,8 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   await expect(row.getByTestId('report-quality')).toContainText(`${shared.results[0].quality!.value.toFixed(2)}% top-1 accuracy`);
   await expect(row.getByTestId('report-env')).toContainText('cross-origin isolated');
   await expect(reader.getByTestId('report-tradeoff')).toBeVisible();
+  const axe = await new AxeBuilder({ page: reader }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
   // Read-only: no model was opened, nothing to edit but the what-if.
   await expect(reader.getByTestId('model-summary')).toHaveCount(0);
 

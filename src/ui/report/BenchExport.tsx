@@ -1,4 +1,3 @@
-import { reportOfState } from '../../state/report';
 import { studio } from '../../state/store';
 import { useStudio } from '../../state/hooks';
 import type { LoadedModel } from '../../state/models';
@@ -10,7 +9,7 @@ export function BenchExport({ model }: { model: LoadedModel }) {
   if (!done) return null;
   return (
     <div className="bench-export">
-      <ExportButtons report={() => reportOfState(studio.getState(), { modelId: model.id })} label="Export the results" />
+      <ExportButtons report={async () => (await import('../../state/report')).reportOfState(studio.getState(), { modelId: model.id })} label="Export the results" />
     </div>
   );
 }

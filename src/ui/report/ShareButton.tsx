@@ -1,6 +1,5 @@
 import { useRef, useState } from 'react';
-import { encodeReport, FRAGMENT_KEY, parseReportFile, ReportLinkError } from '../../core/report/codec';
-import { shareLink, type ShareResult } from '../../state/report';
+import type { ShareResult } from '../../state/report';
 import { ExportButtons } from './ExportButtons';
 
 /**
@@ -16,15 +15,18 @@ export function ShareButton() {
   const openFile = async (f: File) => {
     setFileError(null);
     try {
-      if (f.size > 8 * 1024 * 1024) throw new ReportLinkError('too-large', `${f.name} is ${Math.round(f.size / 1e6)} MB: not a report this studio made`);
+      if (f.size > 8 * 1024 * 1024) throw new Error(`it is ${Math.round(f.size / 1e6)} MB: not a report this studio made`);
+      const { encodeReport, FRAGMENT_KEY, parseReportFile } = await import('../../core/report/codec');
       const report = parseReportFile(await f.text());
       location.hash = `${FRAGMENT_KEY}=${encodeReport(report)}`;
     } catch (e) {
       setFileError(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  const open = () => {
+  const open = async () => {
     setCopied(null);
+    // Loaded when used: the studio's first page stays small.
+    const { shareLink } = await import('../../state/report');
     const r = shareLink(`${location.origin}${location.pathname}`);
     setShare(r);
     if (r.ok && r.fits) {
@@ -59,7 +61,7 @@ export function ShareButton() {
           </button>
         </p>
       )}
-      <button onClick={open} data-testid="share" title="A link that holds the results: nothing is uploaded">
+      <button onClick={() => void open()} data-testid="share" title="A link that holds the results: nothing is uploaded">
         Share
       </button>
       {share && (
