@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { decodeReportLink, ReportLinkError } from '../../core/report/codec';
 import type { Report } from '../../core/report/schema';
+import { sig } from '../../core/report/build';
 import { evaluateReportTco } from '../../core/report/tco';
 import { openReportInStudio } from '../../state/report';
 import { ExportButtons } from './ExportButtons';
@@ -50,7 +51,7 @@ export function ReportPage({ fragment, onOpenStudio }: { fragment: string; onOpe
 function ReportView({ report, onOpenStudio }: { report: Report; onOpenStudio: () => void }) {
   const [whatIf, setWhatIf] = useState<Record<string, unknown> | null>(report.tco ? structuredClone(report.tco.scenario) : null);
   const [studioError, setStudioError] = useState<string | null>(null);
-  const ev = useMemo(() => (report.tco && whatIf ? evaluateReportTco(report, { scenario: whatIf }) : null), [report, whatIf]);
+  const ev = useMemo(() => (report.tco && whatIf ? evaluateReportTco(report, { scenario: whatIf, round: sig }) : null), [report, whatIf]);
   const t = ev?.ok ? ev.tradeoff : null;
   const openStudio = () => {
     const r = openReportInStudio(report, whatIf ?? undefined);
