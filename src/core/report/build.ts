@@ -89,7 +89,11 @@ export function buildReport(parts: ReportParts): Report {
     if (xs.length > max) notes.push(`${xs.length - max} ${what} left out: a report holds at most ${max}.`);
     return xs.slice(0, max);
   };
-  const results = cut(parts.results, REPORT_LIMITS.results, 'results');
+  // An original's "100% fidelity to itself" only means something beside variants measured for fidelity.
+  const fidelity = parts.results.some((r) => r.variant !== null && r.quality?.kind === 'fidelity');
+  const results = cut(parts.results, REPORT_LIMITS.results, 'results').map((r) =>
+    !fidelity && r.variant === null && r.quality?.kind === 'fidelity' && r.quality.lower === null ? { ...r, quality: null } : r,
+  );
   const base = roundDeep({
     version: REPORT_VERSION,
     createdAt: parts.createdAt ?? new Date().toISOString(),

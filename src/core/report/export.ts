@@ -68,7 +68,8 @@ export function mdText(s: string): string {
     .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
 }
 
-const n = (x: number | null | undefined, unit = '') => (x === null || x === undefined ? '–' : `${Number(x.toPrecision(4)).toLocaleString('en-US')}${unit}`);
+const n = (x: number | null | undefined, unit = '') =>
+  x === null || x === undefined ? '–' : `${(Number.isInteger(x) ? x : Number(x.toPrecision(4))).toLocaleString('en-US')}${unit}`;
 const usd = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `$${x < 1 ? x.toPrecision(3) : x.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
 
 export function reportMarkdown(report: Report, opts: { link?: string } = {}): string {
