@@ -21,7 +21,7 @@ import { oldModel } from '../src/core/testing/old-model';
 import { runCli } from '../src/cli/in-process';
 
 const root = join(import.meta.dirname, '..');
-const docs = ['README.md', 'docs/cli.md', 'docs/tco.md'];
+const docs = ['README.md', 'docs/cli.md', 'docs/tco.md', 'docs/report.md'];
 
 /** The `npx pareto` lines of a Markdown file's code blocks, with their line numbers. */
 export function examplesIn(markdown: string): { line: number; command: string }[] {

@@ -1,6 +1,7 @@
 import type { LoadedModel } from '../../state/models';
 import { BenchForm } from './BenchForm';
 import { BenchResults } from './BenchResults';
+import { BenchExport } from '../report/BenchExport';
 
 export function BenchPanel({ model }: { model: LoadedModel }) {
   return (
@@ -9,6 +10,7 @@ export function BenchPanel({ model }: { model: LoadedModel }) {
       <BenchForm model={model} />
       <h4>Results</h4>
       <BenchResults model={model} />
+      <BenchExport model={model} />
     </section>
   );
 }
