@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { toErrorInfo } from '../../core/errors';
+import { forSurface } from '../../core/surface';
 import { validatePruneOptions, type PruneOptions } from '../../core/transforms/prune/options';
 import { QUANTIZABLE_OPS, QUANTIZE_MODES, validateQuantizeOptions, type QuantizeOptions } from '../../core/transforms/quantize/options';
 import { withPendingCalibration, type Recipe } from '../../core/transforms/recipe';
@@ -88,19 +89,19 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
       try {
         validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
       } catch (e) {
-        out.quantize = toErrorInfo(e).message;
+        out.quantize = forSurface(toErrorInfo(e).message, 'app');
       }
     }
     if (kind === 'prune' || kind === 'prune+quantize') {
       try {
         validatePruneOptions(pruneOptions());
       } catch (e) {
-        out.prune = toErrorInfo(e).message;
+        out.prune = forSurface(toErrorInfo(e).message, 'app');
       }
     }
-    if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs.';
+    if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs, or an .npz with an array per input.';
     if ((kind === 'quantize' || kind === 'prune+quantize') && mode === 'static' && dataChoice === 'synthetic') {
-      out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy file.';
+      out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy (or .npz) file.';
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -246,8 +247,16 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
           {model.dataset && (
             <label><input type="radio" name="data" checked={dataChoice === 'sample'} onChange={() => setDataChoice('sample')} /> {model.dataset.name} (ships with the sample)</label>
           )}
-          <label><input type="radio" name="data" checked={dataChoice === 'file'} onChange={() => setDataChoice('file')} /> an .npy file of inputs</label>
-          {dataChoice === 'file' && <input type="file" accept=".npy" aria-label="Inputs .npy" onChange={(e) => setDataFile(e.target.files?.[0] ?? null)} />}
+          <label><input type="radio" name="data" checked={dataChoice === 'file'} onChange={() => setDataChoice('file')} /> an .npy file of inputs, or an .npz</label>
+          {dataChoice === 'file' && (
+            <>
+              <input type="file" accept=".npy,.npz" aria-label="Inputs .npy or .npz" onChange={(e) => setDataFile(e.target.files?.[0] ?? null)} />
+              <p className="hint">
+                .npy: items along the first axis, for a one-input model. .npz: an array named after each input, its first axis the
+                samples; an array shaped exactly like its input is used for every sample; the fields below make the inputs it leaves out.
+              </p>
+            </>
+          )}
           <label><input type="radio" name="data" checked={dataChoice === 'synthetic'} onChange={() => setDataChoice('synthetic')} /> synthetic (random, seeded)</label>
           {errors.data && <p className="field-error" role="alert">{errors.data}</p>}
         </fieldset>
