@@ -36,8 +36,9 @@ export async function loadOptimizeData(data: DataSource, model: ModelSummary, ch
   const inputs = model.inputs;
   if (data.kind === 'synthetic') {
     // The input spec resolves every dim (the user's, the model's, declared defaults) or refuses naming the open ones.
+    // As many synthetic items as the CLI compares (core's default), so both shells judge a variant on the same inputs.
     const spec = resolveInputSpec(model, { ...choice, surface: 'app' });
-    const fidelity = specJobData(spec, FIDELITY_ROWS);
+    const fidelity = specJobData(spec);
     return { fidelity, calibration: fidelity, note: `${fidelity.use.rows} synthetic inputs: no dataset given; ${syntheticNote(spec)}` };
   }
   const file = await dataFile(data);
