@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { detectorModel, recurrentModel } from '../src/core/bench/input-spec-models';
 import { writeOnnx } from '../src/core/formats/onnx/index';
+import { writeNpz } from '../src/core/data/npz';
 import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
@@ -188,4 +189,27 @@ test('PP-OCRv4 det: inspect counts MACs at the shape set (320×320, 640×640), "
   // W open again: only the nodes after a global pool (their maps 1×1) can be counted; the rest is "?", never W = 1.
   await expect(macs.locator('.card-value')).toHaveText(/^≥ [\d.]+k \(\+ \?\)$/);
   await expect(page.getByTestId('card-macs-hint')).toContainText('at x [1, 3, 640, ?]');
+});
+
+// Static int8 of a model with three inputs, calibrated from an .npz named after them (input: a leading sample axis;
+// state: shaped like its input, used for every sample; sr: a scalar), as `pareto quantize --calibration x.npz` does.
+test('static int8 of a three-input model calibrates on an .npz whose arrays are named after the inputs', async ({ page }) => {
+  test.setTimeout(60_000);
+  await open(page, 'vad.onnx', recurrentModel());
+  const n = 12;
+  const npz = writeNpz({
+    input: { dtype: 'float32', shape: [n, 512], data: Float32Array.from({ length: n * 512 }, (_, i) => Math.sin(i * 0.37)) },
+    state: { dtype: 'float32', shape: [2, 1, 128], data: new Float32Array(256).fill(0.25) },
+    sr: { dtype: 'int64', shape: [], data: BigInt64Array.of(16000n) },
+  });
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('static');
+  await page.getByLabel(/an \.npy file of inputs, or an \.npz/).check();
+  await page.getByLabel('Inputs .npy or .npz').setInputFiles({ name: 'vad.npz', mimeType: 'application/octet-stream', buffer: Buffer.from(npz) });
+  await page.getByTestId('run-recipe').click();
+  const row = page.locator('[data-testid="variant-row"][data-variant-name="int8 static"]');
+  await expect(row).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await row.getByRole('button', { name: '▸ int8 static' }).click();
+  await expect(page.getByText(`Compared on the first ${n} samples of vad.npz.`)).toBeVisible();
+  await expect(row).toHaveAttribute('data-degraded', 'false');
 });
