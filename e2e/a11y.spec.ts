@@ -133,7 +133,7 @@ test('keyboard only: Tab to Optimize and to the recipe switch, choose Prune with
   expect(await focused(page)).toMatchObject({ tag: 'INPUT', type: 'radio', value: 'quantize', checked: true });
   const quantize = page.locator('.segmented label', { has: page.getByTestId('recipe-quantize') });
   expect(await quantize.evaluate((l) => getComputedStyle(l).outlineStyle)).toBe('solid');
-  await expect(page.getByRole('radiogroup', { name: 'Recipe' }).getByRole('radio')).toHaveCount(3);
+  await expect(page.getByRole('radiogroup', { name: 'Recipe' }).getByRole('radio')).toHaveCount(4);
 
   // Arrow keys move the choice, as in any radio group; Space keeps it.
   await page.keyboard.press('ArrowRight');

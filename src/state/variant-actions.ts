@@ -1,6 +1,8 @@
 import type { Recipe } from '../core/transforms/recipe';
 import { recipeName, validateRecipe } from '../core/transforms/recipe';
-import { toErrorInfo } from '../core/errors';
+import { toErrorInfo, type ErrorInfo } from '../core/errors';
+import { forSurface } from '../core/surface';
+import type { VariantMetrics } from '../workers/protocol';
 import { optimizeInWorker } from '../workers/client';
 import type { DataSource, InputChoice } from '../workers/protocol';
 import { studio } from './store';
@@ -9,6 +11,18 @@ import type { Variant } from './variants';
 /** Running jobs, by variant id: cancelling aborts (and so terminates) that job's worker only. */
 const running = new Map<string, AbortController>();
 let seq = 0;
+
+/** Core's reports name a setting as "--flag / Field"; the app shows the field (src/core/surface.ts). */
+const forApp = (t: string) => forSurface(t, 'app');
+export function appWording(m: VariantMetrics): VariantMetrics {
+  return {
+    ...m,
+    fidelityNote: forApp(m.fidelityNote),
+    verdict: m.verdict ? { ...m.verdict, reasons: m.verdict.reasons.map(forApp) } : m.verdict,
+    reports: m.reports.map((r) => ({ ...r, notes: r.notes.map(forApp), skipped: r.skipped.map((x) => ({ ...x, reason: forApp(x.reason) })) })),
+  };
+}
+const appError = (e: ErrorInfo): ErrorInfo => ({ ...e, message: forApp(e.message) });
 
 const update = (id: string, patch: Partial<Variant>) =>
   studio.setState((s) => ({ variants: s.variants.map((v) => (v.id === id ? { ...v, ...patch } : v)) }));
@@ -26,7 +40,7 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
     recipe = validateRecipe(recipeIn);
   } catch (e) {
     studio.setState((s) => ({
-      variants: [...s.variants, { id, modelId, name: recipeName(recipeIn), recipe: recipeIn, data, status: 'failed', progress: { fraction: 0, stage: '' }, startedAt: Date.now(), error: toErrorInfo(e) }],
+      variants: [...s.variants, { id, modelId, name: recipeName(recipeIn), recipe: recipeIn, data, status: 'failed', progress: { fraction: 0, stage: '' }, startedAt: Date.now(), error: appError(toErrorInfo(e)) }],
     }));
     return id;
   }
@@ -60,14 +74,14 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
   if (result.ok) {
     update(id, {
       status: 'done',
-      metrics: result.metrics,
+      metrics: appWording(result.metrics),
       blob: new Blob([result.buffer], { type: 'application/octet-stream' }),
       progress: { fraction: 1, stage: 'done' },
     });
   } else if (result.error.code === 'aborted') {
     update(id, { status: 'cancelled', error: result.error });
   } else {
-    update(id, { status: 'failed', error: result.error });
+    update(id, { status: 'failed', error: appError(result.error) });
   }
   return id;
 }

@@ -64,7 +64,7 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   const opened = openModelFiles(await readSource(job.model));
   const io: ModelIO = { inputs: opened.summary.inputs, outputs: opened.summary.outputs };
   const given = await loadDataset(job, io);
-  const spec = resolveInputSpec(opened.summary, { ...job.inputs, data: given ? specDataOf(given) : undefined });
+  const spec = resolveInputSpec(opened.summary, { ...job.inputs, data: given ? specDataOf(given) : undefined, surface: 'app' });
   const partial = given !== undefined && spec.inputs.some((e) => !(e.values.kind === 'data' && e.name in given.inputs));
   // The user's data (inputs it leaves out made by the spec), else the spec's synthetic items.
   const evalSet: Dataset | string = given ?? specDataset(spec, io.outputs);

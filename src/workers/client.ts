@@ -3,7 +3,7 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi, ReferenceResult } from './protocol';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, MacsResult, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi, ReferenceResult } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -53,6 +53,11 @@ export async function openInWorker(source: OpenSource, signal?: AbortSignal): Pr
     if (pre) return pre;
   }
   return inWorker<ModelWorkerApi, OpenResult>(() => modelWorker('model'), (r) => r.open(source), 'model', signal);
+}
+
+/** A model's MACs at given input shapes (re-read and counted in a worker). */
+export function macsInWorker(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>, signal?: AbortSignal): Promise<MacsResult> {
+  return inWorker<ModelWorkerApi, MacsResult>(() => modelWorker('macs'), (r) => r.macs(source, inputShapes), 'model', signal);
 }
 
 /** Which nodes each backend runs natively for a model (parsed in a worker). */

@@ -1,6 +1,9 @@
 import * as Comlink from 'comlink';
 import { toErrorInfo } from '../core/errors';
 import { openModelFiles } from '../core/model/open';
+import { readModelFiles } from '../core/formats/open';
+import { baseName } from '../core/formats/files';
+import { summarize } from '../core/inspect/summary';
 import { backendSupport } from '../core/bench/support';
 import type { ModelWorkerApi, OpenResult } from './protocol';
 import { readSource } from './read-source';
@@ -13,6 +16,15 @@ const api: ModelWorkerApi = {
       const t1 = performance.now();
       const { summary } = openModelFiles(files);
       return { ok: true, summary, readMs: t1 - t0, parseMs: performance.now() - t1 };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
+  async macs(source, inputShapes) {
+    try {
+      const read = readModelFiles(await readSource(source));
+      const s = summarize(read.model, baseName(read.fileName), { inputShapes });
+      return { ok: true, macs: s.macs, macsAt: s.macsAt, layerMacs: s.layers.map((l) => l.macs) };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }

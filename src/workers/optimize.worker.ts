@@ -3,56 +3,21 @@
  * (src/core/job/optimize.ts) on onnxruntime-web's WASM backend and hands the variant's bytes back (transferred).
  */
 import * as Comlink from 'comlink';
-import { inputTensorFromNpy } from '../core/bench/dataset';
-import { readNpy } from '../core/data/npy';
-import { ParetoError, toErrorInfo } from '../core/errors';
+import { toErrorInfo } from '../core/errors';
 import { openModelFiles } from '../core/model/open';
-import { resolveInputSpec, type InputSpec } from '../core/bench/input-spec';
-import type { ModelSummary } from '../core/inspect/summary';
-import { FIDELITY_ROWS, jobData, specJobData, type JobData } from '../core/job/data';
 import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
-import { dataFile } from './data-source';
-import type { DataSource, InputChoice, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
+import { BATCH, loadOptimizeData } from './optimize-data';
+import type { OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 import { readSource } from './read-source';
-
-const CALIBRATION_ITEMS = 256;
-
-/** "image [1, 3, 320, 320] image-like: values in [0, 1) (seeded); sr [] = 16000": the shapes (batch 1) and values. */
-function syntheticNote(spec: InputSpec): string {
-  return spec.inputs.map((e) => `${e.name} [${e.shape.join(', ')}] ${e.values.kind === 'fixed' ? `= ${e.values.value}` : e.values.reason}`).join('; ');
-}
-const BATCH = 16;
-
-/** The comparison's and the calibration's data: the first items of the chosen .npy, or synthetic inputs. */
-async function loadData(data: DataSource, model: ModelSummary, choice: InputChoice | undefined): Promise<{ fidelity: JobData; calibration: JobData; note: string }> {
-  const inputs = model.inputs;
-  if (data.kind === 'synthetic') {
-    // The input spec resolves every dim (the user's, the model's, declared defaults) or refuses naming the open ones.
-    const spec = resolveInputSpec(model, choice ?? {});
-    const fidelity = specJobData(spec, FIDELITY_ROWS);
-    return { fidelity, calibration: fidelity, note: `${fidelity.use.rows} synthetic inputs: no dataset given; ${syntheticNote(spec)}` };
-  }
-  const file = await dataFile(data);
-  if (!file || data.kind === 'csv') throw new ParetoError('bad-input', 'Calibration and comparisons take an .npy file of inputs.');
-  if (inputs.length !== 1) throw new ParetoError('bad-input', `An .npy file feeds one input; this model has ${inputs.length}.`);
-  const tensor = inputTensorFromNpy(readNpy(file.bytes), inputs[0], `"${file.fileName}"`);
-  const use = { kind: data.kind === 'url' ? ('samples' as const) : ('data' as const), file: file.fileName };
-  const fidelity = jobData(tensor, inputs[0], use, FIDELITY_ROWS, BATCH);
-  return {
-    fidelity,
-    calibration: jobData(tensor, inputs[0], use, CALIBRATION_ITEMS, BATCH),
-    note: `the first ${fidelity.use.rows} inputs of ${file.fileName}`,
-  };
-}
 
 const api: OptimizeWorkerApi = {
   async run(job: OptimizeJob, onProgress): Promise<OptimizeResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model' });
       const opened = openModelFiles(await readSource(job.model));
-      const data = await loadData(job.data, opened.summary, job.inputs);
+      const data = await loadOptimizeData(job.data, opened.summary, job.inputs);
       const { report, bytes } = await runOptimizeJob({
         model: opened.model,
         fileBytes: opened.bytes,

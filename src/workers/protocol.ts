@@ -18,8 +18,15 @@ export type SupportResult =
   | { ok: true; support: import('../core/bench/support').BackendSupport[] }
   | { ok: false; error: ErrorInfo };
 
+/** MACs recounted at given input shapes: the model's total, the shapes used, and each layer's (in summary.layers order). */
+export type MacsResult =
+  | { ok: true; macs: ModelSummary['macs']; macsAt: ModelSummary['macsAt']; layerMacs: (number | null)[] }
+  | { ok: false; error: ErrorInfo };
+
 export interface ModelWorkerApi {
   open(source: OpenSource): Promise<OpenResult>;
+  /** The model's MACs at these input shapes (null dims unknown), as the inspect view shows them for the shape set. */
+  macs(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>): Promise<MacsResult>;
   /** Which nodes each backend runs natively, falls back on, or cannot run. */
   support(source: OpenSource): Promise<SupportResult>;
 }

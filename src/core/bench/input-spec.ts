@@ -9,6 +9,7 @@
  *
  * Values: the data's, a fixed value the user set, or synthetic ones that fit the input (see `ValueRule`).
  */
+import type { Surface } from '../surface';
 import { ParetoError } from '../errors';
 import { seededRandom } from '../random';
 import type { Feeds, HostTensor } from './session';
@@ -84,7 +85,50 @@ export interface InputSpecOptions {
    * of one feed: a member with a leading sample axis, less that axis, or one used for every item).
    */
   data?: Readonly<Record<string, { dims: readonly number[]; layout?: 'batch-first' | 'feed' }>>;
+  /** Who reads the messages and reasons: the CLI's flags (`--dim H=320`, the default) or the app's form fields. */
+  surface?: Surface;
 }
+
+export type { Surface };
+
+const FIELDS = '"Input shapes and values"';
+
+/** How each surface names the ways to set a dim, a shape, a value or data. */
+export const SPEC_WORDS: Record<Surface, {
+  /** A fixed value as set (a reason): `--value sr=16000` / `form field "sr"`. */
+  value: (input: string, v: number | string) => string;
+  /** How to give a scalar's value. */
+  giveValue: (input: string) => string;
+  /** How to give data for an input. */
+  giveData: (input: string) => string;
+  /** A whole shape as set (a reason, or the subject of a problem): `--shape x` / `the "x shape" field`. */
+  shape: (input: string) => string;
+  /** How to give a whole shape, with an example. */
+  giveShape: (input: string, example: string) => string;
+  /** A named dim as set (a reason). */
+  dim: (name: string, v: number) => string;
+  /** How to give these named dims. */
+  giveDims: (names: readonly string[]) => string;
+}> = {
+  cli: {
+    value: (input, v) => `--value ${input}=${v}`,
+    giveValue: (input) => `--value ${input}=<number>`,
+    giveData: () => '--data',
+    shape: (input) => `--shape ${input}`,
+    giveShape: (input, example) => `--shape ${input}=${example}`,
+    dim: (name, v) => `--dim ${name}=${v}`,
+    giveDims: (names) => names.map((n) => `--dim ${n}=320`).join(' '),
+  },
+  app: {
+    value: (input) => `form field "${input}"`,
+    giveValue: (input) => `the "${input}" field under ${FIELDS}`,
+    giveData: (input) => `a data file: an .npz with an array named "${input}"`,
+    shape: (input) => `the "${input} shape" field`,
+    giveShape: (input, example) => `the "${input} shape" field under ${FIELDS}, e.g. ${example}`,
+    dim: (name) => `form field "${name}"`,
+    giveDims: (names) => `the ${names.map((n) => `"${n}"`).join(' and ')} field${names.length > 1 ? 's' : ''} under ${FIELDS}`,
+  },
+};
 
 const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
 const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
@@ -104,25 +148,25 @@ const isFixed = (d: number | string | null | undefined): d is number => typeof d
 const dimLabel = (d: number | string | null, axis: number) => (typeof d === 'string' && d !== '' ? d : `axis ${axis}`);
 const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d, i) => (isFixed(d) ? String(d) : typeof d === 'string' && d ? d : `?${i}`)).join(', ')}]`;
 
-function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHint | undefined, given: number | FillKind | undefined, fromData: boolean): ValueRule | string {
-  if (typeof given === 'number') return { kind: 'fixed', value: given, reason: `--value ${sig.name}=${given}` };
+function valueRule(sig: TensorSignature, shape: readonly number[], hint: InputHint | undefined, given: number | FillKind | undefined, fromData: boolean, say: (typeof SPEC_WORDS)[Surface]): ValueRule | string {
+  if (typeof given === 'number') return { kind: 'fixed', value: given, reason: say.value(sig.name, given) };
   if (fromData) return { kind: 'data', reason: 'from the data file' };
   if (given !== undefined) {
     if (given === 'ids' && !hint?.vocabSize) return `input "${sig.name}": "ids" needs a vocabulary the model reveals (a Gather); use small-ints or a fixed value.`;
-    return { kind: 'synthetic', fill: given, ...(given === 'ids' ? { vocab: hint!.vocabSize! } : {}), reason: `--value ${sig.name}=${given}` };
+    return { kind: 'synthetic', fill: given, ...(given === 'ids' ? { vocab: hint!.vocabSize! } : {}), reason: say.value(sig.name, given) };
   }
   const isInt = /^(int8|uint8|int32|int64)$/.test(sig.dtype);
   const isFloat = /^(float32|float64|double)$/.test(sig.dtype);
   if (sig.dtype === 'bool') return { kind: 'synthetic', fill: 'mask', reason: 'boolean input: a random mask' };
   if (shape.length === 0 && (isInt || isFloat)) {
-    return `input "${sig.name}" is an ${sig.dtype} scalar: give its value (--value ${sig.name}=<number>)`;
+    return `input "${sig.name}" is an ${sig.dtype} scalar: give its value (${say.giveValue(sig.name)})`;
   }
-  if (!isInt && !isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
+  if (!isInt && !isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (${say.giveData(sig.name)})`;
   if (isInt) {
     if (hint?.vocabSize) return { kind: 'synthetic', fill: 'ids', vocab: hint.vocabSize, reason: `ids within the vocabulary of ${hint.vocabSize} (a Gather of the model)` };
     return { kind: 'synthetic', fill: 'small-ints', reason: 'integers 0..3 (no vocabulary found in the model)' };
   }
-  if (!isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`;
+  if (!isFloat) return `cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (${say.giveData(sig.name)})`;
   const recurrent = sig.shape?.length === 3 && isBatchLikeDim(sig.shape, 1) && !isBatchLikeDim(sig.shape, 0);
   if (STATE_NAMES.test(sig.name) || recurrent) return { kind: 'synthetic', fill: 'zeros', reason: 'recurrent state: zeros' };
   const imageLike = shape.length === 4 && ([1, 3, 4].includes(shape[1]) || [1, 3, 4].includes(shape[3]));
@@ -157,6 +201,8 @@ export function inputSpecNeeds(model: SpecModel, options: InputSpecOptions = {})
 function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec; problems: string[]; needs: InputNeed[] } {
   const problems: string[] = [];
   const needs: InputNeed[] = [];
+  const surface = options.surface ?? 'cli';
+  const say = SPEC_WORDS[surface];
   const known = new Set(model.inputs.map((i) => i.name));
   for (const k of [...Object.keys(options.shapes ?? {}), ...Object.keys(options.values ?? {})]) {
     if (!known.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...known].join(', ')})`);
@@ -172,16 +218,16 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
     const dims: (SpecDim | Open)[] = [];
     if (!sig.shape) {
       if (!/^(bool|u?int\d+|float\d*|double|bfloat16|string)$/.test(sig.dtype)) {
-        problems.push(`cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (--data)`);
+        problems.push(`cannot make values for input "${sig.name}" of type ${sig.dtype}: give data for it (${say.giveData(sig.name)})`);
         return { sig, dims: [], skip: true };
       }
       const s = options.shapes?.[sig.name] ?? (options.data?.[sig.name] ? [1, ...options.data[sig.name].dims.slice(1)] : undefined);
-      if (!s) problems.push(`input "${sig.name}" has no declared shape: give it (--shape ${sig.name}=1x...)`);
+      if (!s) problems.push(`input "${sig.name}" has no declared shape: give it (${say.giveShape(sig.name, '1x...')})`);
       return { sig, dims: (s ?? []).map((v) => ({ name: null, value: v, source: options.shapes?.[sig.name] ? 'user' : 'data', reason: 'given', batch: false }) as SpecDim) };
     }
     const userShape = options.shapes?.[sig.name];
     if (userShape && userShape.length !== sig.shape.length) {
-      problems.push(`--shape ${sig.name} has ${userShape.length} dims, but the input is ${shapeText(sig.shape)} (${sig.shape.length} dims)`);
+      problems.push(`${say.shape(sig.name)} has ${userShape.length} dims, but the input is ${shapeText(sig.shape)} (${sig.shape.length} dims)`);
     }
     const data = options.data?.[sig.name];
     const hint = model.inputHints?.find((h) => h.name === sig.name);
@@ -189,11 +235,11 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
       const name = typeof d === 'string' && d !== '' ? d : null;
       if (userShape && userShape.length === sig.shape!.length) {
         const v = userShape[axis];
-        if (isFixed(d) && d !== v) problems.push(`--shape ${sig.name}: dim ${axis} is fixed at ${d} in the model, not ${v}`);
+        if (isFixed(d) && d !== v) problems.push(`${say.shape(sig.name)}: dim ${axis} is fixed at ${d} in the model, not ${v}`);
         if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
-        else dims.push({ name, value: v, source: 'user', reason: `--shape ${sig.name}`, batch: false });
+        else dims.push({ name, value: v, source: 'user', reason: say.shape(sig.name), batch: false });
       } else if (isFixed(d)) dims.push({ name: null, value: d, source: 'model', reason: 'declared', batch: false });
-      else if (name !== null && options.dims?.[name] !== undefined) dims.push({ name, value: options.dims[name], source: 'user', reason: `--dim ${name}=${options.dims[name]}`, batch: false });
+      else if (name !== null && options.dims?.[name] !== undefined) dims.push({ name, value: options.dims[name], source: 'user', reason: say.dim(name, options.dims[name]), batch: false });
       else if (data?.layout === 'feed') dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
       else if (data && axis === 0) dims.push({ name, value: 1, source: 'data', reason: 'the data\'s item axis', batch: true });
       else if (data && data.dims.length === sig.shape!.length) dims.push({ name, value: data.dims[axis], source: 'data', reason: 'the data\'s shape', batch: false });
@@ -226,14 +272,15 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
     if (open.length > 0) {
       const example = sig.shape!.map((d, i) => (isFixed(d) ? d : isBatchLikeDim(sig.shape!, i) ? 1 : 320)).join('x');
       const named = open.filter((o) => !o.startsWith('axis '));
-      const how = [named.length > 0 ? named.map((n) => `--dim ${n}=320`).join(' ') : null, `--shape ${sig.name}=${example}`].filter(Boolean).join(' or ');
+      // The app's form has a field per named dim, and a whole-shape field only for inputs with unnamed open dims.
+      const how = [named.length > 0 ? say.giveDims(named) : null, surface === 'app' && named.length === open.length ? null : say.giveShape(sig.name, example)].filter(Boolean).join(' or ');
       problems.push(`input "${sig.name}" ${shapeText(sig.shape!)}: give ${open.join(' and ')} (${how})`);
       needs.push({ input: sig.name, dims: open, value: false });
       continue;
     }
     const shape = resolved.map((d) => d.value);
     const hint = model.inputHints?.find((h) => h.name === sig.name);
-    const rule = valueRule(sig, shape, hint, options.values?.[sig.name], options.data?.[sig.name] !== undefined);
+    const rule = valueRule(sig, shape, hint, options.values?.[sig.name], options.data?.[sig.name] !== undefined, say);
     if (typeof rule === 'string') {
       problems.push(rule);
       if (shape.length === 0 && / scalar: /.test(rule)) needs.push({ input: sig.name, dims: [], value: true });
@@ -253,7 +300,7 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
  * The shapes to count MACs at (`pareto inspect --shape/--dim`, the app's inspect view): --shape, else declared dims,
  * --dim values, batch-like dims 1; anything else stays null (unknown, never 1). Unknown input or dim names are refused.
  */
-export function macsShapes(model: SpecModel, options: Pick<InputSpecOptions, 'shapes' | 'dims'> = {}): Record<string, (number | null)[] | null> {
+export function macsShapes(model: SpecModel, options: Pick<InputSpecOptions, 'shapes' | 'dims' | 'surface'> = {}): Record<string, (number | null)[] | null> {
   const problems: string[] = [];
   const names = new Set(model.inputs.map((i) => i.name));
   for (const k of Object.keys(options.shapes ?? {})) if (!names.has(k)) problems.push(`the model has no input "${k}" (its inputs: ${[...names].join(', ')})`);
@@ -262,7 +309,7 @@ export function macsShapes(model: SpecModel, options: Pick<InputSpecOptions, 'sh
   const out: Record<string, (number | null)[] | null> = dict();
   for (const sig of model.inputs) {
     const given = options.shapes?.[sig.name];
-    if (given && sig.shape && given.length !== sig.shape.length) problems.push(`--shape ${sig.name} has ${given.length} dims, but the input is ${shapeText(sig.shape)}`);
+    if (given && sig.shape && given.length !== sig.shape.length) problems.push(`${SPEC_WORDS[options.surface ?? 'cli'].shape(sig.name)} has ${given.length} dims, but the input is ${shapeText(sig.shape)}`);
     out[sig.name] = given
       ? [...given]
       : sig.shape?.map((d, i) => (isFixed(d) ? d : typeof d === 'string' && options.dims?.[d] !== undefined ? options.dims[d] : isBatchLikeDim(sig.shape!, i) ? 1 : null)) ?? null;

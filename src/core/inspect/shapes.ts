@@ -26,6 +26,10 @@ const attrInt = (n: NodeProto, name: string, dflt: number): number => {
   const a: AttributeProto | undefined = n.attribute.find((x) => x.name === name);
   return a ? Number(a.i) : dflt;
 };
+const attrFloats = (n: NodeProto, name: string): number[] | undefined => {
+  const a = n.attribute.find((x) => x.name === name);
+  return a && a.floats.length > 0 ? [...a.floats] : undefined;
+};
 const attrStr = (n: NodeProto, name: string): string => {
   const a = n.attribute.find((x) => x.name === name);
   return a ? new TextDecoder().decode(a.s) : '';
@@ -150,6 +154,43 @@ function inferNode(
       const perOut = prod(w.slice(1));
       const outCount = prod(out);
       return { outputs: [out], macs: perOut !== null && outCount !== null ? perOut * outCount : null };
+    }
+    case 'ConvTranspose': {
+      const w = ins[1];
+      if (!x || !w) return { outputs: [undefined], macs: null };
+      const spatial = x.length - 2;
+      const group = attrInt(n, 'group', 1);
+      const kernel = attrInts(n, 'kernel_shape') ?? (w.slice(2) as number[]);
+      const strides = attrInts(n, 'strides') ?? Array(spatial).fill(1);
+      const dil = attrInts(n, 'dilations') ?? Array(spatial).fill(1);
+      const pads = attrInts(n, 'pads') ?? Array(spatial * 2).fill(0);
+      const outPad = attrInts(n, 'output_padding') ?? Array(spatial).fill(0);
+      const given = attrInts(n, 'output_shape');
+      const autoPad = attrStr(n, 'auto_pad');
+      const out: Shape = [x[0], w[1] === null ? null : w[1] * group];
+      for (let i = 0; i < spatial; i++) {
+        const inD = x[i + 2];
+        if (given) out.push(given[given.length - spatial + i]);
+        else if (inD === null || kernel[i] === null) out.push(null);
+        else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') out.push(inD * strides[i]);
+        else out.push(strides[i] * (inD - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1 - pads[i] - pads[i + spatial]);
+      }
+      // Every input value meets Cout/group · kernel weights.
+      const perIn = prod(w.slice(1));
+      const inCount = prod(x);
+      return { outputs: [out], macs: perIn !== null && inCount !== null ? perIn * inCount : null };
+    }
+    case 'Resize':
+    case 'Upsample': {
+      if (!x) return { outputs: [undefined], macs: 0 };
+      // Resize: X, roi, scales, sizes (opset 11+), or X, scales (opset 10, and Upsample); an axes attribute (18+) is not followed.
+      if (attrInts(n, 'axes')) return { outputs: [undefined], macs: 0 };
+      const scalesAt = op === 'Upsample' || n.input.length === 2 ? 1 : 2;
+      const sizes = n.input[3] ? constInts(n.input[3], constants, external) : undefined;
+      if (sizes && sizes.length === x.length) return { outputs: [sizes], macs: 0 };
+      const scales = (n.input[scalesAt] ? constInts(n.input[scalesAt], constants, external) : undefined) ?? attrFloats(n, 'scales');
+      if (!scales || scales.length !== x.length) return { outputs: [undefined], macs: 0 };
+      return { outputs: [x.map((d, i) => (d === null ? null : Math.floor(d * scales[i])))], macs: 0 };
     }
     case 'DynamicQuantizeLinear':
       // y has x's shape; y_scale and y_zero_point are scalars.

@@ -49,8 +49,17 @@ function EnvironmentBadge({ cell }: { cell: BenchCell }) {
   );
 }
 
+/** Why a variant's cell shows no fidelity, in words (the original's reference outputs failed, or the data has none). */
+function notComparedReason(run: { reference?: { error?: { code: string; message: string } } }): string {
+  const e = run.reference?.error;
+  if (!e) return 'no reference outputs on this data (see the note above the table).';
+  return e.code === 'bad-input' ? e.message : `the original could not be run for reference outputs: ${e.message}`;
+}
+
 export function BenchResults({ model }: { model: LoadedModel }) {
   const runs = useStudio(useShallow(benchRunsOf(model.id)));
+  // The variants' verdicts from their optimize jobs: a degraded variant is marked here as in the variants list.
+  const verdicts = useStudio(useShallow((s) => Object.fromEntries(s.variants.filter((v) => v.modelId === model.id).map((v) => [v.id, v.metrics?.verdict ?? null]))));
   if (runs.length === 0) return <p className="muted">No benchmark yet.</p>;
   return (
     <div data-testid="bench-results">
@@ -125,7 +134,14 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                   const batches = r?.latency.batches ?? [];
                   const head = (
                     <>
-                      <td>{c.targetName}</td>
+                      <td>
+                        {c.targetName}
+                        {verdicts[c.targetId]?.degraded && (
+                          <span className="badge bad" data-testid="degraded-badge" title={`When it was made: ${verdicts[c.targetId]!.reasons.join('; ')}`}>
+                            degraded
+                          </span>
+                        )}
+                      </td>
                       <td>
                         {backendLabel(c)} <EnvironmentBadge cell={c} />
                       </td>
@@ -169,7 +185,9 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                       <td className="num" title="model bytes; JS heap after the runs">
                         {bi === 0 && r ? `${formatBytes(r.memory.modelBytes)}${r.memory.jsHeapBytes ? ` · heap ${formatBytes(r.memory.jsHeapBytes)}` : ''}` : ''}
                       </td>
-                      <td className="small" data-testid="bench-quality">{bi === 0 ? quality(r?.after) : ''}</td>
+                      <td className="small" data-testid="bench-quality">
+                        {bi === 0 && (r?.after || c.targetId === 'original' || run.settings.labelled ? quality(r?.after) : <span className="muted" data-testid="bench-not-compared">could not compare: {notComparedReason(run)}</span>)}
+                      </td>
                     </tr>
                   ));
                 })}

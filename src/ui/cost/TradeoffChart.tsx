@@ -15,6 +15,8 @@ export interface TradeoffChartProps {
   yLabel: string;
   floor: number | null;
   selected: string | null;
+  /** Degraded variants' points (their fidelity verdict), marked as the variants list marks them. */
+  degraded?: Readonly<Record<string, { reasons: string[] }>>;
   title: string;
   subtitle: string;
 }
@@ -44,7 +46,9 @@ function recipeColors(points: TradeoffPoint[]): Map<string, string> {
   return m;
 }
 
-type Datum = TradeoffPoint & { color: string; selected: boolean };
+type Datum = TradeoffPoint & { color: string; selected: boolean; degraded: string[] | null };
+
+const BAD = '#c0392b';
 
 function PointTooltip({ active, payload, x }: { active?: boolean; payload?: readonly { payload?: unknown }[]; x: XMetric }) {
   const p = payload?.[0]?.payload as Datum | undefined;
@@ -76,6 +80,7 @@ function PointTooltip({ active, payload, x }: { active?: boolean; payload?: read
       </div>
       {!p.isBaseline && p.savings && <div>{savingText(p.savings)} against the baseline</div>}
       {x !== 'cost' && <div className="muted">x: {formatX(x, p.x)}</div>}
+      {p.degraded && <div className="bad" data-testid="tradeoff-tooltip-degraded">degraded: {p.degraded.join('; ')}</div>}
       {p.dominated && <div className="muted">dominated: another point is at least as good on both axes</div>}
       <div className="muted small">Click to select</div>
     </div>
@@ -101,10 +106,12 @@ function PointShape(props: unknown) {
       data-baseline={String(p.isBaseline)}
       data-cheapest={String(p.isCheapest)}
       data-selected={String(p.selected)}
+      data-degraded={String(p.degraded !== null)}
       onClick={() => selectTradeoffPoint(p.id)}
       style={{ cursor: 'pointer' }}
     >
       {p.isCheapest && <circle cx={cx} cy={cy} r={12} fill="none" stroke={GOOD} strokeWidth={2.5} />}
+      {p.degraded && <circle cx={cx} cy={cy} r={10} fill="none" stroke={BAD} strokeWidth={2} strokeDasharray="3 2" />}
       {p.isBaseline ? (
         <path className="tradeoff-marker" d={`M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`} fill={p.color} fillOpacity={opacity} stroke={stroke} strokeWidth={sw} />
       ) : (
@@ -145,14 +152,14 @@ function niceTicks(lo: number, hi: number, min: number, max: number, pad = 0): n
 }
 
 /** Accuracy (or fidelity) against cost, latency, size or energy: every variant × backend, the frontier drawn. */
-export default function TradeoffChart({ points, frontier, x, xLabel, yLabel, floor, selected, title, subtitle }: TradeoffChartProps) {
+export default function TradeoffChart({ points, frontier, x, xLabel, yLabel, floor, selected, degraded = {}, title, subtitle }: TradeoffChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const colors = recipeColors(points);
   // Highlighted points are drawn last, on top of any point at the same place (so they can be hovered and clicked).
   const rank = (p: Datum) => (p.selected ? 8 : 0) + (p.isCheapest ? 4 : 0) + (p.isBaseline ? 2 : 0) + (p.onFrontier ? 1 : 0);
   const data: Datum[] = points
     .filter((p) => p.x !== null)
-    .map((p) => ({ ...p, color: colors.get(p.recipe) ?? SERIES[0], selected: p.id === selected }))
+    .map((p) => ({ ...p, color: colors.get(p.recipe) ?? SERIES[0], selected: p.id === selected, degraded: degraded[p.id]?.reasons ?? null }))
     .sort((a, b) => rank(a) - rank(b));
   const front = frontier.map((id) => data.find((p) => p.id === id)).filter((p): p is Datum => Boolean(p));
   const ys = [...data.map((p) => p.y), ...(floor !== null ? [floor] : [])];
@@ -164,13 +171,14 @@ export default function TradeoffChart({ points, frontier, x, xLabel, yLabel, flo
     { label: 'Pareto frontier', color: GOOD, mark: 'line' as const },
     { label: 'baseline (original)', color: '#5d6b7c', mark: 'diamond' as const },
     ...(floor !== null ? [{ label: 'cheapest meeting the floor', color: GOOD, mark: 'ring' as const }] : []),
+    ...(data.some((p) => p.degraded) ? [{ label: 'degraded (fidelity below threshold)', color: BAD, mark: 'ring' as const }] : []),
   ];
   return (
     <div>
       <div className="cost-chart-head">
         <ul className="tradeoff-legend" data-testid="tradeoff-legend">
           {legend.map((l) => (
-            <li key={l.label}>
+            <li key={l.label} data-degraded={l.label.startsWith('degraded') ? 'true' : undefined}>
               <span className={`mark ${l.mark ?? 'dot'}`} style={{ '--c': l.color } as React.CSSProperties} />
               {l.label}
             </li>

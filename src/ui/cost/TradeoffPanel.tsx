@@ -3,6 +3,7 @@ import { X_METRICS, type TradeoffPoint, type XMetric } from '../../core/cost/tra
 import { CATALOGUE } from '../../core/cost/catalogue';
 import { patchDraft, selectTradeoff, selectTradeoffPoint, setTradeoff } from '../../state/cost-actions';
 import { useStudio } from '../../state/hooks';
+import { selectDegradedPoints } from '../../state/degraded';
 import type { LoadedModel } from '../../state/models';
 import { Field, pathLabel } from './Field';
 import { hasSpread, joules, money, ms, num, pctValue, rangeText, savingText } from './format';
@@ -18,7 +19,7 @@ const X_CHOICES: { x: XMetric; label: string }[] = [
   { x: 'energy', label: 'energy per inference' },
 ];
 
-function Details({ p }: { p: TradeoffPoint }) {
+function Details({ p, degraded }: { p: TradeoffPoint; degraded?: string[] }) {
   return (
     <div className="panel tradeoff-details" data-testid="tradeoff-selected" data-id={p.id}>
       <div className="cost-chart-head">
@@ -26,6 +27,7 @@ function Details({ p }: { p: TradeoffPoint }) {
           {p.recipe} <span className="muted">on {p.backend}</span>
           {p.isBaseline && <span className="badge">baseline</span>}
           {p.isCheapest && <span className="badge good">cheapest within floor</span>}
+          {degraded && <span className="badge bad" title={degraded.join('\n')}>degraded</span>}
         </h4>
         <button className="link" onClick={() => selectTradeoffPoint(null)}>
           Clear selection
@@ -98,6 +100,7 @@ function Details({ p }: { p: TradeoffPoint }) {
 /** Every benchmarked variant × backend as accuracy against cost (or latency, size, energy), with the frontier and the floor. */
 export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOpenCosts?: () => void }) {
   const r = useStudio(selectTradeoff(model.id));
+  const degraded = useStudio(selectDegradedPoints(model.id));
   const settings = useStudio((s) => s.tradeoff);
   const d = useStudio((s) => s.costDraft);
   const ti = r.status === 'ok' || r.status === 'invalid' ? r.targetIndex : Math.max(0, d.targets.findIndex((t) => t.id === settings.targetId));
@@ -218,11 +221,12 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
               yLabel={r.yLabel}
               floor={r.floor}
               selected={settings.selected}
+              degraded={degraded}
               title={`${model.name}: ${r.yKind} against ${X_METRICS[r.x].label.toLowerCase()}`}
               subtitle={`${r.xLabel} · throughput ${derivation ?? ''}`.slice(0, 160)}
             />
           </Suspense>
-          {selected && <Details p={selected} />}
+          {selected && <Details p={selected} degraded={degraded[selected.id]?.reasons} />}
           <table className="table" data-testid="tradeoff-table">
             <thead>
               <tr>
@@ -247,6 +251,7 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
                   data-recipe={p.recipe}
                   data-cheapest={String(p.isCheapest)}
                   data-baseline={String(p.isBaseline)}
+                  data-degraded={String(p.id in degraded)}
                   data-y={p.y}
                   data-cost={p.costPer1M ?? ''}
                   className={`${p.dominated ? 'dim' : ''} ${p.id === settings.selected ? 'selected' : ''}`}
@@ -258,6 +263,11 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
                     {p.isBaseline && <span className="badge">baseline</span>}
                     {p.onFrontier && <span className="badge">frontier</span>}
                     {p.isCheapest && <span className="badge good">cheapest within floor</span>}
+                    {degraded[p.id] && (
+                      <span className="badge bad" data-testid="degraded-badge" title={degraded[p.id].reasons.join('\n')}>
+                        degraded
+                      </span>
+                    )}
                   </td>
                   <td>{p.backend}</td>
                   <td className="num">{pctValue(p.y)}</td>

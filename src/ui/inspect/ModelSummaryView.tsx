@@ -9,9 +9,16 @@ import { WeightsPanel } from './WeightsPanel';
 import { SubgraphList } from './SubgraphList';
 import { count } from '../../core/units';
 import { nodesHint } from './counts';
+import { InputSpecFields } from '../spec/InputSpecFields';
+import { useMacsAt } from './useMacsAt';
 
 export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: ReactNode }) {
   const s = model.summary;
+  const at = useMacsAt(model);
+  // MACs at the shape the user set (recounted in a worker), else the summary's: batch dims 1, other open dims unknown.
+  const recount = at.result?.ok ? at.result : null;
+  const macs = recount ?? s;
+  const layers = recount ? s.layers.map((l, i) => ({ ...l, macs: recount.layerMacs[i] ?? null })) : s.layers;
   const producer = [s.producer.name, s.producer.version].filter(Boolean).join(' ') || 'unknown producer';
   return (
     <article className="summary" data-testid="model-summary" data-file-name={s.fileName}>
@@ -33,7 +40,12 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
         <Card label="File size" value={formatBytes(s.fileBytes + s.externalDataBytes)} hint={s.externalDataBytes > 0 ? `${formatBytes(s.externalDataBytes)} in ${s.externalDataFiles.length} external file(s)` : 'one file'} testId="card-size" />
         <Card label="Parameters" value={formatCount(s.parameters.total)} hint={`${s.parameters.total.toLocaleString('en-US')} values`} testId="card-params" />
         <Card label="Weight bytes" value={formatBytes(s.parameters.bytes)} hint={s.parameters.byDtype.map((d) => d.dtype).join(', ') || 'none'} testId="card-weights" />
-        <Card label="MACs / item" value={macsValue(s)} hint={`${s.macs.nodesUnknown > 0 ? `${s.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} · ${macsAtText(s.macsAt)}`} testId="card-macs" />
+        <Card
+          label="MACs / item"
+          value={macsValue(macs)}
+          hint={`${macs.macs.nodesUnknown > 0 ? `${macs.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} · ${macsAtText(macs.macsAt)}${recount ? ' (the shape set below)' : ''}${at.pending ? ' · recounting…' : ''}`}
+          testId="card-macs"
+        />
         <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
       </div>
       {next}
@@ -42,6 +54,19 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
         <section className="panel">
           <h3>Inputs and outputs</h3>
           <SignatureTable inputs={s.inputs} outputs={s.outputs} />
+          <InputSpecFields
+            model={s}
+            text={at.text}
+            onChange={at.setText}
+            testId="inspect-input-spec"
+            shapesOnly
+            hint="MACs are counted at the shape you set here (open dims count as unknown, “?”, never as 1)."
+          />
+          {(at.errors.length > 0 || (at.result && !at.result.ok && at.result.error.code !== 'aborted')) && (
+            <p className="field-error" role="alert" data-testid="inspect-macs-error">
+              {[...at.errors, ...(at.result && !at.result.ok ? [at.result.error.message] : [])].join(' ')}
+            </p>
+          )}
         </section>
         <WeightsPanel summary={s} />
       </div>
@@ -74,7 +99,7 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
       <section className="panel">
         <h3>Layers</h3>
         <Deferred delay={48} fallback={<p className="muted">{count(s.layers.length, 'layer')}…</p>}>
-          <LayerTable layers={s.layers} constantNodes={s.nodeCount - s.layers.length} />
+          <LayerTable layers={layers} constantNodes={s.nodeCount - s.layers.length} />
         </Deferred>
       </section>
     </article>
@@ -82,7 +107,7 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
 }
 
 /** The MACs card's figure: "?" when shapes are unknown (symbolic H, W), "≥ n" when only some nodes could be counted. */
-function macsValue(s: LoadedModel['summary']): string {
+function macsValue(s: Pick<LoadedModel['summary'], 'macs'>): string {
   if (s.macs.nodesUnknown > 0) return s.macs.total > 0 ? `≥ ${formatCount(s.macs.total)} (+ ?)` : '?';
   return s.macs.total > 0 ? formatCount(s.macs.total) : '–';
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { toErrorInfo } from '../../core/errors';
+import { forSurface } from '../../core/surface';
 import { validatePruneOptions, type PruneOptions } from '../../core/transforms/prune/options';
 import { QUANTIZABLE_OPS, QUANTIZE_MODES, validateQuantizeOptions, type QuantizeOptions } from '../../core/transforms/quantize/options';
 import { withPendingCalibration, type Recipe } from '../../core/transforms/recipe';
@@ -8,8 +9,12 @@ import { createVariant } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
 import { emptyChoiceText, namesList, parseInputChoice } from '../../state/input-choice';
 import { InputSpecFields } from '../spec/InputSpecFields';
+import { ConvertFieldset } from './ConvertFieldset';
+import { opsetChoice } from './opset-choice';
 
-type Kind = 'quantize' | 'prune' | 'prune+quantize';
+type Kind = 'quantize' | 'prune' | 'prune+quantize' | 'convert';
+
+const KIND_LABEL: Record<Kind, string> = { quantize: 'Quantize', prune: 'Prune', 'prune+quantize': 'Prune, then quantize', convert: 'Convert opset' };
 
 const MODE_HELP: Record<QuantizeOptions['mode'], string> = {
   dynamic: 'int8 weights; activations quantized at run time (MatMulInteger/ConvInteger). Fast on native CPUs; in WASM it can be slower than float at batch 1.',
@@ -41,6 +46,10 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const [dataFile, setDataFile] = useState<File | null>(null);
   const [inputText, setInputText] = useState(emptyChoiceText);
   const inputChoice = parseInputChoice(model.summary, inputText);
+  const opsets = useMemo(() => opsetChoice(model.summary.opsets), [model.summary.opsets]);
+  // The "Convert opset" recipe's target ('' when the model has none to go to; other recipes convert only when a mode needs it).
+  const [opsetText, setOpsetText] = useState('');
+  const targetOpset = kind === 'convert' && opsets.targets.length > 0 ? opsetText || String(opsets.preferred) : '';
 
   const opTypesInModel = new Set(model.summary.ops.map((o) => o.opType));
   const quantizeOptions = (): Partial<QuantizeOptions> => {
@@ -70,37 +79,39 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
 
   // Options are checked as they are typed; a reason shows next to the form and Run stays off.
   const errors = useMemo(() => {
-    const out: { quantize?: string; prune?: string; data?: string; inputs?: string } = {};
+    const out: { quantize?: string; prune?: string; data?: string; inputs?: string; convert?: string } = {};
+    if (kind === 'convert' && opsets.none) out.convert = opsets.none;
     if (inputChoice.errors.length > 0) out.inputs = inputChoice.errors.join(' ');
     else if (dataChoice === 'synthetic' && inputChoice.missing.length > 0) {
       out.inputs = `Set ${namesList(inputChoice.missing)} under "Input shapes and values": synthetic inputs need ${inputChoice.missing.length > 1 ? 'them' : 'it'} (nothing is picked silently).`;
     }
-    if (kind !== 'prune') {
+    if (kind !== 'prune' && kind !== 'convert') {
       try {
         validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
       } catch (e) {
-        out.quantize = toErrorInfo(e).message;
+        out.quantize = forSurface(toErrorInfo(e).message, 'app');
       }
     }
-    if (kind !== 'quantize') {
+    if (kind === 'prune' || kind === 'prune+quantize') {
       try {
         validatePruneOptions(pruneOptions());
       } catch (e) {
-        out.prune = toErrorInfo(e).message;
+        out.prune = forSurface(toErrorInfo(e).message, 'app');
       }
     }
-    if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs.';
-    if (kind !== 'prune' && mode === 'static' && dataChoice === 'synthetic') {
-      out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy file.';
+    if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs, or an .npz with an array per input.';
+    if ((kind === 'quantize' || kind === 'prune+quantize') && mode === 'static' && dataChoice === 'synthetic') {
+      out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy (or .npz) file.';
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText]);
+  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText, opsets]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
-    if (kind !== 'quantize') steps.push({ transform: 'prune', options: pruneOptions() });
-    if (kind !== 'prune') steps.push({ transform: 'quantize', options: quantizeOptions() });
+    if (targetOpset !== '') steps.push({ transform: 'convert', options: { opset: Number(targetOpset) } });
+    if (kind === 'prune' || kind === 'prune+quantize') steps.push({ transform: 'prune', options: pruneOptions() });
+    if (kind === 'quantize' || kind === 'prune+quantize') steps.push({ transform: 'quantize', options: quantizeOptions() });
     const data: DataSource =
       dataChoice === 'sample' && model.dataset
         ? { kind: 'url', url: model.dataset.inputsUrl, name: model.dataset.name }
@@ -114,16 +125,19 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   return (
     <div className="recipe" data-testid="recipe-form">
       <div className="segmented" role="radiogroup" aria-label="Recipe">
-        {(['quantize', 'prune', 'prune+quantize'] as Kind[]).map((k) => (
+        {(['quantize', 'prune', 'prune+quantize', 'convert'] as Kind[]).map((k) => (
           <label key={k} className={kind === k ? 'on' : ''}>
             <input type="radio" className="visually-hidden" name="recipe" value={k} checked={kind === k} onChange={() => setKind(k)} data-testid={`recipe-${k}`} />
-            {k === 'prune+quantize' ? 'Prune, then quantize' : k === 'quantize' ? 'Quantize' : 'Prune'}
+            {KIND_LABEL[k]}
           </label>
         ))}
       </div>
 
       <div className="recipe-cols">
-        {kind !== 'quantize' && (
+        {kind === 'convert' && (
+          <ConvertFieldset choice={opsets} value={targetOpset} onChange={setOpsetText} error={errors.convert} />
+        )}
+        {(kind === 'prune' || kind === 'prune+quantize') && (
           <fieldset>
             <legend>Magnitude pruning</legend>
             <label>
@@ -161,7 +175,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
             {errors.prune && <p className="field-error" role="alert" data-testid="prune-error">{errors.prune}</p>}
           </fieldset>
         )}
-        {kind !== 'prune' && (
+        {(kind === 'quantize' || kind === 'prune+quantize') && (
           <fieldset>
             <legend>Quantization</legend>
             <label>
@@ -233,8 +247,16 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
           {model.dataset && (
             <label><input type="radio" name="data" checked={dataChoice === 'sample'} onChange={() => setDataChoice('sample')} /> {model.dataset.name} (ships with the sample)</label>
           )}
-          <label><input type="radio" name="data" checked={dataChoice === 'file'} onChange={() => setDataChoice('file')} /> an .npy file of inputs</label>
-          {dataChoice === 'file' && <input type="file" accept=".npy" aria-label="Inputs .npy" onChange={(e) => setDataFile(e.target.files?.[0] ?? null)} />}
+          <label><input type="radio" name="data" checked={dataChoice === 'file'} onChange={() => setDataChoice('file')} /> an .npy file of inputs, or an .npz</label>
+          {dataChoice === 'file' && (
+            <>
+              <input type="file" accept=".npy,.npz" aria-label="Inputs .npy or .npz" onChange={(e) => setDataFile(e.target.files?.[0] ?? null)} />
+              <p className="hint">
+                .npy: items along the first axis, for a one-input model. .npz: an array named after each input, its first axis the
+                samples; an array shaped exactly like its input is used for every sample; the fields below make the inputs it leaves out.
+              </p>
+            </>
+          )}
           <label><input type="radio" name="data" checked={dataChoice === 'synthetic'} onChange={() => setDataChoice('synthetic')} /> synthetic (random, seeded)</label>
           {errors.data && <p className="field-error" role="alert">{errors.data}</p>}
         </fieldset>
