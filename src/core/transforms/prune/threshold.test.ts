@@ -105,7 +105,7 @@ describe('zeroSmallest (exact magnitude selection)', () => {
           arrays.forEach((a, i) => expect(r.zerosAfter[i]).toBe(zeros(a)));
           if (k > 0 && r.route !== 'none') expect(r.route).toBe(route);
         }),
-        { numRuns: 250 },
+        { numRuns: 150 },
       );
     });
   }
