@@ -87,7 +87,7 @@ export interface InputSpecOptions {
 }
 
 const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
-const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
+const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|p2o\.DynamicDimension\.\d+|-1|none|\?)$/i;
 const STATE_NAMES = /^(state|states|h0|c0|h|c|hx|cx|hidden|hn|cn|.*_state|state_.*|.*hidden.*|.*_h0|.*_c0)$/i;
 
 /** Whether a symbolic (or unknown) dim at `axis` of `shape` is a batch axis by the declared rule. */
@@ -98,6 +98,15 @@ export function isBatchLikeDim(shape: readonly (number | string | null)[], axis:
   if (axis === 0) return d === null || typeof d === 'number' || d === '' || BATCH_AT_0.test(d);
   // Recurrent state [layers, batch, hidden]: a lone open dim between two fixed ones.
   return shape.length === 3 && axis === 1 && typeof shape[0] === 'number' && shape[0] > 0 && typeof shape[2] === 'number' && shape[2] > 0;
+}
+
+/**
+ * The batch axis of an input, found by its dim's symbol, not its position: a symbolic axis 0, else the first symbolic
+ * dim that is batch-like (named like a batch, or the open middle of recurrent state [2, batch, 128]); -1 when none.
+ */
+export function batchAxisOf(shape: readonly (number | string | null)[]): number {
+  if (shape.length > 0 && !isFixed(shape[0])) return 0;
+  return shape.findIndex((d, axis) => !isFixed(d) && isBatchLikeDim(shape, axis));
 }
 
 const isFixed = (d: number | string | null | undefined): d is number => typeof d === 'number' && d > 0;
