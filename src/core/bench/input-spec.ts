@@ -252,8 +252,21 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
   }
   // A dim shared by name takes one value: when one input fixes it (a data member shaped [2, 1, 128]), it is no batch.
   const fixedNames = new Set(inputs.flatMap((e) => e.dims.filter((d) => d.name !== null && !d.batch).map((d) => d.name!)));
+  // A whole --shape that sets an input's batch-like axis sets the batch of every input: unnamed batch dims (Silero's
+  // input [?, ?] and state [2, ?, 128]) cannot be matched by name, and must not run at another batch than it.
+  const userBatch = partial.flatMap(({ sig }) => {
+    const s = options.shapes?.[sig.name];
+    return s && sig.shape && s.length === sig.shape.length ? sig.shape.flatMap((d, axis) => (!isFixed(d) && isBatchLikeDim(sig.shape!, axis) ? [{ input: sig.name, value: s[axis] }] : [])) : [];
+  })[0];
   for (const e of inputs) {
-    e.dims = e.dims.map((d) => (d.batch && d.name !== null && fixedNames.has(d.name) ? { ...d, batch: false } : d));
+    e.dims = e.dims.map((d) =>
+      d.batch && d.name !== null && fixedNames.has(d.name)
+        ? { ...d, batch: false }
+        : d.batch && userBatch
+          ? { ...d, value: userBatch.value, source: 'user', reason: `the batch of --shape ${userBatch.input}`, batch: false }
+          : d,
+    );
+    e.shape = e.dims.map((d) => d.value);
   }
   return { spec: { inputs }, problems, needs };
 }
