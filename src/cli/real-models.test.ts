@@ -18,51 +18,14 @@ import { writeNpz } from '../core/data/npz';
 import type { NpyArray } from '../core/data/npy';
 import { specJobData } from '../core/job/data';
 import { openModelFiles } from '../core/model/open';
-import { ort } from '../runtimes/ort-node';
 import { parseInputSpecFlags } from './options';
-import { main } from './program';
-import { REAL, speechLike, textImages, vadNpz } from './real-model-data';
+import { cliJson, outputsOf, REAL, speechLike, textImages, vadNpz } from './real-model-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'pareto-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The CLI in-process: exit code, stdout, stderr. */
-async function pareto(argv: string[]) {
-  let out = '', err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s), color: false, cwd: dir });
-  return { code, out, err };
-}
-
-async function paretoJson(argv: string[]) {
-  const r = await pareto([...argv, '--json']);
-  if (r.code !== 0) throw new Error(`pareto ${argv.join(' ')} exited ${r.code}: ${r.err}`);
-  return JSON.parse(r.out);
-}
+const paretoJson = (argv: string[]) => cliJson(argv, dir);
 
 /* ------------------------------------------------------------ the independent check ------------------------------------------------------------ */
-
-const toOrt = (t: HostTensor) => new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims]);
-
-/** Runs a model file on feeds with onnxruntime-node's own API; per output, all values and the rows (dims[0] per run). */
-async function outputsOf(path: string, feeds: readonly Feeds[]) {
-  const s = await ort.InferenceSession.create(readFileSync(path), { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  const acc = new Map<string, { values: number[]; rows: number }>();
-  try {
-    for (const f of feeds) {
-      const out = await s.run(Object.fromEntries(Object.entries(f).map(([k, t]) => [k, toOrt(t)])));
-      for (const name of s.outputNames) {
-        const e = acc.get(name) ?? { values: [], rows: 0 };
-        const t = out[name];
-        for (const v of t.data as Float32Array) e.values.push(Number(v));
-        e.rows += t.dims.length > 1 ? t.dims[0] : 1;
-        acc.set(name, e);
-      }
-    }
-  } finally {
-    await s.release();
-  }
-  return acc;
-}
 
 const cos = (a: number[], b: number[], from: number, to: number) => {
   let d = 0, na = 0, nb = 0;
@@ -117,6 +80,8 @@ interface Case {
   npz?: { arrays: Record<string, NpyArray>; perSample: boolean; flag: '--data' | '--calibration' };
   /** Shapes the run must report (inputSpec), by input. */
   shapes: Record<string, number[]>;
+  /** Spec flags for the WASM benchmark when not the run's own (a narrower text line: latency only, a few runs). */
+  bench?: string[];
 }
 
 const textLines = textImages(2, 48, 320, 1);
@@ -128,7 +93,7 @@ const CASES: Case[] = [
   // a text detector with symbolic batch, H and W: H and W given by name, batch by the declared default
   { id: 'ocr-det', model: REAL.det, make: ['prune', '--sparsity', '0.3'], spec: ['--dim', 'p2o.DynamicDimension.1=64', '--dim', 'p2o.DynamicDimension.2=96'], shapes: { x: [1, 3, 64, 96] } },
   // opset 9 text recognition on a text-line-like image [2, 3, 48, 320]: dynamic int8 converts it first
-  { id: 'ocr-rec', model: REAL.rec, make: ['quantize', '--mode', 'dynamic'], spec: [], npz: { arrays: { x: textLines }, perSample: false, flag: '--data' }, shapes: { x: [1, 3, 48, 320] } },
+  { id: 'ocr-rec', model: REAL.rec, make: ['quantize', '--mode', 'dynamic'], spec: [], npz: { arrays: { x: textLines }, perSample: false, flag: '--data' }, shapes: { x: [1, 3, 48, 320] }, bench: ['--shape', 'x=1x3x48x64'] },
   // opset 9 text orientation classifier, whole shape given
   { id: 'ocr-cls', model: REAL.cls, make: ['quantize', '--mode', 'weight-only'], spec: ['--shape', 'x=1x3x48x192'], shapes: { x: [1, 3, 48, 192] } },
   // Silero VAD v5 (input [?, ?], state [2, ?, 128], sr int64 scalar; If subgraphs): static int8 from an .npz
@@ -176,7 +141,7 @@ beforeAll(async () => {
     const t1 = performance.now();
     const independent = await independentCosine(c.model, variant, feeds);
     const t2 = performance.now();
-    const benchSpec = c.npz ? specFlagsFor(json.inputSpec) : c.spec;
+    const benchSpec = c.bench ?? (c.npz ? specFlagsFor(json.inputSpec) : c.spec);
     const bench = await paretoJson(['bench', variant, '--backend', 'wasm', '--runs', '3', '--warmup', '1', ...benchSpec]);
     outcomes.set(c.id, { json, variant, independent, bench });
     console.log(c.id, (t1 - t0).toFixed(0), (t2 - t1).toFixed(0), (performance.now() - t2).toFixed(0), json.timing);
