@@ -8,7 +8,7 @@
  *
  * Models are skipped, with the reason, when their package is not installed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import type { NpyArray } from '../core/data/npy';
 import { specJobData } from '../core/job/data';
 import { openModelFiles } from '../core/model/open';
 import { parseInputSpecFlags } from './options';
-import { cliJson, outputsOf, REAL, speechLike, textImages, vadNpz } from './real-model-data';
+import { cli, cliJson, outputsOf, REAL, speechLike, textImages, vadNpz } from './real-model-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'pareto-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,7 +144,11 @@ beforeAll(async () => {
     const benchSpec = c.bench ?? (c.npz ? specFlagsFor(json.inputSpec) : c.spec);
     const bench = await paretoJson(['bench', variant, '--backend', 'wasm', '--runs', '3', '--warmup', '1', ...benchSpec]);
     outcomes.set(c.id, { json, variant, independent, bench });
-    console.log(c.id, (t1 - t0).toFixed(0), (t2 - t1).toFixed(0), (performance.now() - t2).toFixed(0), json.timing);
+    // PARETO_REAL_REPORT=<file>: the figures per model as JSON lines (for the README's table), and how long each step took.
+    if (process.env.PARETO_REAL_REPORT) {
+      const row = { id: c.id, make: c.make.join(' '), inputs: json.fidelity.inputs, degraded: json.degraded, reasons: json.degradedReasons, outputs: json.fidelity.outputs, independent, wasmP50Ms: bench.latency[0].p50Ms, ms: { cli: t1 - t0, check: t2 - t1, bench: performance.now() - t2 } };
+      appendFileSync(process.env.PARETO_REAL_REPORT, JSON.stringify(row) + '\n');
+    }
   }
 }, 240_000);
 
@@ -182,5 +186,22 @@ describe.each(CASES.map((c) => [c.id, c] as const))('real model %s', (id, c) => 
     expect(o.bench.environment.backend).toBe('wasm');
     expect(o.bench.latency[0].runs).toBe(3);
     expect(o.bench.latency[0].p50Ms).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!existsSync(REAL.vadHalf) || !existsSync(REAL.vadOp15))('recurrent Silero VAD in pareto bench', () => {
+  it('state [2, batch, 128] is no fixed batch of 2: silero_vad_half benchmarks at batch 1 and 4', async () => {
+    const j = await paretoJson(['bench', REAL.vadHalf, '--dim', 'sequence=512', '--batch', '1,4', '--runs', '2', '--warmup', '1']);
+    expect(j.latency.map((l: { batch: number }) => l.batch)).toEqual([1, 4]);
+    expect(j.inputSpec.inputs.find((e: { name: string }) => e.name === 'state').shape).toEqual([2, 1, 128]);
+  });
+
+  it('with only --value sr=16000, a window the model does not declare is asked for by name; with it, it runs', async () => {
+    const r = await cli(['bench', REAL.vadOp15, '--value', 'sr=16000', '--runs', '2'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/input "input" \[batch, sequence\]: give sequence \(--dim sequence=320 or --shape input=1x320\)/);
+    const j = await paretoJson(['bench', REAL.vadOp15, '--value', 'sr=16000', '--dim', 'sequence=512', '--runs', '2', '--warmup', '1']);
+    expect(j.inputSpec.inputs.map((e: { name: string; shape: number[] }) => [e.name, e.shape])).toEqual([['input', [1, 512]], ['state', [2, 1, 128]], ['sr', []]]);
+    expect(j.latency[0].runs).toBe(2);
   });
 });
