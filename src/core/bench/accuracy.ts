@@ -314,6 +314,8 @@ async function evaluateFidelity(
   const level = options.confidence ?? 0.95;
   const n = Math.min(dataset.count, ref.items, options.maxItems ?? Infinity);
   const cos = new Float64Array(n);
+  // One value per item (a voice probability [N, 1]): the candidate's values, for the column's cosine (fidelity.ts).
+  const column = ref.width === 1 ? new Float64Array(n) : null;
   const sig = new Float64Array(n);
   const err = new Float64Array(n);
   let agree = 0;
@@ -329,6 +331,7 @@ async function evaluateFidelity(
       nonFinite += c.nonFinite;
       if (c.maxAbs > maxAbs) maxAbs = c.maxAbs;
       cos[item] = c.cosine;
+      if (column) column[item] = values[r];
       sig[item] = c.signal;
       err[item] = c.error;
       if (c.sameArgmax) agree++;
@@ -360,9 +363,29 @@ async function evaluateFidelity(
     nonFiniteOutputs: nonFinite,
     notes: run.notes,
     top1Agreement: ref.width > 1 ? { ...wilson(agree, n, level), correct: agree } : null,
-    cosine: meanCI(cos, level),
+    cosine: column && n > 1 ? columnCosine(ref.data, column, n, level) : meanCI(cos, level),
     snrDb: snr,
     relativeL2: S === 0 ? (E === 0 ? 0 : Infinity) : Math.sqrt(E / S),
     maxAbsError: maxAbs,
   };
+}
+
+/**
+ * The cosine of one-value-per-item outputs over the items (a one-value row's own cosine only says its sign), with a
+ * percentile bootstrap interval over the items (1000 resamples, seeded), like the SNR's.
+ */
+function columnCosine(reference: ArrayLike<number>, candidate: Float64Array, n: number, level: number): Interval {
+  const ref = Float64Array.from({ length: n }, (_, i) => reference[i]);
+  const stat = (idx: ArrayLike<number>) => {
+    let d = 0, a = 0, b = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const x = ref[idx[k]], y = candidate[idx[k]];
+      d += x * y;
+      a += x * x;
+      b += y * y;
+    }
+    return a === 0 && b === 0 ? 1 : a === 0 || b === 0 ? 0 : d / Math.sqrt(a * b);
+  };
+  const ci = bootstrapCI(n, stat, { level, resamples: 1000, seed: 2 });
+  return { ...ci, value: stat(Uint32Array.from({ length: n }, (_, i) => i)) };
 }
