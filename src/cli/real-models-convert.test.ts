@@ -9,7 +9,7 @@
  *   (WASM in Node: ./real-models.test.ts benchmarks that variant; here it is run once more on the .npz's frames).
  * Models are skipped, with the reason, when their package is not installed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'pareto-real11-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const paretoJson = (argv: string[]) => cliJson(argv, dir);
 const has = (...paths: string[]) => paths.every((p) => existsSync(p));
+/** PARETO_REAL_REPORT=<file>: the figures as JSON lines (for the README). */
+const report = (row: object) => process.env.PARETO_REAL_REPORT && appendFileSync(process.env.PARETO_REAL_REPORT, JSON.stringify(row) + '\n');
 
 const npz = (name: string, arrays: Record<string, NpyArray>) => {
   const file = join(dir, name);
@@ -60,6 +62,7 @@ describe.skipIf(!has(REAL.rec, REAL.cls, REAL.det))('pareto convert on PaddleOCR
       const out = join(dir, `${c.id}.onnx`);
       const json = await paretoJson(['convert', c.model, '-o', out, '--opset', String(c.opset), '--data', npz(`${c.id}.npz`, { x: c.image })]);
       results.set(c.id, { json, independent: await worstRelL2(c.model, out, feedOf(c.image)) });
+      report({ id: `convert ${c.id}`, relativeL2: Object.values(json.fidelity.outputs).map((o: any) => o.relativeL2), independent: results.get(c.id)!.independent });
     }
   }, 120_000);
 
@@ -76,7 +79,7 @@ describe.skipIf(!has(REAL.rec, REAL.cls, REAL.det))('pareto convert on PaddleOCR
 describe.skipIf(!has(REAL.rec, REAL.cls))('int8 of the opset-9 models converts them first; cosine >= 0.98 on text-line-like inputs', () => {
   const runs = [
     { id: 'rec weight-only', model: REAL.rec, args: ['--mode', 'weight-only', '--data'], image: line(320, 1, 5) },
-    { id: 'rec static', model: REAL.rec, args: ['--mode', 'static', '--calibration'], image: line(320, 2, 6) },
+    { id: 'rec static', model: REAL.rec, args: ['--mode', 'static', '--calibration'], image: line(320, 4, 6) },
     { id: 'cls dynamic', model: REAL.cls, args: ['--mode', 'dynamic', '--data'], image: line(192, 4, 7) },
     { id: 'cls weight-only', model: REAL.cls, args: ['--mode', 'weight-only', '--data'], image: line(192, 4, 7) },
     { id: 'cls static', model: REAL.cls, args: ['--mode', 'static', '--calibration'], image: line(192, 8, 8) },
@@ -86,6 +89,7 @@ describe.skipIf(!has(REAL.rec, REAL.cls))('int8 of the opset-9 models converts t
     for (const r of runs) {
       const file = npz(`${r.id.replace(' ', '-')}.npz`, { x: r.image });
       results.set(r.id, await paretoJson(['quantize', r.model, '-o', join(dir, `${r.id.replace(' ', '-')}.onnx`), ...r.args, file]));
+      report({ id: r.id, rows: r.image.shape[0], outputs: results.get(r.id)!.fidelity.outputs, degraded: results.get(r.id)!.degraded, notes: results.get(r.id)!.notes.slice(0, 1) });
     }
   }, 120_000);
 
@@ -113,6 +117,7 @@ describe('--pattern 2:4 exits 0 on every model tried, listing the layers left de
     expect(j.recipe.steps[0].options.pattern).toBe('2:4');
     expect(j.layers.some((l: { sparsity: number }) => l.sparsity >= 0.49)).toBe(true);
     expect(j.skipped.length).toBeGreaterThan(0);
+    report({ id: `2:4 ${id}`, skipped: j.skipped.length, layers: j.layers.length, reason: j.skipped[0].reason });
     for (const s of j.skipped) expect(s.reason).toMatch(/\S/);
   }, 60_000);
 });
