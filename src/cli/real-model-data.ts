@@ -124,10 +124,10 @@ export async function cliJson(argv: string[], dir: string) {
 
 const toOrt = (t: HostTensor) => new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.dims]);
 
-/** Runs a model file on feeds with onnxruntime-node's own API; per output, all values and the rows (dims[0] per run). */
+/** Runs a model file on feeds with onnxruntime-node's own API; per output, all values, the rows (dims[0] per run) and the last axis' size (rank >= 3). */
 export async function outputsOf(path: string, feeds: readonly Feeds[]) {
   const s = await ort.InferenceSession.create(readFileSync(path), { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  const acc = new Map<string, { values: number[]; rows: number }>();
+  const acc = new Map<string, { values: number[]; rows: number; last?: number }>();
   try {
     for (const f of feeds) {
       const out = await s.run(Object.fromEntries(Object.entries(f).map(([k, t]) => [k, toOrt(t)])));
@@ -136,6 +136,7 @@ export async function outputsOf(path: string, feeds: readonly Feeds[]) {
         const t = out[name];
         for (const v of t.data as Float32Array) e.values.push(Number(v));
         e.rows += t.dims.length > 1 ? t.dims[0] : 1;
+        if (t.dims.length >= 3) e.last = t.dims[t.dims.length - 1];
         acc.set(name, e);
       }
     }

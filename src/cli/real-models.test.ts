@@ -37,18 +37,29 @@ const cos = (a: number[], b: number[], from: number, to: number) => {
   return na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : d / Math.sqrt(na * nb);
 };
 
+const isDistributions = (v: number[], w: number) => {
+  for (let at = 0; at < v.length; at += w) {
+    const row = v.slice(at, at + w);
+    if (row.some((x) => x < 0) || Math.abs(row.reduce((a, x) => a + x, 0) - 1) > 1e-3) return false;
+  }
+  return true;
+};
+
 /** Mean per-row cosine of each output (one value per row: the column's cosine), computed here, not by core. */
 async function independentCosine(original: string, variant: string, feeds: readonly Feeds[]) {
   const [a, b] = [await outputsOf(original, feeds), await outputsOf(variant, feeds)];
   const out: Record<string, number> = {};
   for (const [name, r] of a) {
     const c = b.get(name)!.values;
-    const width = r.values.length / r.rows;
+    // a sequence of per-step probabilities ([items, steps, classes]) is compared per step (core/bench/compare.ts)
+    const steps = r.last !== undefined && r.last >= 2 && isDistributions(r.values, r.last);
+    const rows = steps ? r.values.length / r.last! : r.rows;
+    const width = r.values.length / rows;
     if (width === 1 && r.rows > 1) out[name] = cos(r.values, c, 0, r.values.length);
     else {
       let s = 0;
-      for (let row = 0; row < r.rows; row++) s += cos(r.values, c, row * width, (row + 1) * width);
-      out[name] = s / r.rows;
+      for (let row = 0; row < rows; row++) s += cos(r.values, c, row * width, (row + 1) * width);
+      out[name] = s / rows;
     }
   }
   return out;
