@@ -160,6 +160,30 @@ describe('fidelity (no labels)', () => {
     expect(r.cosine.method).toBe('t');
   });
 
+  it('one value per item ([N, 1]): the column\'s cosine, as fidelity.ts computes it, with a bootstrap interval', async () => {
+    const rand = seededRandom(10);
+    const probs = Array.from({ length: 200 }, () => [rand()]);
+    const ds = dataset(probs);
+    const ref = await collectOutputs(echo(), ds, { batchSize: 50 });
+    const captured: number[] = [];
+    const session = echo((x) => Math.min(1, Math.max(0, x + (rand() - 0.5) * 0.6)));
+    const capturing: InferenceSession = {
+      ...session,
+      async run(feeds) {
+        const out = await session.run(feeds);
+        captured.push(...(out.y.data as Float32Array));
+        return out;
+      },
+    };
+    const r = (await evaluateAccuracy(capturing, ds, { reference: ref, batchSize: 64 })) as FidelityResult;
+    const want = fidelity(ref.data, captured, 200);
+    expect(r.cosine.value).toBeCloseTo(want.cosine, 9);
+    expect(r.cosine.value).toBeLessThan(0.99); // the mean of one-value rows would be 1
+    expect(r.cosine.method).toBe('bootstrap');
+    expect(r.cosine.lower).toBeLessThan(r.cosine.value);
+    expect(r.top1Agreement).toBeNull();
+  });
+
   it('identical outputs: perfect agreement, infinite SNR', async () => {
     const ds = dataset([[1, 2], [3, 1]]);
     const r = (await evaluateAccuracy(echo(), ds, { reference: await collectOutputs(echo(), ds) })) as FidelityResult;

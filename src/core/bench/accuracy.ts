@@ -18,7 +18,7 @@
 import { ParetoError } from '../errors';
 import type { TransformContext } from '../transforms/types';
 import { datasetFeeds, type Dataset, type ModelIO } from './dataset';
-import { isBatchLikeDim, type InputSpec } from './input-spec';
+import { isBatchLikeDim, sampleAxisOf, type InputSpec } from './input-spec';
 import { detectTask, isIntegerDtype, labelInfo, valuesOf, type LabelInfo, type NumberArray, type Task } from './labels';
 import { compareRow } from './fidelity';
 import type { Feeds, InferenceSession } from './session';
@@ -181,7 +181,7 @@ async function runBatches(
   // Fed per sample: the data's per-sample inputs, and inputs the spec makes whose batch is not first (a state).
   const perSample = [
     ...Object.keys(dataset.perSample ?? {}).filter((k) => fromData.has(k)),
-    ...spec.inputs.filter((e) => !fromData.has(e.name) && e.dims.findIndex((d) => d.batch) > 0).map((e) => e.name),
+    ...spec.inputs.filter((e) => !fromData.has(e.name) && sampleAxisOf(e) > 0).map((e) => e.name),
   ];
   const batchFirst = new Set(Object.keys(dataset.inputs).filter((k) => fromData.has(k)));
   const items = Math.min(dataset.count, options.maxItems ?? Infinity);
@@ -384,6 +384,8 @@ function makeScorer(t: { task: Task; labelForm: 'index' | 'one-hot' | 'value' },
 /** Per-item comparison sums of one output against its reference. */
 function fidelityOf(ref: ReferenceOutputs, n: number) {
   const cos = new Float64Array(n);
+  // One value per item (a voice probability [N, 1]): the candidate's values, for the column's cosine (fidelity.ts).
+  const column = ref.width === 1 ? new Float64Array(n) : null;
   const sig = new Float64Array(n);
   const err = new Float64Array(n);
   let agree = 0;
@@ -400,6 +402,7 @@ function fidelityOf(ref: ReferenceOutputs, n: number) {
         nonFinite += c.nonFinite;
         if (c.maxAbs > maxAbs) maxAbs = c.maxAbs;
         cos[item] = c.cosine;
+        if (column) column[item] = values[r];
         sig[item] = c.signal;
         err[item] = c.error;
         if (c.sameArgmax) agree++;
@@ -432,7 +435,7 @@ function fidelityOf(ref: ReferenceOutputs, n: number) {
         nonFiniteOutputs: nonFinite,
         notes,
         top1Agreement: ref.width > 1 ? { ...wilson(agree, n, level), correct: agree } : null,
-        cosine: meanCI(cos, level),
+        cosine: column && n > 1 ? columnCosine(ref.data, column, n, level) : meanCI(cos, level),
         snrDb: snr,
         relativeL2: S === 0 ? (E === 0 ? 0 : Infinity) : Math.sqrt(E / S),
         maxAbsError: maxAbs,
@@ -464,4 +467,24 @@ async function evaluateFidelity(
   if (refs.length === 1) return main;
   const perOutput = refs.filter((r) => seen.has(r.output)).map((r) => (r.output === ref.output ? { ...main, notes: [] } : acc.get(r.output)!.result(level, [])));
   return { ...main, perOutput };
+}
+
+/**
+ * The cosine of one-value-per-item outputs over the items (a one-value row's own cosine only says its sign), with a
+ * percentile bootstrap interval over the items (1000 resamples, seeded), like the SNR's.
+ */
+function columnCosine(reference: ArrayLike<number>, candidate: Float64Array, n: number, level: number): Interval {
+  const ref = Float64Array.from({ length: n }, (_, i) => reference[i]);
+  const stat = (idx: ArrayLike<number>) => {
+    let d = 0, a = 0, b = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const x = ref[idx[k]], y = candidate[idx[k]];
+      d += x * y;
+      a += x * x;
+      b += y * y;
+    }
+    return a === 0 && b === 0 ? 1 : a === 0 || b === 0 ? 0 : d / Math.sqrt(a * b);
+  };
+  const ci = bootstrapCI(n, stat, { level, resamples: 1000, seed: 2 });
+  return { ...ci, value: stat(Uint32Array.from({ length: n }, (_, i) => i)) };
 }

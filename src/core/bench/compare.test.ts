@@ -11,7 +11,7 @@ import { readNpy } from '../data/npy';
 import { readOnnx } from '../formats/onnx/read';
 import { concatBytes } from '../testing/fixtures';
 import { applyRecipe } from '../transforms/apply-recipe';
-import { compareOneAtATime, compareSessions } from './compare';
+import { compareOneAtATime, compareRecorded, compareSessions } from './compare';
 import type { Feeds, InferenceSession } from './session';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
@@ -55,5 +55,22 @@ describe('compareOneAtATime', () => {
     const same = await compareOneAtATime(open('a', original), open('b', original), batches);
     expect(same[name].relativeL2).toBe(0);
     expect(same[name].top1Agreement).toBe(1);
+  });
+});
+
+describe('compareRecorded', () => {
+  it('a sequence of class scores [items, steps, classes] is compared per step; other outputs per item', () => {
+    // 1 item, 3 steps of 3-class probabilities; the variant reads another class at step 2
+    const ref = [0.8, 0.1, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6];
+    const cand = [0.7, 0.2, 0.1, 0.5, 0.4, 0.1, 0.2, 0.1, 0.7];
+    const f = compareRecorded(new Map([['probs', { values: ref, rows: 1, last: 3 }]]), new Map([['probs', { values: cand, rows: 1, last: 3 }]])).probs;
+    expect(f.rows).toBe(3);
+    expect(f.kind).toBe('class-scores');
+    expect(f.top1Agreement).toBeCloseTo(2 / 3, 12);
+    // the same values as a feature map (not distributions along the last axis) stay one row per item
+    const map = ref.map((v) => v * 2);
+    const g = compareRecorded(new Map([['map', { values: map, rows: 1, last: 3 }]]), new Map([['map', { values: cand, rows: 1, last: 3 }]])).map;
+    expect(g.rows).toBe(1);
+    expect(g.kind).toBe('dense');
   });
 });

@@ -5,8 +5,11 @@ import { dict } from '../own';
 const toNumbers = (d: ArrayLike<number> | BigInt64Array): ArrayLike<number> =>
   d instanceof BigInt64Array ? Array.from(d, Number) : d;
 
-/** One session's outputs on a list of batches, flattened per output, with rows = the batch dimension. */
-export type RecordedOutputs = Map<string, { values: number[]; rows: number }>;
+/**
+ * One session's outputs on a list of batches, flattened per output, with rows = the batch dimension; `last` is the
+ * size of the last axis of outputs of rank 3 or more (a sequence of per-step scores, [items, steps, classes]).
+ */
+export type RecordedOutputs = Map<string, { values: number[]; rows: number; last?: number }>;
 
 /** Runs every batch through `session` and keeps its outputs (small: the caller's first items). */
 async function recordOutputs(session: InferenceSession, batches: readonly Feeds[]): Promise<RecordedOutputs> {
@@ -21,10 +24,30 @@ async function recordOutputs(session: InferenceSession, batches: readonly Feeds[
       const d = toNumbers(t.data as ArrayLike<number>);
       for (let i = 0; i < d.length; i++) e.values.push(d[i]);
       e.rows += t.dims.length > 1 ? t.dims[0] : 1;
+      if (t.dims.length >= 3) e.last = t.dims[t.dims.length - 1];
       acc.set(name, e);
     }
   }
   return acc;
+}
+
+/**
+ * The rows to compare an output by: its items, except for a sequence of class scores (rank >= 3, every slice along
+ * the last axis of the original's values a probability distribution, e.g. a text recogniser's [items, steps,
+ * characters] softmax): then one row per step, so top-1 agreement says how many steps read the same class.
+ */
+function rowsOf(r: { values: number[]; rows: number; last?: number }): number {
+  const w = r.last;
+  if (w === undefined || w < 2 || r.values.length % w !== 0) return r.rows;
+  for (let at = 0; at < r.values.length; at += w) {
+    let sum = 0;
+    for (let j = at; j < at + w; j++) {
+      if (!(r.values[j] >= 0)) return r.rows;
+      sum += r.values[j];
+    }
+    if (Math.abs(sum - 1) > 1e-3) return r.rows;
+  }
+  return r.values.length / w;
 }
 
 /** Output error of a variant against the original, per output both produced (in the reference's order). */
@@ -32,7 +55,7 @@ export function compareRecorded(reference: RecordedOutputs, candidate: RecordedO
   const out: Record<string, Fidelity> = dict();
   for (const [name, r] of reference) {
     const c = candidate.get(name);
-    if (c) out[name] = fidelity(r.values, c.values, r.rows, name);
+    if (c) out[name] = fidelity(r.values, c.values, rowsOf(r), name);
   }
   return out;
 }

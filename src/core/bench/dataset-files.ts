@@ -16,7 +16,7 @@ import { readNpz } from '../data/npz';
 import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { inputTensorFromNpy, labelsTensorFromNpy, syntheticFeeds, type Dataset, type DatasetOptions, type ModelIO } from './dataset';
-import { isBatchLikeDim, specFeeds, specSignatures, type InputSpec, type InputSpecEntry, type SpecDim } from './input-spec';
+import { isBatchLikeDim, sampleAxisOf, specFeeds, specSignatures, type InputSpec, type InputSpecEntry, type SpecDim } from './input-spec';
 import { detectTask, labelInfo, outputWidth, type Task } from './labels';
 import type { Feeds, HostTensor } from './session';
 import { dict } from '../own';
@@ -381,7 +381,12 @@ const SPEC_ITEMS = 64;
  * value for every item (Dataset.constants). Only scalars: no items, and why.
  */
 export function specDataset(spec: InputSpec, outputs: ModelIO['outputs']): Dataset | string {
-  const items0 = spec.inputs.map((e) => (e.dims.length >= 2 && !e.dims.some((d) => d.batch) ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e));
+  // Items lie along the batch axis (or the one the user pinned); an input with none and a first axis takes it there.
+  const items0 = spec.inputs.map((e) => {
+    const axis = sampleAxisOf(e);
+    if (axis >= 0) return { ...e, dims: e.dims.map((d, i) => (i === axis ? { ...d, batch: true } : d)) };
+    return e.dims.length >= 2 ? { ...e, dims: [{ ...e.dims[0], batch: true }, ...e.dims.slice(1)] } : e;
+  });
   const kind = (e: InputSpecEntry) => (e.dims.length === 0 ? 'constant' : e.dims[0].batch && e.dims.filter((d) => d.batch).length === 1 ? 'batch-first' : 'per-sample');
   if (items0.every((e) => kind(e) === 'constant')) return `every input is a scalar (${spec.inputs.map((e) => `"${e.name}"`).join(', ')}), so there are no items to compare: latency only`;
   // A sample axis in front of a per-sample input: the spec's values at batch 1, one feed per item.

@@ -69,6 +69,17 @@ describe('output kinds, top-5 and KL divergence', () => {
     expect(f.top5Agreement).toBeNaN();
     expect(f.klDivergence).toBeNaN();
   });
+
+  it('one value per row ([N, 1], a voice probability): cosine over the column, not the mean of one-value rows (always 1)', () => {
+    // Same signs everywhere, so every one-value row's cosine is 1; the column's direction changed a lot.
+    const ref = [0.9, 0.1, 0.05, 0.8], cand = [0.1, 0.9, 0.8, 0.05];
+    const f = fidelity(ref, cand, 4, 'output');
+    const dot = ref.reduce((a, r, i) => a + r * cand[i], 0);
+    const norm = (v: number[]) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+    expect(f.cosine).toBeCloseTo(dot / (norm(ref) * norm(cand)), 12);
+    expect(f.cosine).toBeLessThan(0.3);
+    expect(fidelity(ref, ref, 4, 'output').cosine).toBe(1);
+  });
 });
 
 describe('degraded verdict', () => {

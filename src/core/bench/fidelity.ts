@@ -15,7 +15,10 @@ export interface Fidelity {
   kind: OutputKind;
   /** ||a - b|| / ||a|| */
   relativeL2: number;
-  /** mean over rows of cos(a_row, b_row) */
+  /**
+   * mean over rows of cos(a_row, b_row); for outputs of one value per row (a score, a voice probability [N, 1]) the
+   * cosine of the whole column over the rows instead, since a one-value row's cosine only says its sign (always 1)
+   */
   cosine: number;
   /** 10 log10(signal power / error power) in dB; Infinity when identical */
   snrDb: number;
@@ -158,7 +161,7 @@ export function fidelity(reference: Num, candidate: Num, rows = 1, name = ''): F
   return {
     kind,
     relativeL2: sig === 0 ? (err === 0 ? 0 : Infinity) : Math.sqrt(err / sig),
-    cosine: rows > 0 ? cosSum / rows : 1,
+    cosine: rows > 1 && width === 1 ? compareRow(reference, 0, candidate, 0, n).cosine : rows > 0 ? cosSum / rows : 1,
     snrDb: err === 0 ? Infinity : 10 * Math.log10(sig / err),
     top1Agreement: width > 1 ? agree / rows : NaN,
     top5Agreement: classes && width >= 5 ? top5 / rows : NaN,

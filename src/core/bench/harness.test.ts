@@ -188,6 +188,23 @@ describe('feeds', () => {
     expect(() => resolveBatchSizes([{ name: 'x', dtype: 'float32', shape: [1, 3] }], [1, 8])).toThrow(/fixed at 1.*cannot run batch 8/);
     expect(() => resolveBatchSizes([{ name: 'x', dtype: 'float32', shape: ['N', 3] }], [0])).toThrow(/whole numbers/);
   });
+
+  it('resolveBatchSizes finds the batch axis by its symbol, not its position: recurrent state [2, batch, 128] is no fixed batch 2', () => {
+    // silero_vad_half's inputs (no scalar sr): input [batch, sequence], state [2, batch, 128]
+    const vad = [
+      { name: 'input', dtype: 'float32', shape: ['batch', 'sequence'] },
+      { name: 'state', dtype: 'float32', shape: [2, 'batch', 128] },
+    ];
+    expect(resolveBatchSizes(vad, [1, 4])).toEqual({ sizes: [1, 4], fixed: null });
+    // state first, as the input spec's signatures name it (an unnamed batch dim becomes "batch")
+    expect(resolveBatchSizes([vad[1], { name: 'input', dtype: 'float32', shape: ['batch', 512] }], [8])).toEqual({ sizes: [8], fixed: null });
+    // an unnamed open dim between two fixed ones is recurrent state's batch too
+    expect(resolveBatchSizes([{ name: 'h', dtype: 'float32', shape: [2, null, 64] }], [2])).toEqual({ sizes: [2], fixed: null });
+    // a fixed batch with symbolic spatial dims stays fixed
+    expect(resolveBatchSizes([{ name: 'x', dtype: 'float32', shape: [1, 3, 'H', 'W'] }])).toEqual({ sizes: [1], fixed: 1 });
+    // without a batch symbol anywhere, axis 0 is the batch as before
+    expect(() => resolveBatchSizes([{ name: 'state', dtype: 'float32', shape: [2, 1, 128] }], [4])).toThrow(/fixed at 2/);
+  });
 });
 
 describe('benchmarkModel', () => {

@@ -21,6 +21,7 @@ import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import type { Progress, TransformContext } from '../transforms/types';
 import { syntheticFeeds } from './dataset';
+import { batchAxisOf } from './input-spec';
 import type { Feeds, HostTensor, InferenceRuntime, InferenceSession, RuntimeInfo } from './session';
 import { medianCI, relativeHalfWidth, sorted, summarizeSamples, type SampleSummary } from './stats';
 import { dict } from '../own';
@@ -384,7 +385,9 @@ export function resolveBatchSizes(inputs: readonly TensorSignature[], requested?
   for (const b of requested ?? []) {
     if (!(Number.isInteger(b) && b >= 1)) throw new ParetoError('bad-input', `Batch sizes are whole numbers >= 1, not ${b}.`);
   }
-  const fixedDims = inputs.map((i) => (i.shape && typeof i.shape[0] === 'number' && i.shape[0] > 0 ? i.shape[0] : null));
+  // The batch axis is found by its symbol (batchAxisOf): the 2 of recurrent state [2, batch, 128] is no batch.
+  const dynamic = inputs.some((i) => i.shape && i.shape.length > 0 && batchAxisOf(i.shape) >= 0);
+  const fixedDims = inputs.map((i) => (!dynamic && i.shape && typeof i.shape[0] === 'number' && i.shape[0] > 0 ? i.shape[0] : null));
   const fixed = fixedDims.find((d) => d !== null) ?? null;
   if (inputs.length > 0 && inputs.some((i) => i.shape && i.shape.length === 0)) {
     // Scalar inputs have no batch dimension.

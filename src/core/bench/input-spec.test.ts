@@ -29,6 +29,22 @@ async function run(m: ModelProto, feeds: Parameters<Awaited<ReturnType<typeof or
 }
 
 describe('resolveInputSpec', () => {
+  it('a --shape that sets one input\'s batch sets it for unnamed batch dims elsewhere (Silero: input [?, ?], state [2, ?, 128])', () => {
+    const inputs = [
+      { name: 'input', dtype: 'float32', shape: [null, null] },
+      { name: 'state', dtype: 'float32', shape: [2, null, 128] },
+      { name: 'sr', dtype: 'int64', shape: [] },
+    ];
+    const spec = resolveInputSpec({ inputs }, { shapes: { input: [1, 512] }, values: { sr: 16000 } });
+    expect(spec.inputs.map((e) => e.shape)).toEqual([[1, 512], [2, 1, 128], []]);
+    // no batch dim is left to vary: runs at another batch would feed state [2, 16, 128] with input [1, 512]
+    expect(spec.inputs.some((e) => e.dims.some((d) => d.batch))).toBe(false);
+    expect(spec.inputs[1].dims[1]).toMatchObject({ value: 1, source: 'user', reason: 'the batch of --shape input' });
+    expect(specSignatures(spec).map((s) => s.shape)).toEqual([[1, 512], [2, 1, 128], []]);
+    // at batch 4 the shapes agree
+    expect(resolveInputSpec({ inputs }, { shapes: { input: [4, 512] }, values: { sr: 16000 } }).inputs[1].shape).toEqual([2, 4, 128]);
+  });
+
   it('detector [batch, 3, H, W]: refused without H and W, naming them; --dim or --shape resolve them, marked user', async () => {
     const { summary } = open(detectorModel(), 'det.onnx');
     expect(() => resolveInputSpec(summary)).toThrow(/input "image" \[batch, 3, H, W\]: give H and W \(--dim H=320 --dim W=320 or --shape image=1x3x320x320\)/);

@@ -33,7 +33,15 @@ export interface SpecDim {
   reason: string;
   /** The batch axis: runs at another batch size set this dim to it. */
   batch: boolean;
+  /**
+   * The batch axis, pinned by the user's whole --shape of another input (batch false: runs keep its value). Where the
+   * items lie (batch-first or per sample) still follows it: see sampleAxisOf.
+   */
+  pinned?: true;
 }
+
+/** The axis items lie along in an input: its batch axis, or the batch axis the user pinned; -1 when none. */
+export const sampleAxisOf = (e: { dims: readonly SpecDim[] }): number => e.dims.findIndex((d) => d.batch || d.pinned === true);
 
 /** Synthetic fills. */
 export type FillKind = 'uniform' | 'normal' | 'image' | 'zeros' | 'ids' | 'small-ints' | 'mask';
@@ -131,7 +139,7 @@ export const SPEC_WORDS: Record<Surface, {
 };
 
 const BATCH_NAMES = /^(batch|batch_size|batchsize|bs|batches)$/i;
-const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|-1|none|\?)$/i;
+const BATCH_AT_0 = /^(n|b|unk__\d+|dynamic_axes_\d+|p2o\.DynamicDimension\.\d+|-1|none|\?)$/i;
 const STATE_NAMES = /^(state|states|h0|c0|h|c|hx|cx|hidden|hn|cn|.*_state|state_.*|.*hidden.*|.*_h0|.*_c0)$/i;
 
 /** Whether a symbolic (or unknown) dim at `axis` of `shape` is a batch axis by the declared rule. */
@@ -142,6 +150,15 @@ export function isBatchLikeDim(shape: readonly (number | string | null)[], axis:
   if (axis === 0) return d === null || typeof d === 'number' || d === '' || BATCH_AT_0.test(d);
   // Recurrent state [layers, batch, hidden]: a lone open dim between two fixed ones.
   return shape.length === 3 && axis === 1 && typeof shape[0] === 'number' && shape[0] > 0 && typeof shape[2] === 'number' && shape[2] > 0;
+}
+
+/**
+ * The batch axis of an input, found by its dim's symbol, not its position: a symbolic axis 0, else the first symbolic
+ * dim that is batch-like (named like a batch, or the open middle of recurrent state [2, batch, 128]); -1 when none.
+ */
+export function batchAxisOf(shape: readonly (number | string | null)[]): number {
+  if (shape.length > 0 && !isFixed(shape[0])) return 0;
+  return shape.findIndex((d, axis) => !isFixed(d) && isBatchLikeDim(shape, axis));
 }
 
 const isFixed = (d: number | string | null | undefined): d is number => typeof d === 'number' && d > 0;
@@ -290,8 +307,21 @@ function resolve(model: SpecModel, options: InputSpecOptions): { spec: InputSpec
   }
   // A dim shared by name takes one value: when one input fixes it (a data member shaped [2, 1, 128]), it is no batch.
   const fixedNames = new Set(inputs.flatMap((e) => e.dims.filter((d) => d.name !== null && !d.batch).map((d) => d.name!)));
+  // A whole --shape that sets an input's batch-like axis sets the batch of every input: unnamed batch dims (Silero's
+  // input [?, ?] and state [2, ?, 128]) cannot be matched by name, and must not run at another batch than it.
+  const userBatch = partial.flatMap(({ sig }) => {
+    const s = options.shapes?.[sig.name];
+    return s && sig.shape && s.length === sig.shape.length ? sig.shape.flatMap((d, axis) => (!isFixed(d) && isBatchLikeDim(sig.shape!, axis) ? [{ input: sig.name, value: s[axis] }] : [])) : [];
+  })[0];
   for (const e of inputs) {
-    e.dims = e.dims.map((d) => (d.batch && d.name !== null && fixedNames.has(d.name) ? { ...d, batch: false } : d));
+    e.dims = e.dims.map((d) =>
+      d.batch && d.name !== null && fixedNames.has(d.name)
+        ? { ...d, batch: false }
+        : d.batch && userBatch
+          ? { ...d, value: userBatch.value, source: 'user', reason: `the batch of --shape ${userBatch.input}`, batch: false, pinned: true as const }
+          : d,
+    );
+    e.shape = e.dims.map((d) => d.value);
   }
   return { spec: { inputs }, problems, needs };
 }
