@@ -4,6 +4,7 @@ import type { BenchBackend, DataSource, InputChoice, OpenSource } from '../worke
 import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
+import { unusedId } from './ids';
 
 export interface BenchRequest {
   modelId: string;
@@ -47,7 +48,7 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     req.backends.map((b) => ({ targetId: t.id, targetName: t.name, backend: b.backend, threads: b.threads, status: 'queued' as const, progress: { fraction: 0, stage: 'queued' } })),
   );
   const run: BenchRun = {
-    id: `b${++seq}`,
+    id: unusedId('b', () => ++seq, studio.getState().benchRuns),
     modelId: req.modelId,
     startedAt: Date.now(),
     cells,

@@ -51,7 +51,7 @@ function run(): BenchRun {
 }
 
 beforeEach(() => {
-  studio.setState({ costDraft: exampleDraft(), tradeoff: { targetId: null, x: 'cost', selected: null }, costImportErrors: null, benchRuns: [], variants: [], models: [] });
+  studio.setState({ costDraft: exampleDraft(), tradeoff: { targetId: null, compareModels: true, x: 'cost', selected: null }, costImportErrors: null, benchRuns: [], variants: [], models: [] });
 });
 
 describe('cost actions (store without rendering)', () => {

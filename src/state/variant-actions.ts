@@ -4,6 +4,7 @@ import { toErrorInfo } from '../core/errors';
 import { optimizeInWorker } from '../workers/client';
 import type { DataSource, InputChoice } from '../workers/protocol';
 import { studio } from './store';
+import { unusedId } from './ids';
 import type { Variant } from './variants';
 
 /** Running jobs, by variant id: cancelling aborts (and so terminates) that job's worker only. */
@@ -20,7 +21,7 @@ const update = (id: string, patch: Partial<Variant>) =>
 export async function createVariant(modelId: string, recipeIn: Recipe, data: DataSource, inputs?: InputChoice): Promise<string | null> {
   const model = studio.getState().models.find((m) => m.id === modelId);
   if (!model) return null;
-  const id = `v${++seq}`;
+  const id = unusedId('v', () => ++seq, studio.getState().variants);
   let recipe: Recipe;
   try {
     recipe = validateRecipe(recipeIn);

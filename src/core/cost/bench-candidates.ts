@@ -66,6 +66,9 @@ export interface Quality {
   upper: number | null;
   /** What the figure is ("top-1 accuracy", "top-1 agreement with the original"). */
   label: string;
+  /** The output it scored and the items it was scored on (absent for the fidelity reference itself). */
+  output?: string;
+  items?: number;
 }
 
 export interface BenchCandidate {
@@ -121,6 +124,11 @@ const pct = (x: number) => x * 100;
 
 /** The y value of a cell: accuracy when there were labels, else fidelity to the original; null when neither fits a percent. */
 export function qualityOf(after: AccuracyResult | null, isOriginal: boolean): Quality | null {
+  const q = qualityOfResult(after, isOriginal);
+  return q && after ? { ...q, output: after.output, items: after.items } : q;
+}
+
+function qualityOfResult(after: AccuracyResult | null, isOriginal: boolean): Quality | null {
   if (!after) {
     return isOriginal ? { kind: 'fidelity', value: 100, lower: null, upper: null, label: 'the reference itself (100% by definition)' } : null;
   }

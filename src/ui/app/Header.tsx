@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { cancelLoading, openFiles } from '../../state/actions';
 import { useStudio } from '../../state/hooks';
+import { ClearWorkspace } from './ClearWorkspace';
 import { loadManifest, openSampleById, type SampleEntry } from './samples';
 
 export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
@@ -45,6 +46,7 @@ export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
             ))}
           </select>
         )}
+        <ClearWorkspace />
         <button className="primary" onClick={() => input.current?.click()}>
           Open model…
         </button>

@@ -1,0 +1,58 @@
+import { expect, test, type Page } from './test';
+import { benchDone, sampleManifest } from './fixtures';
+
+async function sampleOpen(page: Page) {
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+}
+
+test('the workspace survives a reload: variant, benchmark, scenarios; Clear workspace asks, then clears', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/');
+  await sampleOpen(page);
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  const variant = page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]');
+  await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  for (const box of await page.getByTestId('bench-form').locator('fieldset').first().locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('64');
+  await page.getByTestId('run-bench').click();
+  await benchDone(page, { min: 2, timeout: 30_000 });
+
+  // Costs and Trade-off use the workspace's one scenario, which took the benchmark's figures by itself.
+  await page.getByRole('button', { name: 'Costs' }).click();
+  // STEP2 await expect(page.getByTestId('scenario-in-use')).toContainText('measured by the benchmark');
+
+  await page.reload();
+  await expect(page.getByTestId('workspace-restored')).toContainText('1 model, 1 variant, 1 benchmark run');
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(variant).toHaveAttribute('data-status', 'done');
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await expect(page.locator('[data-testid="bench-row"][data-status="done"]')).toHaveCount(2);
+
+  // Clear workspace asks first; "Keep it" keeps everything.
+  await page.getByTestId('clear-workspace').click();
+  const dialog = page.getByRole('dialog', { name: 'Clear the workspace?' });
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('clear-cancel')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.locator('[data-testid="bench-row"]')).toHaveCount(2);
+  await page.getByTestId('clear-workspace').click();
+  await page.getByTestId('clear-confirm').click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(page.getByText(/Make variant|Run/).first()).toBeVisible();
+  await expect(page.getByTestId('variant-row')).toHaveCount(0);
+  await page.reload();
+  await sampleOpen(page);
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(page.getByTestId('variant-row')).toHaveCount(0);
+});

@@ -1,0 +1,179 @@
+/**
+ * Keeps the workspace in IndexedDB: model bytes and variant bytes once each (as Blobs/ArrayBuffers, which the
+ * browser writes off the main thread), model summaries once each, and a small meta record (models, variants, runs,
+ * scenarios) written at most once a second after a change. A reload restores it (restoreWorkspace); Clear workspace
+ * wipes it. Storage errors land in the store's `workspace.saveError` (shown by the app), never swallowed.
+ */
+import { initialCostState } from '../cost';
+import { studio, type StudioState } from '../store';
+import { emptyWorkspaceInfo } from '../workspace';
+import { keepDecision, modelCap, type StorageEstimateLike } from './cap';
+import { openIdb, type Idb } from './idb';
+import { isWorkspaceMeta, META_KEY, metaOf, modelBlobKey, originFiles, restoredState, summaryKey, variantBlobKey } from './snapshot';
+
+const DB_NAME = 'pareto-studio-workspace';
+const META_INTERVAL_MS = 1000;
+
+let db: Promise<Idb> | null = null;
+const database = () => (db ??= openIdb(DB_NAME));
+
+/** What is already in storage, so each model's and variant's bytes are written once. */
+const written = { models: new Set<string>(), variants: new Set<string>() };
+const notKept = new Set<string>();
+let unsubscribe: (() => void) | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let saving: Promise<void> | null = null;
+let dirty = false;
+let lastMetaAt = 0;
+
+const setInfo = (patch: Partial<StudioState['workspace']>) => studio.setState((s) => ({ workspace: { ...s.workspace, ...patch } }));
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function estimate(): Promise<StorageEstimateLike | null> {
+  try {
+    return (await navigator.storage?.estimate?.()) ?? null;
+  } catch {
+    return null; // no estimate: the cap without one applies (cap.ts)
+  }
+}
+
+/** Writes what changed: new models' bytes and summaries, new variants' bytes, removals, then the meta record. */
+async function save(): Promise<void> {
+  const idb = await database();
+  const s = studio.getState();
+  const liveModels = new Set(s.models.map((m) => m.id));
+  const liveVariants = new Set(s.variants.filter((v) => v.blob).map((v) => v.id));
+  const fresh = s.models.filter((m) => !written.models.has(m.id) && !notKept.has(m.id));
+  if (fresh.length > 0) {
+    const cap = modelCap(await estimate());
+    for (const m of fresh) {
+      const files = originFiles(m);
+      const bytes = files.reduce((a, f) => a + f.bytes, 0);
+      const decision = keepDecision(m.name, bytes, cap);
+      if (!decision.keep) {
+        notKept.add(m.id);
+        setInfo({ notKept: [...studio.getState().workspace.notKept, { id: m.id, why: decision.why }] });
+        continue;
+      }
+      try {
+        await idb.write([
+          ...files.map((f, i) => ({ store: 'blobs' as const, key: modelBlobKey(m.id, i), value: f.data })),
+          { store: 'meta', key: summaryKey(m.id), value: m.summary },
+        ]);
+        written.models.add(m.id);
+      } catch (e) {
+        notKept.add(m.id);
+        setInfo({ notKept: [...studio.getState().workspace.notKept, { id: m.id, why: `${m.name} could not be kept: ${message(e)}. The rest of the workspace is kept.` }] });
+      }
+    }
+  }
+  const removals: { store: 'meta' | 'blobs'; key: string; del: true }[] = [];
+  for (const id of [...written.models]) {
+    if (liveModels.has(id)) continue;
+    written.models.delete(id);
+    removals.push({ store: 'meta', key: summaryKey(id), del: true });
+    for (let i = 0; i < 64; i++) removals.push({ store: 'blobs', key: modelBlobKey(id, i), del: true });
+  }
+  for (const id of [...written.variants]) {
+    if (liveVariants.has(id)) continue;
+    written.variants.delete(id);
+    removals.push({ store: 'blobs', key: variantBlobKey(id), del: true });
+  }
+  const freshVariants = s.variants.filter((v) => v.blob && !written.variants.has(v.id) && !notKept.has(v.modelId));
+  if (freshVariants.length > 0) {
+    await idb.write(freshVariants.map((v) => ({ store: 'blobs' as const, key: variantBlobKey(v.id), value: v.blob })));
+    for (const v of freshVariants) written.variants.add(v.id);
+  }
+  const now = Date.now();
+  await idb.write([...removals, { store: 'meta', key: META_KEY, value: metaOf(s, notKept, now) }]);
+  lastMetaAt = performance.now();
+  setInfo({ saveError: null, savedAt: now });
+}
+
+function runSave(): void {
+  timer = null;
+  if (saving) {
+    dirty = true;
+    return;
+  }
+  dirty = false;
+  saving = save()
+    .catch((e: unknown) => setInfo({ saveError: `The workspace could not be saved: ${message(e)}` }))
+    .finally(() => {
+      saving = null;
+      if (dirty) schedule();
+    });
+}
+
+function schedule(): void {
+  if (timer !== null) return;
+  const wait = Math.max(50, META_INTERVAL_MS - (performance.now() - lastMetaAt));
+  timer = setTimeout(runSave, wait);
+}
+
+/** Only the parts of the state the workspace keeps trigger a save (not loading indicators or support tables). */
+const kept = (s: StudioState) => [s.models, s.activeModelId, s.variants, s.benchRuns, s.scenarios, s.activeScenarioId, s.tradeoff] as const;
+
+/** Starts saving the workspace after every change (call once, after restoreWorkspace). */
+export function startPersisting(): void {
+  if (unsubscribe) return;
+  let prev = kept(studio.getState());
+  unsubscribe = studio.subscribe((s) => {
+    const next = kept(s);
+    if (next.every((x, i) => Object.is(x, prev[i]))) return;
+    prev = next;
+    schedule();
+  });
+  schedule();
+}
+
+/**
+ * Restores the saved workspace into the store. Returns false when there is none (first start: the caller opens the
+ * sample), true when one was restored (it wins over the sample). A storage error is shown, and counts as none.
+ */
+export async function restoreWorkspace(): Promise<boolean> {
+  try {
+    const idb = await database();
+    const [metas, blobs] = await Promise.all([idb.getAll<unknown>('meta'), idb.getAll<Blob | ArrayBuffer>('blobs')]);
+    const metaEntry = metas.find((m) => m.key === META_KEY)?.value;
+    if (!isWorkspaceMeta(metaEntry)) return false;
+    const summaries = new Map(metas.filter((m) => m.key.startsWith('summary/')).map((m) => [m.key.slice('summary/'.length), m.value as never]));
+    const { state, notes } = restoredState(metaEntry, { summaries, blobs: new Map(blobs.map((b) => [b.key, b.value])) });
+    for (const m of state.models) written.models.add(m.id);
+    for (const v of state.variants) if (v.blob) written.variants.add(v.id);
+    studio.setState((s) => ({
+      ...state,
+      // Whatever the user opened while the restore ran stays, after the restored models.
+      models: [...state.models, ...s.models.filter((m) => !state.models.some((x) => x.id === m.id))],
+      workspace: {
+        ...s.workspace,
+        restoreNotes: notes,
+        restored: { models: state.models.length, variants: state.variants.length, runs: state.benchRuns.length, scenarios: state.scenarios.length, savedAt: metaEntry.savedAt },
+      },
+    }));
+    return true;
+  } catch (e) {
+    setInfo({ saveError: `The saved workspace could not be read: ${message(e)}` });
+    return false;
+  }
+}
+
+/** Empties the store and the browser's storage for the workspace (the caller asked the user first). */
+export async function clearWorkspace(): Promise<void> {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  await saving;
+  written.models.clear();
+  written.variants.clear();
+  notKept.clear();
+  studio.setState({ models: [], activeModelId: null, variants: [], benchRuns: [], support: {}, error: null, ...initialCostState(), workspace: emptyWorkspaceInfo() });
+  try {
+    await (await database()).clear();
+  } catch (e) {
+    setInfo({ saveError: `The workspace could not be cleared from the browser's storage: ${message(e)}` });
+  }
+}
+
+export function dismissSaveError(): void {
+  setInfo({ saveError: null });
+}
