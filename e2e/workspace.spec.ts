@@ -28,10 +28,28 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
 
   // Costs and Trade-off use the workspace's one scenario, which took the benchmark's figures by itself.
   await page.getByRole('button', { name: 'Costs' }).click();
-  // STEP2 await expect(page.getByTestId('scenario-in-use')).toContainText('measured by the benchmark');
+  await expect(page.getByTestId('scenario-in-use')).toContainText('Variants: measured by the benchmark of mnist-cnn.onnx');
+  // Two named scenarios side by side: 50 and 500 requests/s.
+  const field = (path: string) => page.locator(`[data-field="${path}"]`);
+  await field('name').fill('50 req/s');
+  await field('traffic.averageRps').fill('50');
+  await field('traffic.peakRps').fill('50');
+  await page.getByTestId('scenario-add').click();
+  await field('name').fill('500 req/s');
+  await field('traffic.averageRps').fill('500');
+  await field('traffic.peakRps').fill('500');
+  const rows = page.getByTestId('scenario-compare-row');
+  await expect(rows.filter({ hasText: '50 req/s' }).first()).toBeVisible();
+  await expect(page.locator('[data-testid="scenario-compare-row"][data-scenario="500 req/s"]').first()).toContainText('WASM 1 thread');
+  await expect(page.getByTestId('scenario-compare-chart').locator('svg').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Trade-off' }).click();
+  await expect(page.getByTestId('scenario-in-use')).toContainText('Scenario in use: 500 req/s (2 of 2)');
 
   await page.reload();
-  await expect(page.getByTestId('workspace-restored')).toContainText('1 model, 1 variant, 1 benchmark run');
+  await expect(page.getByTestId('workspace-restored')).toContainText('1 model, 1 variant, 1 benchmark run, 2 cost scenarios');
+  await page.getByRole('button', { name: 'Costs' }).click();
+  await expect(page.locator('[data-testid="scenario-compare-row"][data-scenario="50 req/s"]').first()).toBeVisible();
+  await expect(page.locator('[data-field="traffic.averageRps"]')).toHaveValue('500');
   await page.getByRole('button', { name: 'Optimize' }).click();
   await expect(variant).toHaveAttribute('data-status', 'done');
   await page.getByRole('button', { name: 'Benchmark' }).click();

@@ -5,6 +5,7 @@ import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
 import { unusedId } from './ids';
+import { syncScenariosWithBenchmark } from './cost-actions';
 
 export interface BenchRequest {
   modelId: string;
@@ -117,6 +118,8 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     else patchCell(run.id, i, { status: result.error.code === 'aborted' ? 'cancelled' : 'failed', error: result.error });
   }
   if (current === ctrl) current = null;
+  // The workspace's scenarios that follow the benchmark take its figures: Costs and Trade-off cost the same ones.
+  syncScenariosWithBenchmark();
   return run.id;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { AccuracyResult } from '../bench/accuracy';
 import type { DraftPoint, DraftVariant } from './draft';
-import type { DeviceClass } from './scenario';
+import type { DeviceClass, Processor } from './scenario';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs: the app's bench runs, structurally.
@@ -88,7 +88,7 @@ export interface BenchCandidate {
   points: DraftPoint[];
   /** The smallest batch measured: what p50/p99 on the chart mean. */
   latency: BenchBatchLike | null;
-  device: { name: string; class: DeviceClass; cores: number };
+  device: { name: string; class: DeviceClass; cores: number; processor: Processor };
   runId: string;
   notes: string[];
 }
@@ -117,6 +117,8 @@ export function deviceOf(env: BenchEnvLike, backend: string, threadsUsed: number
     name: `this machine: ${browserOf(env.userAgent)}, ${backendLabel(backend, threadsUsed, fallback)}`,
     class: phone ? 'phone' : 'other',
     cores,
+    // WASM runs on the CPU; WebGPU and WebGL on the GPU (a software adapter is still not a CPU figure to scale).
+    processor: backend === 'wasm' ? 'cpu' : 'gpu',
   };
 }
 

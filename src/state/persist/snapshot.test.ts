@@ -6,10 +6,10 @@ import type { LoadedModel } from '../models';
 import type { StudioState } from '../store';
 import { isWorkspaceMeta, metaOf, restoredState, summaryKey } from './snapshot';
 
-const bytes = (() => {
+const bytes = new Uint8Array((() => {
   const { graph, node, valueInfo, model } = build;
   return writeOnnx(model({ graph: graph({ name: 'g', nodes: [node('Relu', ['x'], ['y'])], inputs: [valueInfo('x', DataType.FLOAT, [1])], outputs: [valueInfo('y', DataType.FLOAT, [1])] }) }));
-})();
+})());
 const summary = summarize(readOnnx(bytes), 'relu.onnx');
 
 function state(): StudioState {
