@@ -37,6 +37,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await page.getByTestId('scenario-add').click();
   await field('name').fill('500 req/s');
   await field('traffic.averageRps').fill('500');
+  const lastChange = await page.evaluate(() => Date.now());
   await field('traffic.peakRps').fill('500');
   const rows = page.getByTestId('scenario-compare-row');
   await expect(rows.filter({ hasText: '50 req/s' }).first()).toBeVisible();
@@ -45,6 +46,10 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await page.getByRole('button', { name: 'Trade-off' }).click();
   await expect(page.getByTestId('scenario-in-use')).toContainText('Scenario in use: 500 req/s (2 of 2)');
 
+  // Saved (at most a second after the last change), without holding the main thread over 50 ms.
+  const saved = page.getByTestId('workspace-saved');
+  await expect.poll(async () => Number(await saved.getAttribute('data-saved-at'))).toBeGreaterThanOrEqual(lastChange);
+  expect(Number(await saved.getAttribute('data-block-ms'))).toBeLessThan(50);
   await page.reload();
   await expect(page.getByTestId('workspace-restored')).toContainText('1 model, 1 variant, 1 benchmark run, 2 cost scenarios');
   await page.getByRole('button', { name: 'Costs' }).click();

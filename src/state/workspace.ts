@@ -12,6 +12,8 @@ export interface WorkspaceInfo {
   saveError: string | null;
   /** When the last save completed. */
   savedAt: number | null;
+  /** The longest a save held the main thread since the page loaded (ms): the structured clones of what it wrote. */
+  lastSaveBlock?: { ms: number; what: string };
 }
 
 export interface WorkspaceSlice {

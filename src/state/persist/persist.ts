@@ -9,7 +9,7 @@ import { studio, type StudioState } from '../store';
 import { emptyWorkspaceInfo } from '../workspace';
 import { keepDecision, modelCap, type StorageEstimateLike } from './cap';
 import { openIdb, type Idb } from './idb';
-import { isWorkspaceMeta, META_KEY, metaOf, modelBlobKey, originFiles, restoredState, summaryKey, variantBlobKey } from './snapshot';
+import { isStoredHead, joinMeta, META_KEY, metaOf, modelBlobKey, originFiles, restoredState, runKey, splitMeta, summaryKey, variantBlobKey, variantKey, variantRecord } from './snapshot';
 
 const DB_NAME = 'pareto-studio-workspace';
 const META_INTERVAL_MS = 1000;
@@ -19,6 +19,8 @@ const database = () => (db ??= openIdb(DB_NAME));
 
 /** What is already in storage, so each model's and variant's bytes are written once. */
 const written = { models: new Set<string>(), variants: new Set<string>() };
+/** The run and variant objects last written under each key (the store replaces an object when it changes). */
+const records = new Map<string, unknown>();
 const notKept = new Set<string>();
 let unsubscribe: (() => void) | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -37,10 +39,23 @@ async function estimate(): Promise<StorageEstimateLike | null> {
   }
 }
 
+/**
+ * Runs a write and returns its promise, adding the time its synchronous part held the main thread (the structured
+ * clone happens there; the bytes are written by the browser off it) to `block`.
+ */
+function timed(block: { ms: number; what: string }, what: string, write: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  const p = write();
+  const ms = performance.now() - t0;
+  if (ms > block.ms) Object.assign(block, { ms, what });
+  return p;
+}
+
 /** Writes what changed: new models' bytes and summaries, new variants' bytes, removals, then the meta record. */
 async function save(): Promise<void> {
   const idb = await database();
   const s = studio.getState();
+  const block = { ms: 0, what: '' };
   const liveModels = new Set(s.models.map((m) => m.id));
   const liveVariants = new Set(s.variants.filter((v) => v.blob).map((v) => v.id));
   const fresh = s.models.filter((m) => !written.models.has(m.id) && !notKept.has(m.id));
@@ -56,10 +71,10 @@ async function save(): Promise<void> {
         continue;
       }
       try {
-        await idb.write([
+        await timed(block, `model ${m.name}`, () => idb.write([
           ...files.map((f, i) => ({ store: 'blobs' as const, key: modelBlobKey(m.id, i), value: f.data })),
           { store: 'meta', key: summaryKey(m.id), value: m.summary },
-        ]);
+        ]));
         written.models.add(m.id);
       } catch (e) {
         notKept.add(m.id);
@@ -81,13 +96,30 @@ async function save(): Promise<void> {
   }
   const freshVariants = s.variants.filter((v) => v.blob && !written.variants.has(v.id) && !notKept.has(v.modelId));
   if (freshVariants.length > 0) {
-    await idb.write(freshVariants.map((v) => ({ store: 'blobs' as const, key: variantBlobKey(v.id), value: v.blob })));
+    await timed(block, 'variants', () => idb.write(freshVariants.map((v) => ({ store: 'blobs' as const, key: variantBlobKey(v.id), value: v.blob }))));
     for (const v of freshVariants) written.variants.add(v.id);
   }
   const now = Date.now();
-  await idb.write([...removals, { store: 'meta', key: META_KEY, value: metaOf(s, notKept, now) }]);
+  const meta = metaOf(s, notKept, now);
+  const ops: Parameters<Idb['write']>[0] = [...removals];
+  const live = new Set<string>();
+  for (const r of s.benchRuns) {
+    if (!meta.benchRuns.some((x) => x === r)) continue;
+    live.add(runKey(r.id));
+    if (records.get(runKey(r.id)) !== r) ops.push({ store: 'meta', key: runKey(r.id), value: r });
+  }
+  const changedVariants = s.variants.filter((v) => !notKept.has(v.modelId) && records.get(variantKey(v.id)) !== v);
+  for (const v of s.variants) if (!notKept.has(v.modelId)) live.add(variantKey(v.id));
+  for (const v of changedVariants) ops.push({ store: 'meta', key: variantKey(v.id), value: variantRecord(v) });
+  for (const key of records.keys()) if (!live.has(key)) ops.push({ store: 'meta', key, del: true });
+  ops.push({ store: 'meta', key: META_KEY, value: splitMeta(meta) });
+  await timed(block, 'meta', () => idb.write(ops));
+  for (const key of [...records.keys()]) if (!live.has(key)) records.delete(key);
+  for (const r of s.benchRuns) if (live.has(runKey(r.id))) records.set(runKey(r.id), r);
+  for (const v of changedVariants) records.set(variantKey(v.id), v);
   lastMetaAt = performance.now();
-  setInfo({ saveError: null, savedAt: now });
+  const prev = studio.getState().workspace.lastSaveBlock;
+  setInfo({ saveError: null, savedAt: now, lastSaveBlock: prev && prev.ms >= block.ms ? prev : { ...block } });
 }
 
 function runSave(): void {
@@ -124,6 +156,16 @@ export function startPersisting(): void {
     prev = next;
     schedule();
   });
+  // Leaving the page (reload, close, tab hidden) saves what is pending now instead of after the interval.
+  const flush = () => {
+    if (timer === null) return;
+    clearTimeout(timer);
+    runSave();
+  };
+  addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
   schedule();
 }
 
@@ -135,11 +177,15 @@ export async function restoreWorkspace(): Promise<boolean> {
   try {
     const idb = await database();
     const [metas, blobs] = await Promise.all([idb.getAll<unknown>('meta'), idb.getAll<Blob | ArrayBuffer>('blobs')]);
-    const metaEntry = metas.find((m) => m.key === META_KEY)?.value;
-    if (!isWorkspaceMeta(metaEntry)) return false;
+    const head = metas.find((m) => m.key === META_KEY)?.value;
+    if (!isStoredHead(head)) return false;
+    const byKey = new Map(metas.map((m) => [m.key, m.value]));
+    const metaEntry = joinMeta(head, (k) => byKey.get(k));
     const summaries = new Map(metas.filter((m) => m.key.startsWith('summary/')).map((m) => [m.key.slice('summary/'.length), m.value as never]));
     const { state, notes } = restoredState(metaEntry, { summaries, blobs: new Map(blobs.map((b) => [b.key, b.value])) });
     for (const m of state.models) written.models.add(m.id);
+    for (const r of state.benchRuns) records.set(runKey(r.id), null); // rewritten on the next save (interrupted cells)
+    for (const v of state.variants) records.set(variantKey(v.id), null);
     for (const v of state.variants) if (v.blob) written.variants.add(v.id);
     studio.setState((s) => ({
       ...state,
@@ -165,6 +211,7 @@ export async function clearWorkspace(): Promise<void> {
   await saving;
   written.models.clear();
   written.variants.clear();
+  records.clear();
   notKept.clear();
   studio.setState({ models: [], activeModelId: null, variants: [], benchRuns: [], support: {}, error: null, ...initialCostState(), workspace: emptyWorkspaceInfo() });
   try {

@@ -4,7 +4,7 @@ import { summarize } from '../../core/inspect/summary';
 import { initialCostState } from '../cost';
 import type { LoadedModel } from '../models';
 import type { StudioState } from '../store';
-import { isWorkspaceMeta, metaOf, restoredState, summaryKey } from './snapshot';
+import { isStoredHead, joinMeta, metaOf, restoredState, runKey, splitMeta, summaryKey, variantKey, variantRecord } from './snapshot';
 
 const bytes = new Uint8Array((() => {
   const { graph, node, valueInfo, model } = build;
@@ -37,8 +37,16 @@ function state(): StudioState {
 describe('the saved workspace', () => {
   it('round trip: models by bytes or URL, variants with bytes, runs and scenarios; running work comes back interrupted', async () => {
     const s = state();
-    const meta = structuredClone(metaOf(s, new Set(), 42));
-    expect(isWorkspaceMeta(meta)).toBe(true);
+    // As stored: the head under "workspace", each run and variant under its own key (a save clones only what changed).
+    const whole = metaOf(s, new Set(), 42);
+    const head = structuredClone(splitMeta(whole));
+    expect(isStoredHead(head)).toBe(true);
+    const stored = new Map<string, unknown>([
+      ...whole.benchRuns.map((r) => [runKey(r.id), structuredClone(r)] as const),
+      ...s.variants.map((v) => [variantKey(v.id), structuredClone(variantRecord(v))] as const),
+    ]);
+    const meta = joinMeta(head, (k) => stored.get(k));
+    expect(meta).toEqual(structuredClone(whole));
     expect(JSON.stringify(meta)).not.toContain('"summary"'); // summaries are kept apart (big models have big ones)
     expect(meta.models.map((m) => m.origin.kind)).toEqual(['stored', 'url']);
     const blobs = new Map<string, Blob>([
@@ -72,7 +80,9 @@ describe('the saved workspace', () => {
     expect(notes).toEqual(['relu.onnx could not be restored: its summary is missing from the saved workspace.']);
     const { notes: n2 } = restoredState(full, { summaries: new Map([['m1', summary], ['m2', summary]]), blobs: new Map() });
     expect(n2[0]).toMatch(/relu\.onnx could not be restored: its bytes are missing/);
-    expect(isWorkspaceMeta({ version: 2 })).toBe(false);
-    expect(isWorkspaceMeta(null)).toBe(false);
+    expect(isStoredHead({ version: 2 })).toBe(false);
+    expect(isStoredHead(null)).toBe(false);
+    // a run record lost: the rest comes back
+    expect(joinMeta(splitMeta(full), (k) => (k.startsWith('run/') ? undefined : full.variants.find((v) => `vmeta/${v.id}` === k))).benchRuns).toEqual([]);
   });
 });

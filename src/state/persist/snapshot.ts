@@ -15,6 +15,9 @@ export const META_KEY = 'workspace';
 export const summaryKey = (modelId: string) => `summary/${modelId}`;
 export const modelBlobKey = (modelId: string, i: number) => `model/${modelId}/${i}`;
 export const variantBlobKey = (variantId: string) => `variant/${variantId}`;
+/** Each bench run and each variant's record is kept under its own key, so a save clones only what changed. */
+export const runKey = (runId: string) => `run/${runId}`;
+export const variantKey = (variantId: string) => `vmeta/${variantId}`;
 
 /** Where a restored model's bytes come from: its URL on this origin (samples), or the files kept in `blobs`. */
 export type OriginRecord = { kind: 'url'; url: string; name: string } | { kind: 'stored'; files: { name: string; key: string; bytes: number }[] };
@@ -69,13 +72,37 @@ export function metaOf(s: StudioState, notKept: ReadonlySet<string>, now: number
       const { summary, origin, ...rest } = m;
       return { ...rest, origin: originRecord(m) };
     }),
-    variants: s.variants
-      .filter((v) => kept.has(v.modelId))
-      .map(({ blob, ...rest }) => (blob ? { ...rest, blobKey: variantBlobKey(rest.id) } : rest)),
+    variants: s.variants.filter((v) => kept.has(v.modelId)).map(variantRecord),
     benchRuns: s.benchRuns.filter((r) => kept.has(r.modelId)),
     scenarios: s.scenarios,
     activeScenarioId: s.activeScenarioId,
     tradeoff: s.tradeoff,
+  };
+}
+
+export function variantRecord(v: Variant): VariantRecord {
+  const { blob, ...rest } = v;
+  return blob ? { ...rest, blobKey: variantBlobKey(rest.id) } : rest;
+}
+
+/** What "workspace" holds: the meta without the runs and variants, which are stored under their own keys. */
+export interface StoredHead extends Omit<WorkspaceMeta, 'benchRuns' | 'variants'> {
+  runIds: string[];
+  variantIds: string[];
+}
+
+export function splitMeta(meta: WorkspaceMeta): StoredHead {
+  const { benchRuns, variants, ...head } = meta;
+  return { ...head, runIds: benchRuns.map((r) => r.id), variantIds: variants.map((v) => v.id) };
+}
+
+/** The meta back from its head and the records under their keys (a record missing is left out). */
+export function joinMeta(head: StoredHead, get: (key: string) => unknown): WorkspaceMeta {
+  const { runIds, variantIds, ...rest } = head;
+  return {
+    ...rest,
+    benchRuns: runIds.map((id) => get(runKey(id)) as BenchRun | undefined).filter((r): r is BenchRun => !!r),
+    variants: variantIds.map((id) => get(variantKey(id)) as VariantRecord | undefined).filter((v): v is VariantRecord => !!v),
   };
 }
 
@@ -152,14 +179,14 @@ export function restoredState(
 }
 
 /** A meta record read back is only trusted when it has the shape this version writes. */
-export function isWorkspaceMeta(x: unknown): x is WorkspaceMeta {
+export function isStoredHead(x: unknown): x is StoredHead {
   if (typeof x !== 'object' || x === null) return false;
-  const m = x as Partial<WorkspaceMeta>;
+  const m = x as Partial<StoredHead>;
   return (
     m.version === WORKSPACE_VERSION &&
     Array.isArray(m.models) &&
-    Array.isArray(m.variants) &&
-    Array.isArray(m.benchRuns) &&
+    Array.isArray(m.variantIds) &&
+    Array.isArray(m.runIds) &&
     Array.isArray(m.scenarios) &&
     m.scenarios.length > 0 &&
     typeof m.activeScenarioId === 'string' &&

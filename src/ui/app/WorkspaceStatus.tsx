@@ -25,6 +25,11 @@ export function WorkspaceStatus() {
           <div>{n.why}</div>
         </div>
       ))}
+      {w.savedAt !== null && (
+        <p className="visually-hidden" data-testid="workspace-saved" data-saved-at={w.savedAt} data-block-ms={w.lastSaveBlock?.ms.toFixed(1)} data-block-what={w.lastSaveBlock?.what}>
+          Workspace kept in this browser, saved at {new Date(w.savedAt).toLocaleTimeString()}.
+        </p>
+      )}
       {w.restored && (
         <p className="small muted" data-testid="workspace-restored">
           Workspace restored from this browser's storage (saved {new Date(w.restored.savedAt).toLocaleString()}): {plural(w.restored.models, 'model')},{' '}
