@@ -12,8 +12,8 @@ export interface WorkspaceInfo {
   saveError: string | null;
   /** When the last save completed. */
   savedAt: number | null;
-  /** The longest a save held the main thread since the page loaded (ms): the structured clones of what it wrote. */
-  lastSaveBlock?: { ms: number; what: string };
+  /** How long saves held the main thread since the page loaded (ms: the structured clones of what they wrote): the longest and the median. */
+  saveBlock?: { maxMs: number; maxWhat: string; medianMs: number; saves: number };
 }
 
 export interface WorkspaceSlice {

@@ -27,6 +27,8 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 let saving: Promise<void> | null = null;
 let dirty = false;
 let lastMetaAt = 0;
+/** How long each save held the main thread (ms), the last 200. */
+const blocks: number[] = [];
 
 const setInfo = (patch: Partial<StudioState['workspace']>) => studio.setState((s) => ({ workspace: { ...s.workspace, ...patch } }));
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -51,14 +53,22 @@ function timed(block: { ms: number; what: string }, what: string, write: () => P
   return p;
 }
 
-/** Writes what changed: new models' bytes and summaries, new variants' bytes, removals, then the meta record. */
+/** A variant or a benchmark is running: bytes wait (copying a model into storage would disturb the timings). */
+const busy = (s: StudioState) =>
+  s.variants.some((v) => v.status === 'running') || s.benchRuns.some((r) => r.cells.some((c) => c.status === 'running' || c.status === 'queued'));
+
+/**
+ * Writes what changed: new models' bytes and summaries, new variants' bytes, removals, then the meta record. While
+ * work runs, bytes wait until it ends, and what has no bytes stored yet stays out of the meta record.
+ */
 async function save(): Promise<void> {
   const idb = await database();
   const s = studio.getState();
+  const deferBytes = busy(s);
   const block = { ms: 0, what: '' };
   const liveModels = new Set(s.models.map((m) => m.id));
   const liveVariants = new Set(s.variants.filter((v) => v.blob).map((v) => v.id));
-  const fresh = s.models.filter((m) => !written.models.has(m.id) && !notKept.has(m.id));
+  const fresh = deferBytes ? [] : s.models.filter((m) => !written.models.has(m.id) && !notKept.has(m.id));
   if (fresh.length > 0) {
     const cap = modelCap(await estimate());
     for (const m of fresh) {
@@ -94,13 +104,15 @@ async function save(): Promise<void> {
     written.variants.delete(id);
     removals.push({ store: 'blobs', key: variantBlobKey(id), del: true });
   }
-  const freshVariants = s.variants.filter((v) => v.blob && !written.variants.has(v.id) && !notKept.has(v.modelId));
+  const freshVariants = deferBytes ? [] : s.variants.filter((v) => v.blob && !written.variants.has(v.id) && !notKept.has(v.modelId));
   if (freshVariants.length > 0) {
     await timed(block, 'variants', () => idb.write(freshVariants.map((v) => ({ store: 'blobs' as const, key: variantBlobKey(v.id), value: v.blob }))));
     for (const v of freshVariants) written.variants.add(v.id);
   }
   const now = Date.now();
-  const meta = metaOf(s, notKept, now);
+  const pending = new Set([...notKept, ...s.models.filter((m) => !written.models.has(m.id)).map((m) => m.id)]);
+  const ready = { ...s, variants: s.variants.filter((v) => !v.blob || written.variants.has(v.id)) };
+  const meta = metaOf(ready, pending, now);
   const ops: Parameters<Idb['write']>[0] = [...removals];
   const live = new Set<string>();
   for (const r of s.benchRuns) {
@@ -108,8 +120,8 @@ async function save(): Promise<void> {
     live.add(runKey(r.id));
     if (records.get(runKey(r.id)) !== r) ops.push({ store: 'meta', key: runKey(r.id), value: r });
   }
-  const changedVariants = s.variants.filter((v) => !notKept.has(v.modelId) && records.get(variantKey(v.id)) !== v);
-  for (const v of s.variants) if (!notKept.has(v.modelId)) live.add(variantKey(v.id));
+  const changedVariants = ready.variants.filter((v) => !pending.has(v.modelId) && records.get(variantKey(v.id)) !== v);
+  for (const v of ready.variants) if (!pending.has(v.modelId)) live.add(variantKey(v.id));
   for (const v of changedVariants) ops.push({ store: 'meta', key: variantKey(v.id), value: variantRecord(v) });
   for (const key of records.keys()) if (!live.has(key)) ops.push({ store: 'meta', key, del: true });
   ops.push({ store: 'meta', key: META_KEY, value: splitMeta(meta) });
@@ -118,8 +130,15 @@ async function save(): Promise<void> {
   for (const r of s.benchRuns) if (live.has(runKey(r.id))) records.set(runKey(r.id), r);
   for (const v of changedVariants) records.set(variantKey(v.id), v);
   lastMetaAt = performance.now();
-  const prev = studio.getState().workspace.lastSaveBlock;
-  setInfo({ saveError: null, savedAt: now, lastSaveBlock: prev && prev.ms >= block.ms ? prev : { ...block } });
+  blocks.push(block.ms);
+  if (blocks.length > 200) blocks.shift();
+  const sorted = [...blocks].sort((a, b) => a - b);
+  const prev = studio.getState().workspace.saveBlock;
+  setInfo({
+    saveError: null,
+    savedAt: now,
+    saveBlock: { maxMs: Math.max(block.ms, prev?.maxMs ?? 0), maxWhat: prev && prev.maxMs >= block.ms ? prev.maxWhat : block.what, medianMs: sorted[sorted.length >> 1], saves: blocks.length },
+  });
 }
 
 function runSave(): void {

@@ -26,7 +26,7 @@ export function WorkspaceStatus() {
         </div>
       ))}
       {w.savedAt !== null && (
-        <p className="visually-hidden" data-testid="workspace-saved" data-saved-at={w.savedAt} data-block-ms={w.lastSaveBlock?.ms.toFixed(1)} data-block-what={w.lastSaveBlock?.what}>
+        <p className="visually-hidden" data-testid="workspace-saved" data-saved-at={w.savedAt} data-block-max-ms={w.saveBlock?.maxMs.toFixed(1)} data-block-median-ms={w.saveBlock?.medianMs.toFixed(1)} data-saves={w.saveBlock?.saves}>
           Workspace kept in this browser, saved at {new Date(w.savedAt).toLocaleTimeString()}.
         </p>
       )}
