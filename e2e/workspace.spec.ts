@@ -7,6 +7,17 @@ async function sampleOpen(page: Page) {
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
 }
 
+/** Every model of the form ticked, batch 1, 5 runs after 1 warm-up, 64 items: quick. */
+async function quickBench(page: Page) {
+  for (const box of await page.getByTestId('bench-form').locator('fieldset').first().locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('64');
+  await page.getByTestId('run-bench').click();
+}
+
 test('the workspace survives a reload: variant, benchmark, scenarios; Clear workspace asks, then clears', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto('/');
@@ -17,13 +28,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   const variant = page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]');
   await expect(variant).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Benchmark' }).click();
-  for (const box of await page.getByTestId('bench-form').locator('fieldset').first().locator('input[type=checkbox]').all()) await box.check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('64');
-  await page.getByTestId('run-bench').click();
+  await quickBench(page);
   await benchDone(page, { min: 2, timeout: 30_000 });
 
   // Costs and Trade-off use the workspace's one scenario, which took the benchmark's figures by itself.
@@ -45,6 +50,15 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await expect(page.getByTestId('scenario-compare-chart').locator('svg').first()).toBeVisible();
   await page.getByRole('button', { name: 'Trade-off' }).click();
   await expect(page.getByTestId('scenario-in-use')).toContainText('Scenario in use: 500 req/s (2 of 2)');
+  // A second model benchmarked on the same data joins the first on one trade-off chart, labelled model · variant.
+  await page.getByTestId('sample-picker').selectOption('mnist-mlp');
+  await expect(page.getByRole('button', { name: 'mnist-mlp.onnx', exact: true })).toHaveAttribute('aria-current', 'true');
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  await quickBench(page);
+  await benchDone(page, { min: 1, timeout: 30_000 });
+  await page.getByRole('button', { name: 'Trade-off' }).click();
+  await expect(page.getByTestId('tradeoff-compare-notes')).toContainText('2 models on one chart: mnist-mlp.onnx, mnist-cnn.onnx');
+  await expect(page.locator('[data-testid="tradeoff-point"][data-recipe="mnist-cnn.onnx · int8 dynamic"]')).toHaveCount(1);
 
   // Saved, at most a second after the last change.
   const saved = page.getByTestId('workspace-saved');
@@ -54,10 +68,11 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   expect(Number(await saved.getAttribute('data-block-median-ms'))).toBeLessThan(50);
   expect(Number(await saved.getAttribute('data-block-max-ms'))).toBeLessThan(200);
   await page.reload();
-  await expect(page.getByTestId('workspace-restored')).toContainText('1 model, 1 variant, 1 benchmark run, 2 cost scenarios');
+  await expect(page.getByTestId('workspace-restored')).toContainText('2 models, 1 variant, 2 benchmark runs, 2 cost scenarios');
   await page.getByRole('button', { name: 'Costs' }).click();
   await expect(page.locator('[data-testid="scenario-compare-row"][data-scenario="50 req/s"]').first()).toBeVisible();
   await expect(page.locator('[data-field="traffic.averageRps"]')).toHaveValue('500');
+  await page.getByRole('button', { name: 'mnist-cnn.onnx', exact: true }).click();
   await page.getByRole('button', { name: 'Optimize' }).click();
   await expect(variant).toHaveAttribute('data-status', 'done');
   await page.getByRole('button', { name: 'Benchmark' }).click();

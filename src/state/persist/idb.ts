@@ -29,7 +29,8 @@ export class StorageError extends Error {
 
 const STORES: StoreName[] = ['meta', 'blobs'];
 
-function wrap(e: unknown, what: string): StorageError {
+/** The browser's error as a StorageError that says what was being done; a full quota says so in words. */
+export function storageError(e: unknown, what: string): StorageError {
   const name = e instanceof DOMException || e instanceof Error ? e.name : 'Error';
   const msg = e instanceof Error ? e.message : String(e);
   if (name === 'QuotaExceededError') return new StorageError(`${what}: the browser's storage for this site is full (${msg || name})`, name);
@@ -39,7 +40,7 @@ function wrap(e: unknown, what: string): StorageError {
 const done = <T>(req: IDBRequest<T>, what: string) =>
   new Promise<T>((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(wrap(req.error, what));
+    req.onerror = () => reject(storageError(req.error, what));
   });
 
 export function openIdb(name: string, version = 1): Promise<Idb> {
@@ -49,13 +50,13 @@ export function openIdb(name: string, version = 1): Promise<Idb> {
     try {
       req = indexedDB.open(name, version);
     } catch (e) {
-      reject(wrap(e, 'opening the workspace storage'));
+      reject(storageError(e, 'opening the workspace storage'));
       return;
     }
     req.onupgradeneeded = () => {
       for (const s of STORES) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
     };
-    req.onerror = () => reject(wrap(req.error, 'opening the workspace storage'));
+    req.onerror = () => reject(storageError(req.error, 'opening the workspace storage'));
     req.onblocked = () => reject(new StorageError('the workspace storage is blocked by another tab of the studio: close it and reload', 'Blocked'));
     req.onsuccess = () => resolve(api(req.result));
   });
@@ -82,11 +83,11 @@ function api(db: IDBDatabase): Idb {
             else os.put(o.value, o.key);
           }
         } catch (e) {
-          reject(wrap(e, 'saving the workspace'));
+          reject(storageError(e, 'saving the workspace'));
           return;
         }
         t.oncomplete = () => resolve();
-        t.onabort = () => reject(wrap(t.error, 'saving the workspace'));
+        t.onabort = () => reject(storageError(t.error, 'saving the workspace'));
         t.onerror = () => undefined; // onabort follows with the transaction's error
       });
     },
@@ -95,7 +96,7 @@ function api(db: IDBDatabase): Idb {
         const t = tx(STORES, 'readwrite');
         for (const s of STORES) t.objectStore(s).clear();
         t.oncomplete = () => resolve();
-        t.onabort = () => reject(wrap(t.error, 'clearing the workspace'));
+        t.onabort = () => reject(storageError(t.error, 'clearing the workspace'));
       });
     },
     close: () => db.close(),
