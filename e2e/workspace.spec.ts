@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
 import { benchDone, sampleManifest } from './fixtures';
 
@@ -5,6 +6,12 @@ async function sampleOpen(page: Page) {
   const manifest = sampleManifest();
   const def = manifest.models.find((m) => m.id === manifest.default)!;
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+}
+
+/** axe-core's serious and critical findings, as "rule: help (n elements)". */
+async function serious(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
 
 /** Every model of the form ticked, batch 1, 5 runs after 1 warm-up, 64 items: quick. */
@@ -48,6 +55,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await expect(rows.filter({ hasText: '50 req/s' }).first()).toBeVisible();
   await expect(page.locator('[data-testid="scenario-compare-row"][data-scenario="500 req/s"]').first()).toContainText('WASM 1 thread');
   await expect(page.getByTestId('scenario-compare-chart').locator('svg').first()).toBeVisible();
+  expect(await serious(page)).toEqual([]);
   await page.getByRole('button', { name: 'Trade-off' }).click();
   await expect(page.getByTestId('scenario-in-use')).toContainText('Scenario in use: 500 req/s (2 of 2)');
   // A second model benchmarked on the same data joins the first on one trade-off chart, labelled model · variant.
@@ -83,6 +91,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   const dialog = page.getByRole('dialog', { name: 'Clear the workspace?' });
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId('clear-cancel')).toBeFocused();
+  expect(await serious(page)).toEqual([]);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(page.locator('[data-testid="bench-row"]')).toHaveCount(2);
