@@ -2,6 +2,7 @@ import { openInWorker } from '../workers/client';
 import type { OpenResult, OpenSource } from '../workers/protocol';
 import type { LoadedModel } from './models';
 import { studio } from './store';
+import { unusedId } from './ids';
 
 /** Actions live at module level: components call them; tests call them without rendering. */
 
@@ -34,7 +35,7 @@ async function open(
     return false;
   }
   const model: LoadedModel = {
-    id: `m${++seq}`,
+    id: unusedId('m', () => ++seq, studio.getState().models),
     name: result.summary.fileName,
     source: kind,
     origin: source,

@@ -4,6 +4,8 @@ import type { BenchBackend, DataSource, InputChoice, OpenSource } from '../worke
 import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
+import { unusedId } from './ids';
+import { syncScenariosWithBenchmark } from './cost-actions';
 
 export interface BenchRequest {
   modelId: string;
@@ -47,7 +49,7 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     req.backends.map((b) => ({ targetId: t.id, targetName: t.name, backend: b.backend, threads: b.threads, status: 'queued' as const, progress: { fraction: 0, stage: 'queued' } })),
   );
   const run: BenchRun = {
-    id: `b${++seq}`,
+    id: unusedId('b', () => ++seq, studio.getState().benchRuns),
     modelId: req.modelId,
     startedAt: Date.now(),
     cells,
@@ -116,6 +118,8 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
     else patchCell(run.id, i, { status: result.error.code === 'aborted' ? 'cancelled' : 'failed', error: result.error });
   }
   if (current === ctrl) current = null;
+  // The workspace's scenarios that follow the benchmark take its figures: Costs and Trade-off cost the same ones.
+  syncScenariosWithBenchmark();
   return run.id;
 }
 

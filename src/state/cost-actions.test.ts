@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { blankDraft } from '../core/cost/draft';
 import type { BenchRun } from './bench';
-import { exampleDraft } from './cost';
+import { initialCostState } from './cost';
 import {
   addTarget,
   addVariant,
@@ -17,6 +17,12 @@ import {
   setPerTargetThroughput,
   startBlankScenario,
   variantToTyped,
+  addScenario,
+  removeScenario,
+  selectScenario,
+  selectScenarioComparison,
+  selectScenarioInUse,
+  syncScenariosWithBenchmark,
 } from './cost-actions';
 import { studio } from './store';
 
@@ -50,8 +56,10 @@ function run(): BenchRun {
   } as unknown as BenchRun;
 }
 
+const model = { id: 'm1', name: 'mnist-cnn.onnx', summary: { inputs: [], outputs: [] } } as any;
+
 beforeEach(() => {
-  studio.setState({ costDraft: exampleDraft(), tradeoff: { targetId: null, x: 'cost', selected: null }, costImportErrors: null, benchRuns: [], variants: [], models: [] });
+  studio.setState({ ...initialCostState(), benchRuns: [], variants: [], models: [] });
 });
 
 describe('cost actions (store without rendering)', () => {
@@ -102,7 +110,7 @@ describe('cost actions (store without rendering)', () => {
   });
 
   it('benchmark results become measured variants, and typed on request', () => {
-    studio.setState({ benchRuns: [run()], models: [{ id: 'm1', name: 'mnist-cnn.onnx' } as any] });
+    studio.setState({ benchRuns: [run()], models: [{ id: 'm1', name: 'mnist-cnn.onnx', summary: { inputs: [], outputs: [] } } as any] });
     const candidates = selectCandidates('m1')(studio.getState());
     expect(candidates).toHaveLength(2);
     expect(selectCandidates('m1')(studio.getState())).toBe(candidates);
@@ -118,7 +126,7 @@ describe('cost actions (store without rendering)', () => {
   });
 
   it('the trade-off of a model costs its benchmark on the calculator target', () => {
-    studio.setState({ benchRuns: [run()] });
+    studio.setState({ benchRuns: [run()], models: [model] });
     patchDraft({ floorPoints: '1' });
     const r = selectTradeoff('m1')(studio.getState());
     expect(r.status).toBe('ok');
@@ -126,5 +134,44 @@ describe('cost actions (store without rendering)', () => {
     if (r.status !== 'ok') return;
     expect(r.cheapest?.recipe).toBe('int8 dynamic');
     expect(r.points.find((p) => p.isBaseline)?.recipe).toBe('original (float)');
+  });
+
+  it('one scenario: it follows the benchmark until its variants are edited; Costs and Trade-off say which figures they use', () => {
+    expect(selectScenarioInUse(studio.getState()).figures).toMatch(/^typed figures \(3 variants, no benchmark yet\)/);
+    studio.setState({ benchRuns: [run()], models: [model], activeModelId: 'm1' });
+    expect(syncScenariosWithBenchmark()).toBe(1);
+    const inUse = selectScenarioInUse(studio.getState());
+    expect(inUse.figures).toBe('measured by the benchmark of mnist-cnn.onnx (run b1)');
+    expect(inUse.followsBenchmark).toBe(true);
+    expect(studio.getState().scenarios[0].draft).toBe(studio.getState().costDraft);
+    // An edit of the variants stops the following; "Use the benchmark" turns it back on.
+    addVariant();
+    expect(selectScenarioInUse(studio.getState()).followsBenchmark).toBe(false);
+    expect(syncScenariosWithBenchmark()).toBe(0);
+    expect(applyBenchmarkToCalculator('m1')).toBe(2);
+    expect(selectScenarioInUse(studio.getState()).followsBenchmark).toBe(true);
+  });
+
+  it('named scenarios side by side: a copy at another traffic, each evaluated, compared in one table', () => {
+    studio.setState({ benchRuns: [run()], models: [model], activeModelId: 'm1' });
+    syncScenariosWithBenchmark();
+    patchDraft({ name: '50 requests/s', averageRps: '50', peakRps: '50' });
+    const second = addScenario();
+    expect(studio.getState().scenarios.map((x) => x.draft.name)).toEqual(['50 requests/s', '50 requests/s (copy)']);
+    patchDraft({ name: '500 requests/s', averageRps: '500', peakRps: '500' });
+    expect(studio.getState().scenarios[0].draft.averageRps).toBe('50');
+    const cmp = selectScenarioComparison(studio.getState());
+    expect(cmp.problems).toEqual([]);
+    const first = cmp.rows.filter((r) => r.scenario === '50 requests/s');
+    const tenfold = cmp.rows.filter((r) => r.scenario === '500 requests/s');
+    expect(first.length).toBe(studio.getState().costDraft.targets.length);
+    expect(tenfold.map((r) => r.target)).toEqual(first.map((r) => r.target));
+    for (let i = 0; i < first.length; i++) expect(tenfold[i].monthly).toBeGreaterThan(first[i].monthly);
+    expect(first[0].throughputLabel).toMatch(/WASM 1 thread/);
+    selectScenario('s1');
+    expect(studio.getState().costDraft.name).toBe('50 requests/s');
+    removeScenario(second);
+    removeScenario('s1'); // never the last
+    expect(studio.getState().scenarios.map((x) => x.id)).toEqual(['s1']);
   });
 });

@@ -3,9 +3,10 @@ import { createModelsSlice, type ModelsSlice } from './models';
 import { createVariantsSlice, type VariantsSlice } from './variants';
 import { createBenchSlice, type BenchSlice } from './bench';
 import { createCostSlice, type CostSlice } from './cost';
+import { createWorkspaceSlice, type WorkspaceSlice } from './workspace';
 
 /** The app's one store, built from slices; later features add theirs here. */
-export type StudioState = ModelsSlice & VariantsSlice & BenchSlice & CostSlice;
+export type StudioState = ModelsSlice & VariantsSlice & BenchSlice & CostSlice & WorkspaceSlice;
 
 const createStudioStore = () =>
   createStore<StudioState>()((...a) => ({
@@ -13,6 +14,7 @@ const createStudioStore = () =>
     ...createVariantsSlice(...a),
     ...createBenchSlice(...a),
     ...createCostSlice(...a),
+    ...createWorkspaceSlice(...a),
   }));
 
 export const studio = createStudioStore();

@@ -6,6 +6,7 @@ import type { VariantMetrics } from '../workers/protocol';
 import { optimizeInWorker } from '../workers/client';
 import type { DataSource, InputChoice } from '../workers/protocol';
 import { studio } from './store';
+import { unusedId } from './ids';
 import type { Variant } from './variants';
 
 /** Running jobs, by variant id: cancelling aborts (and so terminates) that job's worker only. */
@@ -34,7 +35,7 @@ const update = (id: string, patch: Partial<Variant>) =>
 export async function createVariant(modelId: string, recipeIn: Recipe, data: DataSource, inputs?: InputChoice): Promise<string | null> {
   const model = studio.getState().models.find((m) => m.id === modelId);
   if (!model) return null;
-  const id = `v${++seq}`;
+  const id = unusedId('v', () => ++seq, studio.getState().variants);
   let recipe: Recipe;
   try {
     recipe = validateRecipe(recipeIn);

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { openDefaultSample } from './app/samples';
 import { hasReportFragment, ReportRoute } from './report/ReportRoute';
+import { restoreWorkspace, startPersisting } from '../state/persist/persist';
 import { studio } from '../state/store';
 import './styles.css';
 
@@ -15,5 +16,10 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// There is something to explore before the user has a model of their own (not behind a shared report's page).
-if (!hasReportFragment()) void openDefaultSample();
+// A saved workspace comes back as it was; on a first visit (nothing saved) there is a sample to explore — but not
+// behind a shared report's page, which shows the report alone ("Open in studio" continues with the workspace).
+void restoreWorkspace().then((restored) => {
+  startPersisting();
+  // A restored workspace wins; one with no model left (cleared, or every tab closed) gets the sample, as a first visit.
+  if (!hasReportFragment() && (!restored || studio.getState().models.length === 0)) void openDefaultSample();
+});

@@ -7,7 +7,7 @@
  */
 import type { AccuracyResult } from '../bench/accuracy';
 import type { DraftPoint, DraftVariant } from './draft';
-import type { DeviceClass } from './scenario';
+import type { DeviceClass, Processor } from './scenario';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs: the app's bench runs, structurally.
@@ -66,6 +66,9 @@ export interface Quality {
   upper: number | null;
   /** What the figure is ("top-1 accuracy", "top-1 agreement with the original"). */
   label: string;
+  /** The output it scored and the items it was scored on (absent for the fidelity reference itself). */
+  output?: string;
+  items?: number;
 }
 
 export interface BenchCandidate {
@@ -85,7 +88,7 @@ export interface BenchCandidate {
   points: DraftPoint[];
   /** The smallest batch measured: what p50/p99 on the chart mean. */
   latency: BenchBatchLike | null;
-  device: { name: string; class: DeviceClass; cores: number };
+  device: { name: string; class: DeviceClass; cores: number; processor: Processor };
   runId: string;
   notes: string[];
 }
@@ -114,6 +117,8 @@ export function deviceOf(env: BenchEnvLike, backend: string, threadsUsed: number
     name: `this machine: ${browserOf(env.userAgent)}, ${backendLabel(backend, threadsUsed, fallback)}`,
     class: phone ? 'phone' : 'other',
     cores,
+    // WASM runs on the CPU; WebGPU and WebGL on the GPU (a software adapter is still not a CPU figure to scale).
+    processor: backend === 'wasm' ? 'cpu' : 'gpu',
   };
 }
 
@@ -121,6 +126,11 @@ const pct = (x: number) => x * 100;
 
 /** The y value of a cell: accuracy when there were labels, else fidelity to the original; null when neither fits a percent. */
 export function qualityOf(after: AccuracyResult | null, isOriginal: boolean): Quality | null {
+  const q = qualityOfResult(after, isOriginal);
+  return q && after ? { ...q, output: after.output, items: after.items } : q;
+}
+
+function qualityOfResult(after: AccuracyResult | null, isOriginal: boolean): Quality | null {
   if (!after) {
     return isOriginal ? { kind: 'fidelity', value: 100, lower: null, upper: null, label: 'the reference itself (100% by definition)' } : null;
   }

@@ -7,7 +7,7 @@
  *
  * Pure: no DOM, no React, no store.
  */
-import type { DeviceClass } from './scenario';
+import type { DeviceClass, Processor } from './scenario';
 
 /** A number as typed ('' = left empty: the field's default, or "required"). */
 export type Text = string;
@@ -21,7 +21,7 @@ export interface DraftPoint {
 }
 
 export interface DraftMeasured {
-  device: { name: string; class: DeviceClass; cores: number };
+  device: { name: string; class: DeviceClass; cores: number; processor?: Processor };
   points: DraftPoint[];
   /** Where the figures come from, for display ("benchmark of mnist-cnn.onnx, WASM 1 thread"). */
   origin: string;

@@ -39,6 +39,8 @@ export const SCENARIO_VERSION = 1;
 
 const DEVICE_CLASSES = ['laptop', 'desktop', 'server', 'cloud', 'phone', 'other'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
+const PROCESSORS = ['cpu', 'gpu'] as const;
+export type Processor = (typeof PROCESSORS)[number];
 
 const benchPoint = obj({
   batchSize: batch(),
@@ -65,6 +67,11 @@ const measuredThroughput = obj({
     name: text(),
     class: oneOf(DEVICE_CLASSES),
     cores: num({ min: 1, max: 1e5, int: true }),
+    /**
+     * What ran the model: 'cpu' (WASM, onnxruntime on CPU) or 'gpu' (WebGPU, WebGL, CUDA). A target of the other
+     * kind never inherits the figure: it needs a factor with its derivation (or a typed figure).
+     */
+    processor: v.optional(oneOf(PROCESSORS)),
   }),
   points: list(benchPoint, 1, 1000, 'benchmark points'),
 });

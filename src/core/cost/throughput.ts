@@ -4,7 +4,7 @@
  */
 import { own } from '../own';
 import type { ChosenThroughput, ScaleInfo, ThroughputCandidate, ThroughputInfo } from './result';
-import { implicitScale, type DeviceClass, type MeasuredThroughput, type Variant } from './scenario';
+import { implicitScale, type DeviceClass, type MeasuredThroughput, type Processor, type Variant } from './scenario';
 import type { Context, ResolvedTarget } from './targets';
 import { fmt } from './trace';
 
@@ -82,6 +82,25 @@ function resolveScale(t: MeasuredThroughput, rt: ResolvedTarget): ScaleInfo {
   return { method: 'none', factor: 1, latencyFactor: 1, derivation: `unscaled: taken as measured on ${dev.name}` };
 }
 
+/** What a target runs a model on: a GPU when it has an accelerator; users' devices may be either (null). */
+export function targetProcessor(rt: ResolvedTarget): Processor | null {
+  if (rt.target.kind === 'edge') return null;
+  const gpu = rt.summary.instance?.accelerator || (rt.target.kind === 'owned' && rt.target.accelerator !== undefined);
+  return gpu ? 'gpu' : 'cpu';
+}
+
+/**
+ * Why a measured figure cannot be used on this target as it stands: it ran on another kind of processor (a CPU
+ * benchmark for a GPU instance, a WebGPU one for a CPU instance), and the target states no factor. Null when it can.
+ */
+export function processorMismatch(t: MeasuredThroughput, rt: ResolvedTarget): string | null {
+  const measured = t.device.processor;
+  const target = targetProcessor(rt);
+  if (!measured || !target || measured === target || rt.target.scale?.method === 'factor') return null;
+  const word = (p: Processor) => (p === 'gpu' ? 'a GPU' : 'a CPU');
+  return `measured on ${word(measured)} (${t.device.name}) while ${rt.summary.name} computes on ${word(target)}`;
+}
+
 /** The throughput of `variant` on `rt`: the SLO-bounded figure, or null (infeasible) with the reason. */
 export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget): { info: ThroughputInfo; chosen: ChosenThroughput | null; reason: string; warnings: string[] } {
   const s = ctx.s;
@@ -117,6 +136,16 @@ export function throughputFor(ctx: Context, variant: Variant, rt: ResolvedTarget
     };
   }
 
+  const mismatch = processorMismatch(t, rt);
+  if (mismatch) {
+    const info: ThroughputInfo = { source: 'measured', measuredOn: { ...t.device }, scale: null, estimate: true, label: `not inherited: ${mismatch}`, candidates: [] };
+    return {
+      info,
+      chosen: null,
+      reason: `${where}: ${mismatch}, so its throughput is not inherited: give this target a scaling factor with its derivation, or type the throughput for it`,
+      warnings,
+    };
+  }
   const scale = resolveScale(t, rt);
   const { best, candidates } = sloBoundedThroughput(t.points, {
     sloMs: slo,

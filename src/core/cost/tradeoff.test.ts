@@ -98,8 +98,9 @@ describe('bench results → cost candidates', () => {
   });
 
   it('the measuring device is never called a server: a 1-thread WASM run counts one core', () => {
-    expect(deviceOf(env, 'wasm', 1)).toEqual({ name: 'this machine: Chrome 140, WASM 1 thread', class: 'other', cores: 1 });
+    expect(deviceOf(env, 'wasm', 1)).toEqual({ name: 'this machine: Chrome 140, WASM 1 thread', class: 'other', cores: 1, processor: 'cpu' });
     expect(deviceOf({ ...env, userAgent: 'Mozilla/5.0 (Linux; Android 14) Mobile Chrome/140' }, 'webgpu', 1).class).toBe('phone');
+    expect(deviceOf(env, 'webgpu', 1).processor).toBe('gpu');
   });
 
   it('without labels, quality is fidelity; the original is its own reference', () => {

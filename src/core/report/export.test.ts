@@ -37,7 +37,9 @@ describe('report exports', () => {
       expect(Number(row[head.indexOf('p50_ms')])).toBe(r.batches[0].p50Ms);
       expect(Number(row[head.indexOf('items_per_second')])).toBe(r.batches[0].itemsPerSecond);
       const fig = report.tco!.figures.find((f) => f.result === k)!;
-      expect(Number(row[head.indexOf('cost_per_1m_usd')])).toBe(fig.costPer1M);
+      // A WebGPU (GPU) figure is not carried over to a CPU instance without a stated scaling rule: no cost, an empty cell.
+      if (fig.costPer1M === null) expect(row[head.indexOf('cost_per_1m_usd')]).toBe('');
+      else expect(Number(row[head.indexOf('cost_per_1m_usd')])).toBe(fig.costPer1M);
       expect(row[head.indexOf('model')].startsWith("'=HYPERLINK")).toBe(true);
     }
     expect(reportCsv(reportFromApp(appInput(2, 1, { batches: [1, 8] })), { allBatches: true }).trimEnd().split('\n')).toHaveLength(1 + 2 * 2);

@@ -55,7 +55,13 @@ export function reportCandidates(report: Report): BenchCandidate[] {
       modelSizeMB: r.modelBytes / 1e6,
       points,
       latency: smallest ? { batch: smallest.batch, p50: smallest.p50Ms, p99: Math.max(smallest.p99Ms, 0.001), itemsPerSecond: smallest.itemsPerSecond } : null,
-      device: { name: `this machine: ${env?.host ?? 'unknown'}, ${backend}`, class: /phone|Android|iPhone|iPad/i.test(env?.host ?? '') ? 'phone' : 'other', cores },
+      device: {
+        name: `this machine: ${env?.host ?? 'unknown'}, ${backend}`,
+        class: /phone|Android|iPhone|iPad/i.test(env?.host ?? '') ? 'phone' : 'other',
+        cores,
+        // WASM and onnxruntime-node run on the CPU; WebGPU and WebGL on the GPU (bench-candidates.ts's deviceOf).
+        processor: r.backend === 'wasm' || r.backend === 'node' ? 'cpu' : 'gpu',
+      },
       runId: 'report',
       notes,
     };

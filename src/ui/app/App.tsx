@@ -10,6 +10,7 @@ import { Header } from './Header';
 import { ModelTabs } from './ModelTabs';
 import { NextStepPointer } from './NextStepPointer';
 import { OpenedStatus } from './OpenedStatus';
+import { WorkspaceStatus } from './WorkspaceStatus';
 import { VIEW_LABELS, type View } from './next-step';
 
 const CostsPanel = lazy(() => import('../cost/CostsPanel').then((m) => ({ default: m.CostsPanel })));
@@ -29,6 +30,7 @@ export function App() {
       <main className="main">
         <OpenedStatus />
         <ErrorBanner />
+        <WorkspaceStatus />
         <ModelTabs />
         <nav className="views" aria-label="Views">
           {model &&

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { cancelLoading, openFiles } from '../../state/actions';
 import { useStudio } from '../../state/hooks';
 import { ShareButton } from '../report/ShareButton';
+import { ClearWorkspace } from './ClearWorkspace';
 import { loadManifest, openSampleById, type SampleEntry } from './samples';
 
 export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
@@ -47,6 +48,7 @@ export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
           </select>
         )}
         <ShareButton />
+        <ClearWorkspace />
         <button className="primary" onClick={() => input.current?.click()}>
           Open model…
         </button>

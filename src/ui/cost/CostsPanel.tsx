@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { lazy, Suspense, useRef } from 'react';
 import { DRAFT_PATHS } from '../../core/cost/draft';
 import { activeModel } from '../../state/actions';
 import {
@@ -15,7 +15,11 @@ import { useStudio } from '../../state/hooks';
 import { CostResults } from './CostResults';
 import { downloadFile } from './export';
 import { ErrorList, pathLabel } from './Field';
+import { ScenarioInUse } from './ScenarioInUse';
+import { ScenarioTabs } from './ScenarioTabs';
 import { EnergyFields, StorageFields, TargetsSection, TrafficFields, VariantsTable } from './ScenarioForm';
+
+const ScenarioCompare = lazy(() => import('./ScenarioCompare'));
 
 const TOP_PATHS = new Set<string>([...Object.values(DRAFT_PATHS), 'accuracyFloor', 'targets']);
 const SHOWN = [
@@ -35,6 +39,7 @@ export function CostsPanel() {
   const importErrors = useStudio((s) => s.costImportErrors);
   const model = useStudio(activeModel);
   const candidates = useStudio(model ? selectCandidates(model.id) : () => NO_CANDIDATES);
+  const scenarioCount = useStudio((s) => s.scenarios.length);
   const file = useRef<HTMLInputElement>(null);
   const errors = ev.ok ? {} : ev.fieldErrors;
   const anyMeasured = d.variants.some((v) => v.source === 'measured');
@@ -71,7 +76,7 @@ export function CostsPanel() {
               Export JSON
             </button>
             {model && candidates.length > 0 && (
-              <button className="small-button" onClick={() => applyBenchmarkToCalculator(model.id)} data-testid="cost-use-bench" title="Replace the variants with the measured ones">
+              <button className="small-button" onClick={() => applyBenchmarkToCalculator(model.id)} data-testid="cost-use-bench" title="Replace the variants with the measured ones, and follow later benchmarks">
                 Use the benchmark of {model.name}
               </button>
             )}
@@ -89,6 +94,8 @@ export function CostsPanel() {
             />
           </div>
         </div>
+        <ScenarioTabs />
+        <ScenarioInUse />
         {importErrors && (
           <div className="error-banner" role="alert" data-testid="cost-import-errors">
             <div>
@@ -132,6 +139,11 @@ export function CostsPanel() {
           </div>
         )}
       </section>
+      {scenarioCount > 1 && (
+        <Suspense fallback={<p className="muted">Loading the comparison…</p>}>
+          <ScenarioCompare />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -42,7 +42,7 @@ function formatX(x: XMetric, v: number | null): string {
 /** Colour per recipe, the same in the chart, its legend and the table. */
 function recipeColors(points: TradeoffPoint[]): Map<string, string> {
   const m = new Map<string, string>();
-  for (const p of points) if (!m.has(p.recipe)) m.set(p.recipe, p.recipe.startsWith('original') ? '#5d6b7c' : SERIES[m.size % SERIES.length]);
+  for (const p of points) if (!m.has(p.recipe)) m.set(p.recipe, p.recipe.includes('original (float)') ? '#5d6b7c' : SERIES[m.size % SERIES.length]);
   return m;
 }
 

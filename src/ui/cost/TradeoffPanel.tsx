@@ -1,13 +1,14 @@
 import { lazy, Suspense } from 'react';
 import { X_METRICS, type TradeoffPoint, type XMetric } from '../../core/cost/tradeoff';
 import { CATALOGUE } from '../../core/cost/catalogue';
-import { patchDraft, selectTradeoff, selectTradeoffPoint, setTradeoff } from '../../state/cost-actions';
+import { patchDraft, selectComparison, selectTradeoff, selectTradeoffPoint, setTradeoff } from '../../state/cost-actions';
 import { useStudio } from '../../state/hooks';
 import { selectDegradedPoints } from '../../state/degraded';
 import type { LoadedModel } from '../../state/models';
 import { Field, pathLabel } from './Field';
 import { hasSpread, joules, money, ms, num, pctValue, rangeText, savingText } from './format';
 import { ScaleFields } from './TargetCard';
+import { ScenarioInUse } from './ScenarioInUse';
 
 const TradeoffChart = lazy(() => import('./TradeoffChart'));
 
@@ -101,6 +102,8 @@ function Details({ p, degraded }: { p: TradeoffPoint; degraded?: string[] }) {
 export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOpenCosts?: () => void }) {
   const r = useStudio(selectTradeoff(model.id));
   const degraded = useStudio(selectDegradedPoints(model.id));
+  const cmp = useStudio(selectComparison(model.id));
+  const modelCount = useStudio((s) => s.models.length);
   const settings = useStudio((s) => s.tradeoff);
   const d = useStudio((s) => s.costDraft);
   const ti = r.status === 'ok' || r.status === 'invalid' ? r.targetIndex : Math.max(0, d.targets.findIndex((t) => t.id === settings.targetId));
@@ -134,6 +137,7 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
           </p>
         </div>
       </div>
+      <ScenarioInUse />
       <div className="recipe tradeoff-controls">
         <div className="cost-row">
           <div className="cost-field">
@@ -170,7 +174,25 @@ export function TradeoffPanel({ model, onOpenCosts }: { model: LoadedModel; onOp
             placeholder="none"
             wide
           />
+          {modelCount > 1 && (
+            <label className="cost-field checkbox">
+              <input type="checkbox" checked={settings.compareModels} onChange={(e) => setTradeoff({ compareModels: e.target.checked })} data-testid="tradeoff-compare-models" />{' '}
+              Compare every opened model benchmarked on the same data
+            </label>
+          )}
         </div>
+        {(cmp.notes.length > 0 || cmp.leftOut.length > 0) && (
+          <ul className="small" data-testid="tradeoff-compare-notes">
+            {cmp.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+            {cmp.leftOut.map((l) => (
+              <li key={l.model}>
+                {l.model} is not on this chart: {l.why}.
+              </li>
+            ))}
+          </ul>
+        )}
         {target && <ScaleFields t={target} i={ti} errors={errors} derivation={derivation ? `Throughput on ${targetName(ti)}: ${derivation}.` : undefined} />}
       </div>
 
