@@ -53,6 +53,22 @@ describe('TF.js format: reading', () => {
     expect(opened.summary.ops.length).toBeGreaterThan(2);
   });
 
+  it('inspects like ONNX: the samples have the MACs and parameters of their ONNX twins; graph models get MACs on every node', () => {
+    for (const name of ['mnist-cnn', 'mnist-mlp'] as const) {
+      const tf = openModelFiles(tfjsFiles(name)).summary;
+      const onnx = openModelFiles([{ name: `${name}.onnx`, bytes: new Uint8Array(readFileSync(resolve(ROOT, `public/samples/${name}.onnx`))) }]).summary;
+      expect(tf.format).toBe('tfjs');
+      expect(tf.macs.total).toBe(onnx.macs.total);
+      expect(tf.macs.nodesUnknown).toBe(0);
+      expect(tf.parameters.total).toBe(onnx.parameters.total);
+    }
+    // conv1 of the CNN: 28 x 28 outputs x 16 filters x 3 x 3 x 1.
+    expect(openModelFiles(tfjsFiles('mnist-cnn')).summary.layers.find((l) => l.name === 'conv1')?.macs).toBe(28 * 28 * 16 * 9);
+    const emotion = openModelFiles(tfjsFiles('emotion')).summary;
+    expect(emotion.macs.nodesUnknown).toBe(0);
+    expect(emotion.ops.find((o) => o.opType === 'DepthwiseConv2dNative')?.count).toBe(4);
+  });
+
   it('keeps float16-quantized weights as stored (antispoof), counting their bytes as float16', () => {
     const opened = openModelFiles(tfjsFiles('antispoof'));
     const f16 = opened.model.proto.graph!.initializer.filter((t) => t.dataType === DataType.FLOAT16);

@@ -103,7 +103,7 @@ export function layersTopology(topology: Record<string, unknown>, weightNames: r
   const inputs: ValueInfoProto[] = [];
   const outputs: ValueInfoProto[] = [];
   const mk = (l: KerasLayer, data: string[], out: string) =>
-    node(l.class_name, [...data, ...weightsOf(l)], [out], { class_name: attr.s(l.class_name) }, { name: layerName(l), domain: TFJS_DOMAIN });
+    node(l.class_name, [...data, ...weightsOf(l)], [out], { config: attr.s(layerConfig(l)) }, { name: layerName(l), domain: TFJS_DOMAIN });
   const cfg = isObj(mc.config) ? mc.config : {};
   if (cls === 'Sequential' || !Array.isArray(cfg.input_layers)) {
     // A chain: the first layer (or an InputLayer) says the input's shape.
@@ -147,6 +147,63 @@ export function layersTopology(topology: Record<string, unknown>, weightNames: r
   return { kind: 'layers', nodes, inputs, outputs };
 }
 
+/** The config keys shapes and MACs need (inspect/tfjs-shapes.ts), as JSON: initializers and the like left out. */
+const SHAPE_KEYS = ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'units', 'pool_size', 'data_format', 'target_shape', 'depth_multiplier', 'axis', 'dims', 'cropping', 'size', 'n'];
+
+function layerConfig(l: KerasLayer): string {
+  const c = l.config as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(SHAPE_KEYS.filter((k) => k in c).map((k) => [k, c[k]])));
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 to text (GraphDef JSON keeps strings base64-encoded); core has no atob. */
+function base64Text(b64: string): string {
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (const ch of b64.replace(/=+$/, '')) {
+    const v = B64.indexOf(ch);
+    if (v < 0) throw new Error('not base64');
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+/** A GraphDef attr as plain JSON: lists of ints, strings (base64 in the JSON, decoded), numbers, booleans. */
+function plainAttr(a: unknown): unknown {
+  if (!isObj(a)) return undefined;
+  const s = (b64: unknown) => {
+    try {
+      return typeof b64 === 'string' ? base64Text(b64) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (isObj(a.list)) {
+    const l = a.list;
+    if (Array.isArray(l.i)) return l.i.map(Number);
+    if (Array.isArray(l.s)) return l.s.map(s);
+    if (Array.isArray(l.f)) return l.f.map(Number);
+    return [];
+  }
+  if ('i' in a) return Number(a.i);
+  if ('s' in a) return s(a.s);
+  if ('f' in a) return Number(a.f);
+  if ('b' in a) return a.b === true;
+  return undefined;
+}
+
+const GRAPH_ATTRS = ['strides', 'padding', 'explicit_paddings', 'dilations', 'data_format', 'ksize', 'transpose_a', 'transpose_b', 'keep_dims', 'squeeze_dims', 'fused_ops', 'num_args'];
+
+const graphConfig = (attrs: Record<string, unknown>) =>
+  JSON.stringify(Object.fromEntries(GRAPH_ATTRS.filter((k) => k in attrs).map((k) => [k, plainAttr(attrs[k])])));
+
 const GraphTopologySchema = v.looseObject({ node: v.pipe(v.array(GraphNodeSchema), v.maxLength(1_000_000)) });
 
 /** "name", "name:1" (second output), "^name" (control dependency: not data, dropped). */
@@ -182,7 +239,7 @@ export function graphTopology(topology: Record<string, unknown>, weightNames: Re
       continue;
     }
     const ins = g.input.map(dataInput).filter((x): x is string => x !== undefined);
-    nodes.push(node(g.op, ins, [g.name, ...(extraOutputs.get(g.name) ?? [])], {}, { name: g.name, domain: TFJS_DOMAIN }));
+    nodes.push(node(g.op, ins, [g.name, ...(extraOutputs.get(g.name) ?? [])], { config: attr.s(graphConfig(g.attr)) }, { name: g.name, domain: TFJS_DOMAIN }));
   }
   const outputs = nodes
     .filter((n) => !consumed.has(n.name) && n.opType !== 'Const' && n.opType !== 'NoOp')
