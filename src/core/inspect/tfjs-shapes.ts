@@ -5,7 +5,13 @@
  * node no rule covers has unknown output shape and unknown MACs, so what follows it is unknown too (never guessed).
  */
 import type { NodeProto, TensorProto } from '../formats/onnx/proto';
-import type { NodeShapeResult, Shape } from './shapes';
+
+// The types of shapes.ts (which calls this file), restated so the two do not import each other.
+type Shape = (number | null)[];
+interface NodeShapeResult {
+  outputs: (Shape | undefined)[];
+  macs: number | null;
+}
 
 const dec = new TextDecoder();
 

@@ -103,7 +103,7 @@ export function layersTopology(topology: Record<string, unknown>, weightNames: r
   const inputs: ValueInfoProto[] = [];
   const outputs: ValueInfoProto[] = [];
   const mk = (l: KerasLayer, data: string[], out: string) =>
-    node(l.class_name, [...data, ...weightsOf(l)], [out], { config: attr.s(layerConfig(l)) }, { name: layerName(l), domain: TFJS_DOMAIN });
+    node(l.class_name, [...data, ...weightsOf(l)], [out], { config: attr.s(layerConfig(l)), keras_layer: attr.i(1) }, { name: layerName(l), domain: TFJS_DOMAIN });
   const cfg = isObj(mc.config) ? mc.config : {};
   if (cls === 'Sequential' || !Array.isArray(cfg.input_layers)) {
     // A chain: the first layer (or an InputLayer) says the input's shape.
