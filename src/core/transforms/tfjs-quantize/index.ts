@@ -13,3 +13,4 @@ export const tfjsQuantize: Transform<TfjsQuantizeOptions> = {
 
 export { applyTfjsQuantize, affineRange, quantizeWeight, type TfjsSensitivityRunner, type TfjsWeightStat } from './apply';
 export * from './options';
+export { tfjsSensitivityRunner } from './sensitivity';
