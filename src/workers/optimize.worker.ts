@@ -13,6 +13,8 @@ import { FIDELITY_ROWS, jobData, specJobData, type JobData } from '../core/job/d
 import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
+import { backendFor } from '../core/formats/runnable';
+import { isTfjsModel } from '../core/formats/tfjs/read';
 import { dataFile } from './data-source';
 import type { DataSource, InputChoice, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 import { readSource } from './read-source';
@@ -55,9 +57,9 @@ const api: OptimizeWorkerApi = {
       const data = await loadData(job.data, opened.summary, job.inputs);
       const { report, bytes } = await runOptimizeJob({
         model: opened.model,
-        fileBytes: opened.bytes,
+        fileBytes: isTfjsModel(opened.model.proto) ? undefined : opened.bytes, // a TF.js model's file is its model.json
         recipe: job.recipe,
-        runtime: await browserRuntime('wasm'),
+        runtime: await browserRuntime(backendFor(opened.model, 'wasm')),
         fidelity: data.fidelity,
         calibration: { ...data.calibration, method: 'minmax', batchSize: BATCH },
         onProgress,

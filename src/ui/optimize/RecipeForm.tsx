@@ -3,6 +3,8 @@ import { toErrorInfo } from '../../core/errors';
 import { validatePruneOptions, type PruneOptions } from '../../core/transforms/prune/options';
 import { QUANTIZABLE_OPS, QUANTIZE_MODES, validateQuantizeOptions, type QuantizeOptions } from '../../core/transforms/quantize/options';
 import { withPendingCalibration, type Recipe } from '../../core/transforms/recipe';
+import { validateTfjsQuantizeOptions } from '../../core/transforms/tfjs-quantize/options';
+import { TFJS_QUANTIZE_START, TfjsQuantizeFields, tfjsQuantizeOptions } from './TfjsQuantizeFields';
 import type { LoadedModel } from '../../state/models';
 import { createVariant } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
@@ -41,6 +43,9 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const [dataFile, setDataFile] = useState<File | null>(null);
   const [inputText, setInputText] = useState(emptyChoiceText);
   const inputChoice = parseInputChoice(model.summary, inputText);
+  // A TF.js model is quantized into what TF.js reads (uint8 / uint16 / float16 weights).
+  const tfjs = model.summary.format === 'tfjs';
+  const [tq, setTq] = useState(TFJS_QUANTIZE_START);
 
   const opTypesInModel = new Set(model.summary.ops.map((o) => o.opType));
   const quantizeOptions = (): Partial<QuantizeOptions> => {
@@ -77,7 +82,8 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
     }
     if (kind !== 'prune') {
       try {
-        validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
+        if (tfjs) validateTfjsQuantizeOptions(tfjsQuantizeOptions(tq));
+        else validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
       } catch (e) {
         out.quantize = toErrorInfo(e).message;
       }
@@ -90,17 +96,17 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
       }
     }
     if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs.';
-    if (kind !== 'prune' && mode === 'static' && dataChoice === 'synthetic') {
+    if (kind !== 'prune' && !tfjs && mode === 'static' && dataChoice === 'synthetic') {
       out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy file.';
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText]);
+  }, [tfjs, tq, kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
     if (kind !== 'quantize') steps.push({ transform: 'prune', options: pruneOptions() });
-    if (kind !== 'prune') steps.push({ transform: 'quantize', options: quantizeOptions() });
+    if (kind !== 'prune') steps.push(tfjs ? { transform: 'quantize-tfjs', options: tfjsQuantizeOptions(tq) } : { transform: 'quantize', options: quantizeOptions() });
     const data: DataSource =
       dataChoice === 'sample' && model.dataset
         ? { kind: 'url', url: model.dataset.inputsUrl, name: model.dataset.name }
@@ -161,7 +167,8 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
             {errors.prune && <p className="field-error" role="alert" data-testid="prune-error">{errors.prune}</p>}
           </fieldset>
         )}
-        {kind !== 'prune' && (
+        {kind !== 'prune' && tfjs && <TfjsQuantizeFields value={tq} onChange={setTq} error={errors.quantize} />}
+        {kind !== 'prune' && !tfjs && (
           <fieldset>
             <legend>Quantization</legend>
             <label>
