@@ -12,6 +12,9 @@ import { writeOnnx } from '../core/formats/onnx/write';
 import { writeTfjs } from '../core/formats/tfjs/write';
 import { applyRecipe } from '../core/transforms/apply-recipe';
 import type { Recipe } from '../core/transforms/recipe';
+import { unzipSync } from 'fflate';
+import { tfjsZip } from '../core/formats/tfjs/zip';
+import { tfjsSensitivityRunner } from '../core/transforms/tfjs-quantize/sensitivity';
 import { tf } from './tfjs-common';
 import { tfjsNode, useTfjsNodeBackend } from './tfjs-node';
 
@@ -209,5 +212,38 @@ describe('TF.js runtime adapter (Node)', () => {
     }
     expect(outs[0].length).toBe(7);
     expect(cosine(outs[0], outs[1])).toBeGreaterThan(0.9999);
+  });
+});
+
+describe('TF.js mixed precision and export', () => {
+  it('keeps the weights whose uint8 quantization hurts most (each measured alone in TF.js) in float16', async () => {
+    const read = readModelFiles(tfjsFiles('mnist-mlp'));
+    const img = images('mnist-mlp', 4);
+    const feeds = [{ [read.model.proto.graph!.input[0].name]: { dtype: 'float32', dims: img.shape, data: (await img.data()) as Float32Array } }];
+    img.dispose();
+    const sensitivity = tfjsSensitivityRunner(tfjsNode('wasm'), read.model.proto, feeds);
+    const r = await applyRecipe(read.model, { steps: [{ transform: 'quantize-tfjs', options: { mode: 'uint8', keepSensitive: 2 } }] }, {}, { tfjsSensitivity: sensitivity });
+    const stats = r.reports[0].stats.weights as { name: string; to: string; sensitivity?: number }[];
+    const measured = stats.filter((s) => s.sensitivity !== undefined).sort((a, b) => a.sensitivity! - b.sensitivity!);
+    expect(measured.length).toBe(stats.length);
+    expect(measured.slice(0, 2).map((s) => s.to)).toEqual(['fp16', 'fp16']);
+    expect(measured.slice(2).every((s) => s.to === 'uint8')).toBe(true);
+    expect(r.reports[0].notes.join(' ')).toMatch(/Mixed precision: each of \d+ weights was quantized alone/);
+  });
+
+  it('a variant exported as a zip unpacks to model.json + shards that TF.js loads', async () => {
+    const read = readModelFiles(tfjsFiles('mnist-cnn'));
+    const bytes = writeOnnx((await applyRecipe(read.model, RECIPES.fp16)).model);
+    const zip = unzipSync(tfjsZip(bytes));
+    expect(Object.keys(zip).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    await useTfjsNodeBackend('wasm');
+    const m = await loadFiles(Object.entries(zip).map(([name, b]) => ({ name, bytes: b })).sort((a) => (a.name === 'model.json' ? -1 : 1)));
+    const x = images('mnist-cnn', 1);
+    const got = await predict(m, x);
+    const orig = await loadFiles(tfjsFiles('mnist-cnn'));
+    expect(cosine(got, await predict(orig, x))).toBeGreaterThan(0.999);
+    tf.dispose([x]);
+    m.dispose();
+    orig.dispose();
   });
 });
