@@ -120,6 +120,13 @@ describe('TF.js format: bad input is refused with a clear message', () => {
     expect(open(edited('mnist-mlp', (j) => (j.weightsManifest[0].weights[1].quantization = { dtype: 'uint8' })))).toThrow(/without the scale and min/);
   });
 
+  it('models nested absurdly deep inside each other', () => {
+    let layer: Record<string, unknown> = { class_name: 'Dense', config: { name: 'd', units: 1 } };
+    for (let i = 0; i < 200; i++) layer = { class_name: 'Sequential', config: { name: `s${i}`, layers: [layer] } };
+    const json = { modelTopology: { class_name: 'Sequential', config: { name: 'top', layers: [layer] } }, weightsManifest: [] };
+    expect(open([{ name: 'model.json', bytes: enc.encode(JSON.stringify(json)) }])).toThrow(/nested more than 32 deep/);
+  });
+
   it('a layer class or an op TF.js does not know', () => {
     expect(open(edited('mnist-cnn', (j) => (j.modelTopology.config.layers[1].class_name = 'MyCustomPool')))).toThrow(/layer "pool1" is of class "MyCustomPool", which TF.js does not know/);
     expect(open(edited('emotion', (j) => (j.modelTopology.node.find((n: { op: string }) => n.op === 'Relu').op = 'FancyRelu')))).toThrow(/runs op "FancyRelu", which TF.js does not implement/);

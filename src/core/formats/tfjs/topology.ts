@@ -56,7 +56,8 @@ function layersOf(config: unknown, where: string): KerasLayer[] {
 const layerName = (l: KerasLayer) => l.config.name ?? l.name ?? l.class_name;
 
 /** Nested models' layers, for weight naming: [outer layer, inner layers]. */
-function allLayers(layers: KerasLayer[], where: string): KerasLayer[] {
+function allLayers(layers: KerasLayer[], where: string, depth = 0): KerasLayer[] {
+  if (depth > 32) throw new ParetoError('invalid-model', `${where}: models are nested more than 32 deep inside each other; refused.`);
   const out: KerasLayer[] = [];
   for (const l of layers) {
     if (!LAYER_CLASSES.has(l.class_name)) {
@@ -67,7 +68,7 @@ function allLayers(layers: KerasLayer[], where: string): KerasLayer[] {
       );
     }
     out.push(l);
-    if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) out.push(...allLayers(layersOf(l.config, where), where));
+    if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) out.push(...allLayers(layersOf(l.config, where), where, depth + 1));
   }
   return out;
 }
@@ -94,10 +95,10 @@ export function layersTopology(topology: Record<string, unknown>, weightNames: r
   const flat = allLayers(layers, where);
   const owned = weightsByLayer(flat.map(layerName), weightNames);
   // A nested model's weights belong to its inner layers; the outer node reads them all.
-  const weightsOf = (l: KerasLayer): string[] => {
+  const weightsOf = (l: KerasLayer, depth = 0): string[] => {
     const own = owned.get(layerName(l)) ?? [];
-    if (!['Sequential', 'Model', 'Functional'].includes(l.class_name)) return own;
-    return [...own, ...layersOf(l.config, where).flatMap(weightsOf)];
+    if (!['Sequential', 'Model', 'Functional'].includes(l.class_name) || depth > 32) return own;
+    return [...own, ...layersOf(l.config, where).flatMap((x) => weightsOf(x, depth + 1))];
   };
   const nodes: NodeProto[] = [];
   const inputs: ValueInfoProto[] = [];
