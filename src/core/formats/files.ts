@@ -7,6 +7,9 @@ export const baseName = (p: string) => p.replace(/\\/g, '/').split('/').pop() ??
 export function pickModelFile(files: readonly { name: string }[]): number {
   if (files.length === 0) throw new ParetoError('bad-input', 'No file was given.');
   const onnx = files.map((f, i) => [f, i] as const).filter(([f]) => isModelFileName(f.name));
+  // A TF.js folder may hold other JSON beside model.json (a Teachable Machine export's metadata.json).
+  const modelJson = onnx.filter(([f]) => baseName(f.name).toLowerCase() === 'model.json');
+  if (onnx.length > 1 && modelJson.length === 1) return modelJson[0][1];
   if (onnx.length > 1) {
     throw new ParetoError(
       'bad-input',

@@ -139,6 +139,8 @@ describe('TF.js format: bad input is refused with a clear message', () => {
   it('a folder drop picks model.json among the shards; other files say what is supported', () => {
     const files = tfjsFiles('mnist-cnn').map((f) => ({ ...f, name: `mnist-cnn.tfjs/${f.name}` }));
     expect(readModelFiles([...files].reverse()).format).toBe('tfjs');
+    const metadata = { name: 'mnist-cnn.tfjs/metadata.json', bytes: enc.encode('{"labels": ["0", "1"]}') };
+    expect(readModelFiles([metadata, ...files]).fileName).toBe('mnist-cnn.tfjs/model.json');
     expect(() => readModelFiles([{ name: 'a.bin', bytes: new Uint8Array(4) }, { name: 'b.bin', bytes: new Uint8Array(4) }])).toThrow(
       /is an \.onnx model or a TF\.js model\.json/,
     );
