@@ -39,7 +39,7 @@ export default defineConfig(({ command }) => {
     // import, means the first "Make variant" or "Run benchmark" never reloads the page.
     optimizeDeps: {
       entries: ['index.html', 'src/workers/*.worker.ts'],
-      include: ['fflate', 'comlink', 'onnxruntime-web', 'onnxruntime-web/wasm', 'valibot', 'zustand', 'recharts'],
+      include: ['fflate', 'comlink', 'onnxruntime-web', 'onnxruntime-web/wasm', 'valibot', 'zustand', 'recharts', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
     },
   };
 });

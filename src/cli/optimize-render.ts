@@ -94,7 +94,7 @@ export function renderOptimize(r: OptimizeResult, opts: { layers: number | 'all'
 
   const f = r.fidelity;
   const from = f.inputs === 'synthetic' ? `${f.rows} synthetic rows` : `first ${f.rows} rows of ${f.file}${f.inputs === 'samples' ? " (the sample's test split)" : ''}`;
-  section('Fidelity vs the original', f.skipped ? 'not measured (--no-fidelity)' : `onnxruntime-node, ${from}`);
+  section('Fidelity vs the original', f.skipped ? 'not measured (--no-fidelity)' : `${f.runtime ?? 'onnxruntime-node'}, ${from}`);
   if (f.skipped) return out.join('\n') + '\n';
   if (f.error) out.push(`  could not compare: ${f.error}`);
   else {

@@ -15,6 +15,7 @@ import type { Recipe } from '../core/transforms/recipe';
 import { nodeRuntime } from '../runtimes/node';
 import { CliError } from './errors';
 import { AtomicOutput, type OutputTarget } from './output-file';
+import { TfjsFolderOutput } from './tfjs-output';
 import { isNpz, tensorOf, type InputsFile } from './sample-inputs';
 
 export type { LayerLine, SizeFigures };
@@ -33,6 +34,8 @@ export interface FidelityReport {
   skipped?: boolean;
   /** The rule the verdict applies (src/core/bench/verdict.ts), when outputs were compared. */
   rule?: string;
+  /** What ran the comparison: onnxruntime-node (ONNX), or TF.js's wasm backend (a TF.js model). */
+  runtime: string;
 }
 
 /** The CLI's JSON result (docs/cli.md): core's optimize report, with the files, calibration and fidelity as the CLI names them. */
@@ -101,14 +104,16 @@ function fidelityData(job: OptimizeJob): JobData {
 /** Runs the recipe, writes the output atomically, measures sizes and fidelity. */
 export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
   const progress = job.progress ?? (() => undefined);
-  const out = new AtomicOutput(job.output);
+  const tfjs = job.opened.format === 'tfjs';
+  // A TF.js model is written as a folder (model.json + shards) and checked on TF.js's wasm backend.
+  const out = tfjs ? new TfjsFolderOutput(job.output) : new AtomicOutput(job.output);
   try {
     const c = job.calibration;
     const { report } = await runOptimizeJob({
       model: job.opened.model,
-      fileBytes: job.opened.bytes,
+      fileBytes: tfjs ? undefined : job.opened.bytes, // a TF.js model's file is its model.json: the job serialises the model
       recipe: job.recipe,
-      runtime: await nodeRuntime('node'),
+      runtime: tfjs ? await nodeRuntime('tfjs-wasm') : await nodeRuntime('node'),
       threads: threads(),
       fidelity: fidelityData(job),
       skipFidelity: job.noFidelity,
@@ -136,7 +141,7 @@ export async function runOptimize(job: OptimizeJob): Promise<OptimizeResult> {
       notes.push(`Fidelity measured on the first ${f.data.rows} items of the sample's test split (${f.data.file}); give --data <inputs.npy> to use others.`);
     }
     out.commit();
-    const fidelity: FidelityReport = { inputs: f.data.kind, file: f.data.file, rows: f.data.rows, outputs: {} };
+    const fidelity: FidelityReport = { inputs: f.data.kind, file: f.data.file, rows: f.data.rows, outputs: {}, runtime: tfjs ? 'TF.js wasm' : 'onnxruntime-node' };
     if (f.skipped) fidelity.skipped = true;
     else if (f.error) fidelity.error = f.error.message;
     else for (const [k, v] of Object.entries(f.outputs)) fidelity.outputs[k] = finiteOrNull(v);

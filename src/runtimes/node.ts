@@ -5,9 +5,11 @@ import { pickRuntime, type RuntimeEntry } from './registry';
 export const NODE_RUNTIMES: readonly RuntimeEntry[] = [
   { family: 'onnxruntime', environment: 'node', backend: 'node', label: 'onnxruntime-node, CPU', load: async () => (await import('./ort-node')).ortNode },
   { family: 'onnxruntime', environment: 'node', backend: 'wasm', label: 'onnxruntime-web WASM under Node', load: async () => (await import('./ort-web-node')).ortWebNode() },
+  { family: 'tfjs', environment: 'node', backend: 'tfjs-wasm', label: 'TF.js WASM backend under Node', load: async () => (await import('./tfjs-node')).tfjsNode('wasm') },
+  { family: 'tfjs', environment: 'node', backend: 'tfjs-cpu', label: 'TF.js CPU (plain JavaScript) backend under Node', load: async () => (await import('./tfjs-node')).tfjsNode('cpu') },
 ];
 
-export type NodeBackend = 'node' | 'wasm';
+export type NodeBackend = 'node' | 'wasm' | 'tfjs-wasm' | 'tfjs-cpu';
 
 /** The Node runtime for a backend ('node' is onnxruntime-node's CPU execution provider). */
 export const nodeRuntime = (backend: NodeBackend = 'node'): Promise<InferenceRuntime> => pickRuntime(NODE_RUNTIMES, backend);

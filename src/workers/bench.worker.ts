@@ -5,7 +5,7 @@ import { datasetFromFile, datasetFromImageFolder, specDataset, type ImageFile } 
 import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec } from '../core/bench/input-spec';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
-import { selfContainedBytes } from '../core/formats/onnx/self-contained';
+import { backendFor, runnableBytes } from '../core/formats/runnable';
 import { summarize } from '../core/inspect/summary';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
@@ -58,6 +58,8 @@ interface Prepared {
   evalSpec?: InputSpec;
   /** MACs per item at the spec's shapes. */
   macsAt: () => { total: number; nodesUnknown: number };
+  /** The runtime backend for a backend choice: TF.js models run on TF.js's ('tfjs-wasm', ...). */
+  backend: (b: BenchCellJob['backend']) => Parameters<typeof browserRuntime>[0];
 }
 
 async function prepare(job: BenchCellJob): Promise<Prepared> {
@@ -69,7 +71,7 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   // The user's data (inputs it leaves out made by the spec), else the spec's synthetic items.
   const evalSet: Dataset | string = given ?? specDataset(spec, io.outputs);
   const macsAt = () => summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) }).macs;
-  return { bytes: () => selfContainedBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt };
+  return { bytes: () => runnableBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt, backend: (b) => backendFor(opened.model, b) };
 }
 
 const api: BenchWorkerApi = {
@@ -93,7 +95,7 @@ const api: BenchWorkerApi = {
     try {
       const p = await prepare(job);
       if (typeof p.evalSet === 'string') throw new ParetoError('bad-input', `No fidelity: ${p.evalSet}.`);
-      const runtime = await browserRuntime('wasm');
+      const runtime = await browserRuntime(p.backend('wasm'));
       const session = await runtime.createSession(p.bytes(), { threads: job.threads });
       try {
         // Every output the items allow (a state too), computed once per run and handed to every variant's cell.
@@ -111,8 +113,8 @@ const api: BenchWorkerApi = {
     try {
       const t0 = performance.now();
       const opened = openModelFiles(await readSource(job.model));
-      const bytes = selfContainedBytes(opened.model, opened.bytes);
-      const runtime = await browserRuntime(job.backend);
+      const bytes = runnableBytes(opened.model, opened.bytes);
+      const runtime = await browserRuntime(backendFor(opened.model, job.backend));
       const session = await runtime.createSession(bytes, { threads: job.threads });
       await session.release();
       return { ok: true, ms: performance.now() - t0 };
@@ -129,7 +131,7 @@ const api: BenchWorkerApi = {
       }
       const p = await prepare(job);
       const { io, spec, given } = p;
-      const runtime = await browserRuntime(job.backend);
+      const runtime = await browserRuntime(p.backend(job.backend));
       const evalSet = typeof p.evalSet === 'string' ? null : p.evalSet;
 
       // Without labels, quality is fidelity to the original model's outputs on the same data (computed once per run).

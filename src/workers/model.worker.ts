@@ -5,6 +5,8 @@ import { readModelFiles } from '../core/formats/open';
 import { baseName } from '../core/formats/files';
 import { summarize } from '../core/inspect/summary';
 import { backendSupport } from '../core/bench/support';
+import { tfjsSupport } from '../core/bench/tfjs-support';
+import { isTfjsModel } from '../core/formats/tfjs/read';
 import type { ModelWorkerApi, OpenResult } from './protocol';
 import { readSource } from './read-source';
 
@@ -32,7 +34,8 @@ const api: ModelWorkerApi = {
   async support(source) {
     try {
       const { model } = openModelFiles(await readSource(source));
-      return { ok: true, support: BACKENDS.map((b) => backendSupport(model.proto, b)) };
+      const tfjs = isTfjsModel(model.proto);
+      return { ok: true, support: BACKENDS.map((b) => (tfjs ? tfjsSupport(model.proto, b) : backendSupport(model.proto, b))) };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }

@@ -8,6 +8,8 @@ import { openModelFiles } from '../core/model/open';
 import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
+import { backendFor } from '../core/formats/runnable';
+import { isTfjsModel } from '../core/formats/tfjs/read';
 import { BATCH, loadOptimizeData } from './optimize-data';
 import type { OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 import { readSource } from './read-source';
@@ -20,9 +22,9 @@ const api: OptimizeWorkerApi = {
       const data = await loadOptimizeData(job.data, opened.summary, job.inputs);
       const { report, bytes } = await runOptimizeJob({
         model: opened.model,
-        fileBytes: opened.bytes,
+        fileBytes: isTfjsModel(opened.model.proto) ? undefined : opened.bytes, // a TF.js model's file is its model.json
         recipe: job.recipe,
-        runtime: await browserRuntime('wasm'),
+        runtime: await browserRuntime(backendFor(opened.model, 'wasm')),
         fidelity: data.fidelity,
         calibration: { ...data.calibration, method: 'minmax', batchSize: BATCH },
         onProgress,

@@ -31,7 +31,8 @@ export interface BenchArgs {
   runs?: number;
   warmup: number;
   batch?: number[];
-  backend: 'node' | 'wasm';
+  /** ONNX: 'node' (default) or 'wasm'; a TF.js model.json: 'wasm' (default) or 'cpu'. */
+  backend: 'node' | 'wasm' | 'cpu';
   threads: number;
   timeBudgetS?: number;
   /** --shape, --dim, --value. */
@@ -40,8 +41,10 @@ export interface BenchArgs {
 }
 
 export function parseBenchArgs(model: string, options: Record<string, unknown>): BenchArgs {
-  const backend = str(options.backend, '--backend') ?? 'node';
-  if (backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend takes node or wasm, not "${backend}".`);
+  const tfjs = /\.json$/i.test(model);
+  const backend = str(options.backend, '--backend') ?? (tfjs ? 'wasm' : 'node');
+  if (tfjs && backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend for a TF.js model takes wasm or cpu (TF.js's backends under Node), not "${backend}".`);
+  if (!tfjs && backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend takes node or wasm, not "${backend}"${backend === 'cpu' ? ' (cpu is TF.js\'s backend, for a model.json)' : ''}.`);
   const task = str(options.task, '--task');
   if (task !== undefined && !(TASKS as readonly string[]).includes(task)) throw new UsageError(`--task takes ${TASKS.join(', ')}, not "${task}".`);
   const budget = str(options.timeBudget, '--time-budget');
@@ -60,7 +63,7 @@ export function parseBenchArgs(model: string, options: Record<string, unknown>):
     runs: wholeNumber(options.runs, '--runs', 1),
     warmup: wholeNumber(options.warmup, '--warmup', 0) ?? DEFAULT_WARMUP,
     batch: parseBatchList(options.batch),
-    backend,
+    backend: backend as BenchArgs['backend'],
     threads: wholeNumber(options.threads, '--threads', 1) ?? 1,
     timeBudgetS,
     spec: parseInputSpecFlags(options),

@@ -1,5 +1,6 @@
 /** `pareto bench`: the run (core's harness and accuracy on a Node runtime) and its JSON result (docs/cli.md). */
 import { CSV_MAX_CHARS } from '../../core/data/csv';
+import { writeOnnx } from '../../core/formats/onnx/write';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
@@ -93,7 +94,9 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   const opened = openModelPath(args.model, io.cwd);
   const summary = opened.summary;
   const modelPath = resolve(io.cwd, args.model);
-  const modelBytes = selfContainedBytes(opened.model, opened.bytes);
+  // A TF.js model runs from core's serialised model (its topology and weights), not from its model.json alone.
+  const tfjs = opened.format === 'tfjs';
+  const modelBytes = tfjs ? writeOnnx(opened.model.proto) : selfContainedBytes(opened.model, opened.bytes);
   const notes: string[] = [];
 
   // 2. The data (the given file, else the sample's test split, else synthetic), checked against the model first.
@@ -172,14 +175,15 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   };
 
   // 4. The runtime.
-  const runtime = await nodeRuntime(args.backend);
+  const runtime = await nodeRuntime(tfjs ? (args.backend === 'cpu' ? 'tfjs-cpu' : 'tfjs-wasm') : (args.backend as 'node' | 'wasm'));
 
   // 5. Reference outputs for fidelity (onnxruntime-node, the original model), before measuring.
   let reference: ReferenceOutputs | undefined;
   if (args.reference && evalSet && !evalSet.labels) {
     const refOpened = openModelPath(args.reference, io.cwd);
-    const refBytes = selfContainedBytes(refOpened.model, refOpened.bytes);
-    const refSession = await (await nodeRuntime('node')).createSession(refBytes, { threads: args.threads });
+    const refTfjs = refOpened.format === 'tfjs';
+    const refBytes = refTfjs ? writeOnnx(refOpened.model.proto) : selfContainedBytes(refOpened.model, refOpened.bytes);
+    const refSession = await (await nodeRuntime(refTfjs ? 'tfjs-wasm' : 'node')).createSession(refBytes, { threads: args.threads });
     try {
       reference = await collectOutputs(refSession, evalSet, { model: refOpened.summary, batchSize: EVAL_BATCH, spec: evalSpec, allOutputs: true });
     } catch (e) {
@@ -225,7 +229,8 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   }
   const info = result.runtime;
   const threads = info.threads ?? args.threads;
-  if (args.backend === 'wasm' && threads !== args.threads) notes.push(`onnxruntime-web runs with ${threads} thread(s), not the ${args.threads} asked for.`);
+  if (tfjs) notes.push(`TF.js ${args.backend === 'cpu' ? 'cpu (plain JavaScript)' : 'wasm'} backend under Node, one thread.`);
+  else if (args.backend === 'wasm' && threads !== args.threads) notes.push(`onnxruntime-web runs with ${threads} thread(s), not the ${args.threads} asked for.`);
 
   const acc = result.after;
   const at = summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) });

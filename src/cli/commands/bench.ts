@@ -23,7 +23,7 @@ export const bench: CliCommand = {
     { flags: '--runs <n>', description: 'Measured runs per batch size (default: adaptive, until the median is known to ±2% at 95%)' },
     { flags: '--warmup <n>', description: `Unmeasured warm-up runs per batch size (default: ${DEFAULT_WARMUP})` },
     { flags: '--batch <n[,n...]>', description: 'Batch sizes, e.g. 1,8,32 (default: 1, or the model\'s fixed batch)' },
-    { flags: '--backend <backend>', description: 'node (onnxruntime-node, CPU) | wasm (onnxruntime-web WASM, as in the browser) (default: node)' },
+    { flags: '--backend <backend>', description: 'node (onnxruntime-node, CPU) | wasm (onnxruntime-web WASM, as in the browser) (default: node); a TF.js model.json: wasm (TF.js WASM, default) | cpu (TF.js plain JS)' },
     { flags: '--threads <n>', description: 'Intra-op threads (default: 1)' },
     { flags: '--time-budget <seconds>', description: `Time limit per batch size, warm-up included (default: ${DEFAULT_BUDGET_S} when adaptive, none with --runs)` },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },

@@ -9,7 +9,7 @@ export const prune: CliCommand = {
   signature: 'prune <model>',
   description: 'Magnitude-prune the weights of an ONNX model and compare it with the original',
   options: [
-    { flags: '-o, --output <out.onnx>', description: 'Where to write the pruned model (required; never the input)' },
+    { flags: '-o, --output <out.onnx>', description: 'Where to write the pruned model (required; never the input); a folder for a TF.js model.json (model.json + shards)' },
     { flags: '--sparsity <s>', description: 'Fraction of weights set to zero, in [0, 1), e.g. 0.5 (required for the unstructured pattern)' },
     { flags: '--scope <scope>', description: 'global (one threshold for all weights) | layer (each weight on its own) (default: global)' },
     { flags: '--pattern <pattern>', description: 'unstructured | N:M such as 2:4 (keep N of every M weights) (default: unstructured)' },
@@ -52,7 +52,8 @@ export const prune: CliCommand = {
     const checked = opt.checkRecipe({ steps: [{ transform: 'prune', options: pruneOptions as never }] });
     const dataPath = opt.stringOption(options.data, '--data');
     const outputArg = opt.stringOption(options.output, '-o');
-    const output = opt.checkOutputPath(input, outputArg, io.cwd);
+    // A TF.js model.json is written as a folder (model.json + shards).
+    const output = /\.json$/i.test(input) ? (await import('../tfjs-output')).checkOutputDir(input, outputArg, io.cwd) : opt.checkOutputPath(input, outputArg, io.cwd);
 
     const { openModelPath } = await import('../load');
     const opened = openModelPath(input, io.cwd);

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { UsageError, CliError } from '../errors';
 import { INPUT_SPEC_OPTIONS, parseInputSpecFlags, parseLayers } from '../options';
 import { optimizeKit, runAndPrint } from './run-optimize';
+import { quantizeTfjs, TFJS_QUANTIZE_FLAGS } from './quantize-tfjs';
 
 const DEFAULT_SAMPLES = 256;
 const CALIBRATION_BATCH = 32;
@@ -9,10 +10,10 @@ const DEFAULT_LAYERS = 10;
 
 export const quantize: CliCommand = {
   signature: 'quantize <model>',
-  description: 'Quantize an ONNX model (int8 dynamic/static/weight-only, or float16) and compare it with the original',
+  description: 'Quantize an ONNX model (int8 dynamic/static/weight-only, or float16) or a TF.js model.json (uint8/uint16/float16 weights) and compare it with the original',
   options: [
-    { flags: '-o, --output <out.onnx>', description: 'Where to write the quantized model (required; never the input)' },
-    { flags: '--mode <mode>', description: 'dynamic | static | weight-only | fp16 (default: dynamic)' },
+    { flags: '-o, --output <out.onnx>', description: 'Where to write the quantized model (required; never the input); a folder for a TF.js model (model.json + shards)' },
+    { flags: '--mode <mode>', description: 'ONNX: dynamic | static | weight-only | fp16 (default: dynamic); TF.js: uint8 | uint16 | fp16 (default: uint8)' },
     { flags: '--per-tensor', description: 'One scale per weight tensor instead of one per output channel' },
     { flags: '--asymmetric', description: 'Asymmetric int8 weights (zero point per channel/tensor) instead of symmetric' },
     { flags: '--calibration <inputs.npy|.npz>', description: 'Sample inputs (float32 .npy, samples first; or an .npz named after the inputs) for static mode; also used for the fidelity check' },
@@ -26,6 +27,7 @@ export const quantize: CliCommand = {
     { flags: '--keep-last', description: 'Leave the last quantizable layer float' },
     { flags: '--data <inputs.npy|.npz>', description: 'Inputs for the fidelity check (first 64 rows; .npz: arrays named after the inputs; default: --calibration, else the sample models\' test split, else made by the input spec)' },
     ...INPUT_SPEC_OPTIONS,
+    ...TFJS_QUANTIZE_FLAGS,
     { flags: '--layers <n>', description: `Layers to list: a number (largest first) or "all" (default: ${DEFAULT_LAYERS})` },
     { flags: '--no-fidelity', description: 'Skip the comparison with the original (by default a variant whose fidelity cannot be measured exits 1)' },
     { flags: '--json', description: 'Print the result as JSON (keys documented in docs/cli.md)' },
@@ -35,10 +37,16 @@ export const quantize: CliCommand = {
     'pareto quantize model.onnx -o model.static.onnx --mode static --calibration inputs.npy',
     'pareto quantize model.onnx -o model.fp16.onnx --mode fp16 --json > report.json',
     'pareto quantize detector.onnx -o detector.int8.onnx --dim H=320 --dim W=320',
+    'pareto quantize web_model/model.json -o web_model_uint8 --mode uint8 --layer "*depthwise*=fp16"',
   ],
   async run([input], options, io) {
     const opt = await optimizeKit();
     const layers = parseLayers(options.layers, DEFAULT_LAYERS);
+    // A TF.js model.json: weights stored as TF.js reads them, written as a folder.
+    if (/\.json$/i.test(input)) return quantizeTfjs(input, options, io, layers);
+    for (const f of ['weights', 'layer', 'keepSensitive', 'keepAs']) {
+      if (options[f] !== undefined) throw new UsageError('--weights, --layer, --keep-sensitive and --keep-as apply to TF.js models (model.json).');
+    }
 
     // Options first (usage errors, exit 2), before touching any file.
     const mode = opt.stringOption(options.mode, '--mode') ?? 'dynamic';

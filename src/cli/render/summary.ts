@@ -40,15 +40,23 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
 
   // Header
   out.push(style.bold(style.accent(s.fileName)));
-  let size = `${formatBytes(s.fileBytes)} (.onnx)`;
+  const tfjs = s.format === 'tfjs';
+  let size = `${formatBytes(s.fileBytes)} (${tfjs ? 'model.json' : '.onnx'})`;
+  if (tfjs) size += ` + ${formatBytes(s.parameters.bytes)} of weights in shards`;
   if (s.externalDataFiles.length > 0) {
     size += ` + ${formatBytes(s.externalDataBytes)} external data in ${s.externalDataFiles.join(', ')}`;
   }
+  const tfjsKind = s.metadata.find((m) => m.key === 'tfjs.kind')?.value;
   const header: [string, string][] = [
+    ...(tfjs ? [['Format', `TF.js ${tfjsKind === 'graph' ? 'graph model (TensorFlow ops)' : 'layers model (Keras layers)'}`] as [string, string]] : []),
     ['Size', size],
     ['Producer', [s.producer.name, s.producer.version].filter(Boolean).join(' ') || '(not set)'],
-    ['IR version', String(s.irVersion)],
-    ['Opsets', s.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')],
+    ...(tfjs
+      ? []
+      : ([
+          ['IR version', String(s.irVersion)],
+          ['Opsets', s.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')],
+        ] as [string, string][])),
   ];
   if (s.domain) header.push(['Domain', s.domain]);
   if (s.modelVersion) header.push(['Model version', String(s.modelVersion)]);
@@ -56,7 +64,7 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
     const first = s.docString.trim().split('\n')[0];
     header.push(['Doc', first.length > 100 ? `${first.slice(0, 99)}…` : first]);
   }
-  for (const m of s.metadata) header.push([`meta: ${m.key}`, m.value.length > 100 ? `${m.value.slice(0, 99)}…` : m.value]);
+  for (const m of s.metadata.filter((x) => !tfjs || !x.key.startsWith('tfjs.'))) header.push([`meta: ${m.key}`, m.value.length > 100 ? `${m.value.slice(0, 99)}…` : m.value]);
   out.push(...fields(header, style));
 
   // Signature

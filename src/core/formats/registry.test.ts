@@ -8,10 +8,12 @@ describe('format registry', () => {
   const onnx = writeOnnx(mlpModel());
 
   it('picks a format by name, then by its bytes, and reads through it', () => {
-    expect(FORMATS.map((f) => f.id)).toEqual(['onnx']);
+    expect(FORMATS.map((f) => f.id)).toEqual(['onnx', 'tfjs']);
     expect(formatOf({ name: 'm.ONNX', bytes: new Uint8Array([1, 2, 3]) }).id).toBe('onnx');
     expect(formatOf({ name: 'model', bytes: onnx }).id).toBe('onnx');
     expect(isModelFileName('weights.bin')).toBe(false);
+    expect(formatOf({ name: 'export/model.json', bytes: new Uint8Array() }).id).toBe('tfjs');
+    expect(formatOf({ name: 'model', bytes: new TextEncoder().encode('{"modelTopology": {}}') }).id).toBe('tfjs');
     const read = readModelFiles([{ name: 'model', bytes: onnx }]);
     expect(read.format).toBe('onnx');
     expect(read.bytes).toBe(onnx);

@@ -7,12 +7,13 @@
  * external data), so inspect, the transforms and the runtimes need no change for a new format.
  */
 import { onnxFormat } from './onnx/format';
+import { tfjsFormat } from './tfjs/format';
 import type { InputFile, ModelFormat } from './types';
 
 export type { InputFile, ModelFormat };
 
 /** Every format, the default (the one that explains a file nothing recognises) first. */
-export const FORMATS: readonly ModelFormat[] = [onnxFormat];
+export const FORMATS: readonly ModelFormat[] = [onnxFormat, tfjsFormat];
 
 /** The format of a file: the one that claims its name, else the one that recognises its bytes, else the default. */
 export function formatOf(file: InputFile): ModelFormat {

@@ -19,9 +19,20 @@ beforeAll(() => {
 describe('MACs at the input spec in force (PP-OCRv4 det)', () => {
   it('unknown ("?") while H and W are open: no node is counted at a made-up size', () => {
     const s = summarize(det, 'det.onnx');
-    expect(s.macs.total).toBe(0);
-    expect(s.macs.nodesUnknown).toBe(64);
-    expect(s.macsAt).toEqual([{ name: 'x', shape: [null, 3, null, null] }]);
+    // The batch (p2o.DynamicDimension.0 at axis 0) takes its declared default, 1; H and W stay open.
+    expect(s.macsAt).toEqual([{ name: 'x', shape: [1, 3, null, null] }]);
+    // Every node whose work depends on H or W is unknown; only the squeeze-excitation 1×1 convolutions after a global
+    // pooling ([1, C, 1, 1], the same at any H and W) are counted.
+    expect(s.macs.nodesUnknown).toBe(44);
+    expect(s.macs.total).toBeGreaterThan(0);
+    // What is counted is what those nodes do at any H and W: the same node by node at 320×320 and at 640×640.
+    const known = s.layers.filter((l) => l.macs !== null && l.macs > 0);
+    for (const hw of [320, 640]) {
+      const dims = { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': hw, 'p2o.DynamicDimension.2': hw };
+      const at = summarize(det, 'det.onnx', { inputShapes: macsShapes(s, { dims, surface: 'app' }) });
+      const byName = new Map(at.layers.map((l) => [`${l.graph}/${l.name}`, l.macs]));
+      for (const l of known) expect(byName.get(`${l.graph}/${l.name}`), l.name).toBe(l.macs);
+    }
   });
 
   it('counted at 320×320 and 640×640 from the form\'s dims: every node known, 4× the work at 4× the pixels', () => {

@@ -1,4 +1,6 @@
 import type { AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto } from '../formats/onnx/proto';
+import { TFJS_DOMAIN } from '../formats/tfjs/topology';
+import { inferTfjsNode } from './tfjs-shapes';
 import { dimsOf, tensorToNumbers, type ExternalData } from '../formats/onnx/tensor';
 
 /** A shape with known dims as numbers and unknown dims as null; undefined when the rank is unknown. */
@@ -120,6 +122,7 @@ function inferNode(
   external: ExternalData,
 ): NodeShapeResult {
   const ins = n.input.map((i) => (i ? shapes.get(i) : undefined));
+  if (n.domain === TFJS_DOMAIN) return inferTfjsNode(n, ins, (name) => constInts(name, constants, external), constants);
   const x = ins[0];
   const op = n.domain === '' || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
   if (op === 'Constant') {

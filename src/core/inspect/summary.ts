@@ -1,4 +1,5 @@
 import { dtypeName } from '../formats/onnx/dtypes';
+import { isTfjsModel } from '../formats/tfjs/read';
 import type { OnnxModel } from '../formats/onnx/read';
 import type { GraphProto, NodeProto, TensorProto } from '../formats/onnx/proto';
 import { dimsOf, elementCount, isExternal, tensorByteLength } from '../formats/onnx/tensor';
@@ -46,7 +47,8 @@ export interface LayerRow {
 
 export interface ModelSummary {
   summaryVersion: number;
-  format: 'onnx';
+  /** Which format the model was read from ('tfjs': a TF.js model.json; its nodes are layers or TensorFlow ops). */
+  format: 'onnx' | 'tfjs';
   fileName: string;
   /** Size of the .onnx file. */
   fileBytes: number;
@@ -229,7 +231,7 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
 
   return {
     summaryVersion: SUMMARY_VERSION,
-    format: 'onnx',
+    format: isTfjsModel(proto) ? 'tfjs' : 'onnx',
     fileName,
     fileBytes: model.byteLength,
     externalDataBytes: externalFiles.reduce((s, k) => s + model.external.get(k)!.length, 0),

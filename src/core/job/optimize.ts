@@ -27,6 +27,7 @@ import { asCalibrationBatch, calibrationRunnerFor } from './calibration';
 import type { DataUse, JobData } from './data';
 import { layerLines, type LayerLine } from './layers';
 import { dict } from '../own';
+import { tfjsSensitivityRunner } from '../transforms/tfjs-quantize/sensitivity';
 
 export interface SizeFigures {
   bytes: number;
@@ -142,6 +143,10 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
   // 3. The recipe, calibrating on the job's data (time spent calibrating counted apart).
   let calibrationMs = 0;
   const deps: RecipeDeps = {};
+  // TF.js mixed precision measures each weight on the comparison's data.
+  if (job.recipe.steps.some((s) => s.transform === 'quantize-tfjs' && s.options.keepSensitive)) {
+    deps.tfjsSensitivity = tfjsSensitivityRunner(runtime, job.model.proto, job.fidelity.batches.slice(0, 4));
+  }
   const cal = job.calibration;
   if (cal) {
     const runner = calibrationRunnerFor(runtime, { threads });

@@ -6,6 +6,9 @@ import { convert } from './convert/index';
 import { prune } from './prune/index';
 import { calibrate, type CalibrationBatch, type CalibrationRunner } from './quantize/calibrate';
 import { quantize } from './quantize/index';
+import { isTfjsModel } from '../formats/tfjs/read';
+import { applyTfjsQuantize, type TfjsSensitivityRunner } from './tfjs-quantize/apply';
+import { validateTfjsQuantizeOptions } from './tfjs-quantize/options';
 import { validateRecipe, type Recipe } from './recipe';
 import type { TransformContext, TransformReport } from './types';
 
@@ -14,6 +17,8 @@ export interface RecipeDeps {
   /** Runs calibration models, for static quantization (a runtime adapter, injected: core runs no models). */
   calibrationRunner?: CalibrationRunner;
   calibrationBatches?: () => Iterable<CalibrationBatch> | AsyncIterable<CalibrationBatch>;
+  /** TF.js mixed precision: the fidelity of a model with one weight quantized, on calibration data (a runtime, injected). */
+  tfjsSensitivity?: TfjsSensitivityRunner;
 }
 
 export interface RecipeResult {
@@ -31,6 +36,20 @@ export async function applyRecipe(
   deps: RecipeDeps = {},
 ): Promise<RecipeResult> {
   const recipe = validateRecipe(recipeIn);
+  const tfjs = isTfjsModel(input.proto);
+  for (const s of recipe.steps) {
+    if (tfjs && (s.transform === 'quantize' || s.transform === 'convert')) {
+      throw new ParetoError(
+        'bad-input',
+        s.transform === 'convert'
+          ? 'This is a TF.js model: it has no ONNX opset to convert.'
+          : 'This is a TF.js model: quantize it with the TF.js modes uint8, uint16 or fp16 (weights stored as TF.js reads them), not the ONNX modes.',
+      );
+    }
+    if (!tfjs && s.transform === 'quantize-tfjs') {
+      throw new ParetoError('bad-input', 'The uint8 / uint16 TF.js quantization applies to TF.js models; for an ONNX model use dynamic, static, weight-only or fp16.');
+    }
+  }
   const reports: TransformReport[] = [];
   let current: OnnxModel = input;
   const n = recipe.steps.length;
@@ -50,6 +69,10 @@ export async function applyRecipe(
       reports.push(r.report);
     } else if (step.transform === 'prune') {
       const r = await prune.apply(current, prune.validate(step.options), sub);
+      proto = r.model;
+      reports.push(r.report);
+    } else if (step.transform === 'quantize-tfjs') {
+      const r = await applyTfjsQuantize(current, validateTfjsQuantizeOptions(step.options), sub, { sensitivity: deps.tfjsSensitivity });
       proto = r.model;
       reports.push(r.report);
     } else {

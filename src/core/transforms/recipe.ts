@@ -2,6 +2,7 @@ import { ParetoError } from '../errors';
 import { validateConvertOptions, type ConvertOptions } from './convert/options';
 import { validatePruneOptions, type PruneOptions } from './prune/options';
 import { validateQuantizeOptions, type QuantizeOptions } from './quantize/options';
+import { validateTfjsQuantizeOptions, type TfjsQuantizeOptions } from './tfjs-quantize/options';
 
 /**
  * A recipe is an ordered list of transform steps: quantize, prune, or prune then quantize, any of them after an opset
@@ -11,7 +12,9 @@ import { validateQuantizeOptions, type QuantizeOptions } from './quantize/option
 export type RecipeStep =
   | { transform: 'prune'; options: Partial<PruneOptions> }
   | { transform: 'quantize'; options: Partial<QuantizeOptions> }
-  | { transform: 'convert'; options: Partial<ConvertOptions> };
+  | { transform: 'convert'; options: Partial<ConvertOptions> }
+  /** TF.js models: weights stored as TF.js reads them (uint8 / uint16 / float16). */
+  | { transform: 'quantize-tfjs'; options: Partial<TfjsQuantizeOptions> };
 
 export interface Recipe {
   steps: RecipeStep[];
@@ -22,6 +25,10 @@ export function recipeName(recipe: Recipe): string {
   return recipe.steps
     .map((s) => {
       if (s.transform === 'convert') return `opset ${s.options.opset ?? 17}`;
+      if (s.transform === 'quantize-tfjs') {
+        const kept = s.options.keepSensitive ? ` (${s.options.keepSensitive} kept ${s.options.keepAs ?? 'fp16'})` : '';
+        return `TF.js ${s.options.mode ?? 'uint8'}${kept}`;
+      }
       if (s.transform === 'prune') {
         const o = s.options;
         return o.pattern && o.pattern !== 'unstructured'
@@ -46,14 +53,15 @@ export function validateRecipe(input: unknown): Recipe {
   const checked = steps.map((s): RecipeStep => {
     if (s?.transform === 'prune') return { transform: 'prune', options: validatePruneOptions(s.options ?? {}) };
     if (s?.transform === 'convert') return { transform: 'convert', options: validateConvertOptions(s.options ?? {}) };
+    if (s?.transform === 'quantize-tfjs') return { transform: 'quantize-tfjs', options: validateTfjsQuantizeOptions(s.options ?? {}) };
     if (s?.transform === 'quantize') {
       const o = s.options ?? {};
       const v = validateQuantizeOptions(withPendingCalibration(o));
       return { transform: 'quantize', options: o.activationRanges ? v : { ...v, activationRanges: undefined } };
     }
-    throw new ParetoError('bad-input', `Unknown recipe step "${(s as { transform?: unknown })?.transform}": use convert, prune or quantize.`);
+    throw new ParetoError('bad-input', `Unknown recipe step "${(s as { transform?: unknown })?.transform}": use convert, prune, quantize or quantize-tfjs.`);
   });
-  const q = checked.findIndex((s) => s.transform === 'quantize');
+  const q = checked.findIndex((s) => s.transform === 'quantize' || s.transform === 'quantize-tfjs');
   if (q >= 0 && checked.slice(q + 1).some((s) => s.transform === 'prune')) {
     throw new ParetoError('bad-input', 'Prune before quantizing: pruning a quantized model is not supported.');
   }

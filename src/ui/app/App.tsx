@@ -73,7 +73,8 @@ export function App() {
               <h2>Drop an ONNX model anywhere on this page</h2>
               <p>
                 Or use <strong>Open model</strong> above. Models with external data: select the <code>.onnx</code>{' '}
-                together with its data files. Nothing is uploaded: the model never leaves this machine.
+                together with its data files; a TF.js model: drop its folder, or select its <code>model.json</code> with
+                its shards. Nothing is uploaded: the model never leaves this machine.
               </p>
               <p>
                 No model yet? <strong>Costs</strong> works from typed-in figures.

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { openFiles } from '../../state/actions';
+import { droppedFiles } from './drop-files';
 
 /** The whole window accepts dropped files: a model, or a model with its external data files. */
 export function DropZone({ children, onOpened }: { children: ReactNode; onOpened?: (ok: boolean) => void }) {
@@ -20,13 +21,13 @@ export function DropZone({ children, onOpened }: { children: ReactNode; onOpened
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        void openFiles([...e.dataTransfer.files]).then(onOpened);
+        void droppedFiles(e.dataTransfer).then(openFiles).then(onOpened);
       }}
     >
       {children}
       {over && (
         <div className="drop-overlay" aria-hidden>
-          <div>Drop to open: an .onnx model, with its external data files if it has any</div>
+          <div>Drop to open: an .onnx model (with its external data files if it has any), or a TF.js model folder or model.json with its shards</div>
         </div>
       )}
     </div>

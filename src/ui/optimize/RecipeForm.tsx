@@ -4,6 +4,8 @@ import { forSurface } from '../../core/surface';
 import { validatePruneOptions, type PruneOptions } from '../../core/transforms/prune/options';
 import { QUANTIZABLE_OPS, QUANTIZE_MODES, validateQuantizeOptions, type QuantizeOptions } from '../../core/transforms/quantize/options';
 import { withPendingCalibration, type Recipe } from '../../core/transforms/recipe';
+import { validateTfjsQuantizeOptions } from '../../core/transforms/tfjs-quantize/options';
+import { TFJS_QUANTIZE_START, TfjsQuantizeFields, tfjsQuantizeOptions } from './TfjsQuantizeFields';
 import type { LoadedModel } from '../../state/models';
 import { createVariant } from '../../state/variant-actions';
 import type { DataSource } from '../../state/variants';
@@ -50,6 +52,9 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   // The "Convert opset" recipe's target ('' when the model has none to go to; other recipes convert only when a mode needs it).
   const [opsetText, setOpsetText] = useState('');
   const targetOpset = kind === 'convert' && opsets.targets.length > 0 ? opsetText || String(opsets.preferred) : '';
+  // A TF.js model is quantized into what TF.js reads (uint8 / uint16 / float16 weights).
+  const tfjs = model.summary.format === 'tfjs';
+  const [tq, setTq] = useState(TFJS_QUANTIZE_START);
 
   const opTypesInModel = new Set(model.summary.ops.map((o) => o.opType));
   const quantizeOptions = (): Partial<QuantizeOptions> => {
@@ -87,7 +92,8 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
     }
     if (kind !== 'prune' && kind !== 'convert') {
       try {
-        validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
+        if (tfjs) validateTfjsQuantizeOptions(tfjsQuantizeOptions(tq));
+        else validateQuantizeOptions(withPendingCalibration(quantizeOptions()));
       } catch (e) {
         out.quantize = forSurface(toErrorInfo(e).message, 'app');
       }
@@ -100,18 +106,18 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
       }
     }
     if (dataChoice === 'file' && !dataFile) out.data = 'Choose an .npy file of inputs, or an .npz with an array per input.';
-    if ((kind === 'quantize' || kind === 'prune+quantize') && mode === 'static' && dataChoice === 'synthetic') {
+    if ((kind === 'quantize' || kind === 'prune+quantize') && !tfjs && mode === 'static' && dataChoice === 'synthetic') {
       out.data = 'Static quantization calibrates on real inputs: use the sample data or choose an .npy (or .npz) file.';
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText, opsets]);
+  }, [tfjs, tq, kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText, opsets]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
     if (targetOpset !== '') steps.push({ transform: 'convert', options: { opset: Number(targetOpset) } });
     if (kind === 'prune' || kind === 'prune+quantize') steps.push({ transform: 'prune', options: pruneOptions() });
-    if (kind === 'quantize' || kind === 'prune+quantize') steps.push({ transform: 'quantize', options: quantizeOptions() });
+    if (kind === 'quantize' || kind === 'prune+quantize') steps.push(tfjs ? { transform: 'quantize-tfjs', options: tfjsQuantizeOptions(tq) } : { transform: 'quantize', options: quantizeOptions() });
     const data: DataSource =
       dataChoice === 'sample' && model.dataset
         ? { kind: 'url', url: model.dataset.inputsUrl, name: model.dataset.name }
@@ -175,7 +181,8 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
             {errors.prune && <p className="field-error" role="alert" data-testid="prune-error">{errors.prune}</p>}
           </fieldset>
         )}
-        {(kind === 'quantize' || kind === 'prune+quantize') && (
+        {(kind === 'quantize' || kind === 'prune+quantize') && tfjs && <TfjsQuantizeFields value={tq} onChange={setTq} error={errors.quantize} />}
+        {(kind === 'quantize' || kind === 'prune+quantize') && !tfjs && (
           <fieldset>
             <legend>Quantization</legend>
             <label>

@@ -6,14 +6,38 @@ import type { LoadedModel } from '../../state/models';
 import { cancelVariant, removeVariant, variantsOf } from '../../state/variant-actions';
 import type { Variant } from '../../state/variants';
 import { sizeChange } from '../../core/units';
+import { tfjsZip } from '../../core/formats/tfjs/zip';
 
 /** In the size column (headed "× smaller"): `4.0×`, `8% smaller`, `same size`, `3% larger`. */
 const shortSizeChange = (before: number, after: number) => sizeChange(before, after).replace(/× smaller$/, '×');
 
 const fileNameFor = (model: LoadedModel, v: Variant) =>
-  `${model.name.replace(/\.onnx$/i, '')}.${v.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.onnx`;
+  `${model.name.replace(/\.onnx$/i, '').replace(/(^|\/)model\.json$/i, '$1model').replace(/\.json$/i, '')}.${v.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.onnx`;
+
+/** A TF.js variant: a zip of model.json and its shards, made when asked for. */
+function TfjsDownload({ model, variant }: { model: LoadedModel; variant: Variant }) {
+  const save = async () => {
+    const zip = tfjsZip(new Uint8Array(await variant.blob!.arrayBuffer()));
+    const url = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileNameFor(model, variant).replace(/\.onnx$/, '.tfjs.zip');
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return (
+    <button className="button" onClick={() => void save()} data-testid="download-variant">
+      Download .zip (model.json + shards)
+    </button>
+  );
+}
 
 function Download({ model, variant }: { model: LoadedModel; variant: Variant }) {
+  if (model.summary.format === 'tfjs') return variant.blob ? <TfjsDownload model={model} variant={variant} /> : null;
+  return <OnnxDownload model={model} variant={variant} />;
+}
+
+function OnnxDownload({ model, variant }: { model: LoadedModel; variant: Variant }) {
   const url = useMemo(() => (variant.blob ? URL.createObjectURL(variant.blob) : null), [variant.blob]);
   useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
   if (!url) return null;

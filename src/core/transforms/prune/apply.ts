@@ -1,4 +1,5 @@
 import { ParetoError } from '../../errors';
+import { isTfjsModel } from '../../formats/tfjs/read';
 import { DataLocation, type TensorProto } from '../../formats/onnx/proto';
 import { elementCount, isExternal, tensorBytes, type ExternalData } from '../../formats/onnx/tensor';
 import type { OnnxModel } from '../../formats/onnx/read';
@@ -272,7 +273,7 @@ export async function applyPrune(model: OnnxModel, optionsIn: PruneOptions, ctx:
   };
 
   notes.unshift(
-    'Zeros do not make dense runtimes faster: ONNX Runtime (CPU, wasm, WebGPU) runs pruned weights with the same dense ' +
+    `Zeros do not make dense runtimes faster: ${isTfjsModel(model.proto) ? 'TF.js (cpu, wasm, WebGL, WebGPU)' : 'ONNX Runtime (CPU, wasm, WebGPU)'} runs pruned weights with the same dense ` +
       'kernels, so latency and memory at run time stay the same. Pruning shrinks the compressed file; measure latency ' +
       'with a benchmark.',
   );

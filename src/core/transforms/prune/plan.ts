@@ -4,7 +4,7 @@ import { dtypeName } from '../../formats/onnx/dtypes';
 import { dimsOf, elementCount } from '../../formats/onnx/tensor';
 import type { TransformReport } from '../types';
 import type { NMPattern, PruneOptions } from './options';
-import { groupOf, indexConstants, roleOf, type ConstantTensor, type NodeRef, type Reader } from './weights';
+import { groupOf, indexConstants, pruneOpType, roleOf, type ConstantTensor, type NodeRef, type Reader } from './weights';
 
 /**
  * Which weight tensors a prune run changes, and why every other prunable node stays dense (the report's skipped list).
@@ -57,7 +57,7 @@ export function planPrune(index: ReturnType<typeof indexConstants>, options: Pru
     const uses: Reader[] = [];
     const axes = new Set<number>();
     for (const r of entry.readers) {
-      if (!opTypes.has(r.opType)) continue;
+      if (!opTypes.has(pruneOpType(r))) continue;
       const { role, axis } = roleOf(r.node, r.inputIndex, dims.length);
       if (role === 'weight' || (role === 'bias' && options.includeBias && !nm)) {
         uses.push(r);
@@ -146,7 +146,7 @@ export function planPrune(index: ReturnType<typeof indexConstants>, options: Pru
 
   const skipped: TransformReport['skipped'] = [];
   for (const r of index.nodes) {
-    if (!opTypes.has(r.opType) || pruned.has(r.node)) continue;
+    if (!opTypes.has(pruneOpType(r)) || pruned.has(r.node)) continue;
     const why = reasons.get(r.node) ?? (inSkip(r) ? 'in the skip list' : 'no constant weight input (its inputs are computed at run time)');
     skipped.push({ node: r.nodeName, opType: r.opType, reason: why });
   }

@@ -1,3 +1,5 @@
+import { tfjsPruneFamily, tfjsRoleOf } from '../../formats/tfjs/roles';
+import { TFJS_DOMAIN } from '../../formats/tfjs/topology';
 import { AttrType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../../formats/onnx/proto';
 
 /**
@@ -108,6 +110,7 @@ export type WeightRole = 'weight' | 'bias' | 'data';
  * `rank` is the tensor's rank.
  */
 export function roleOf(node: NodeProto, inputIndex: number, rank: number): { role: WeightRole; axis?: number } {
+  if (node.domain === TFJS_DOMAIN) return tfjsRoleOf(node, inputIndex, rank);
   if (!isDefaultDomain(node.domain)) return { role: 'data' };
   const attrInt = (name: string, dflt: number) => {
     const a = node.attribute.find((x) => x.name === name);
@@ -135,6 +138,10 @@ export function roleOf(node: NodeProto, inputIndex: number, rank: number): { rol
       return { role: 'data' };
   }
 }
+
+/** The op type options and skip lists match: a TF.js layer or op counts as its ONNX family (Dense → MatMul, Conv2D → Conv). */
+export const pruneOpType = (r: { node: NodeProto; opType: string }): string =>
+  (r.node.domain === TFJS_DOMAIN ? tfjsPruneFamily(r.node) : undefined) ?? r.opType;
 
 /** The `group` attribute of a Conv/ConvTranspose (1 when absent). */
 export function groupOf(node: NodeProto): number {

@@ -1,0 +1,82 @@
+/**
+ * A TF.js model in the app: the MNIST CNN sample's TF.js files (model.json + shard) dropped together, inspected,
+ * quantized to uint8 and pruned, benchmarked on TF.js's wasm and WebGL backends, exported as a zip that reads back.
+ */
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { expect, test, type Page } from './test';
+import { benchDone, type FilePayload } from './fixtures';
+import { readModelFiles } from '../src/core/formats/open';
+
+const tfjsFile = (name: string): FilePayload => ({
+  name,
+  mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+  buffer: readFileSync(`public/samples/mnist-cnn.tfjs/${name}`),
+});
+
+async function dropFiles(page: Page, files: FilePayload[]) {
+  await page.evaluate(
+    (fs) => {
+      const dt = new DataTransfer();
+      for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+      const target = document.querySelector('[data-testid="drop-zone"]')!;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    files.map((f) => ({ name: f.name, type: f.mimeType, bytes: [...f.buffer] })),
+  );
+}
+
+test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wasm and WebGL, export a zip', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  await expect(page.getByTestId('model-summary').first()).toBeVisible();
+  await dropFiles(page, [tfjsFile('model.json'), tfjsFile('group1-shard1of1.bin')]);
+  const summary = page.locator('[data-testid="model-summary"][data-file-name="model.json"]');
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await expect(summary).toContainText('105,866');
+  await expect(summary).toContainText('Conv2D');
+
+  // Optimize: uint8 (TF.js's own weight quantization), then 50% pruning.
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect(page.getByTestId('tfjs-quantize')).toContainText('not a speed win');
+  await page.getByLabel('TF.js quantization mode').selectOption('uint8');
+  await page.getByTestId('run-recipe').click();
+  await page.getByText('Prune', { exact: true }).click();
+  await page.getByTestId('run-recipe').click();
+  for (const name of ['TF.js uint8', 'prune 50% global']) {
+    await expect(page.locator(`[data-testid="variant-row"][data-variant-name="${name}"]`)).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  }
+
+  // Export the uint8 variant: a zip of model.json + shard that reads back as a TF.js model with uint8 weights.
+  const row = page.locator('[data-testid="variant-row"][data-variant-name="TF.js uint8"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('download-variant').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.tfjs\.zip$/);
+  const zip = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  expect(Object.keys(zip).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+  const back = readModelFiles(Object.entries(zip).map(([name, bytes]) => ({ name, bytes })));
+  expect(back.format).toBe('tfjs');
+  expect(zip['group1-shard1of1.bin'].length).toBe(105866);
+  expect(JSON.parse(new TextDecoder().decode(zip['model.json'])).weightsManifest[0].weights[0].quantization.dtype).toBe('uint8');
+
+  // Benchmark the original and both variants on TF.js's wasm and WebGL backends.
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  const models = page.getByTestId('bench-form').locator('fieldset').first();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByRole('checkbox', { name: /^WebGL/ }).check();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('32');
+  await page.getByTestId('run-bench').click();
+  await benchDone(page, { timeout: 180_000 });
+  for (const target of ['original', 'TF.js uint8', 'prune 50% global']) {
+    for (const backend of ['wasm', 'webgl']) {
+      const cell = page.locator(`[data-testid="bench-row"][data-target="${target}"][data-backend="${backend}"]`);
+      await expect(cell.first()).toHaveAttribute('data-status', 'done');
+      expect((await cell.first().innerText()).replace(/\s+/g, ' ')).toMatch(/ms \+/);
+    }
+  }
+  await expect(page.getByTestId('bench-results')).toContainText('tfjs/');
+});

@@ -1,0 +1,24 @@
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { InferenceRuntime } from '../core/bench/session';
+import { tf, tfjsRuntime } from './tfjs-common';
+// Served from this origin (no CDN); ?url works under Vite dev and build alike.
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+let wasmSet = false;
+
+/**
+ * TF.js in the browser or a worker: 'wasm' (single-threaded SIMD, as under Node), 'webgl' (WebGL2 through an
+ * OffscreenCanvas in a worker), 'cpu' (plain JavaScript). The WebGPU backend is not part of this build.
+ */
+export function tfjsWeb(backend: 'wasm' | 'webgl' | 'cpu'): InferenceRuntime {
+  return tfjsRuntime(backend, async () => {
+    if (backend === 'wasm' && !wasmSet) {
+      // One thread: TF.js's threaded build would start its own workers; results match the Node adapter's.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': simdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': threadedUrl });
+      wasmSet = true;
+    }
+  });
+}
