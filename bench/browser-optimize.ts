@@ -4,9 +4,11 @@
  * - throughput of the transform inside the worker: the variant's "time" (applyRecipe in the worker, the worker's own
  *   clock; data-duration-ms), as GB/s of float32 weights;
  * - peak memory of the whole job: the renderer process's resident memory (the page and its dedicated workers live
- *   there; /proc/<pid>/statm sampled every 10 ms) over what it held before Run, as a multiple of the model file.
+ *   there; /proc/<pid>/statm sampled every 10 ms) over what it held before Run (after a garbage collection of the
+ *   page, so that the last run's leftovers are not counted or freed mid-run), as a multiple of the model file.
  *   The job is more than the transform: the worker reads the file, runs the original and then the variant in
- *   onnxruntime-web (its WebAssembly memory only grows) to compare outputs, and sends the variant's bytes back.
+ *   onnxruntime-web (each in a worker of its own) to compare outputs, and sends the variant's bytes back.
+ *   BENCH_TRACE=1 logs the memory over time and the largest mappings as it grew (to find what holds memory).
  * Linux only (procfs); elsewhere the memory rows say not measured.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -63,6 +65,22 @@ function rendererPids(): number[] {
   });
 }
 
+/** Debugging aid (BENCH_TRACE): the renderer's mappings with the most resident memory, in MB. */
+function topMappings(pids: readonly number[]): string {
+  const out: [number, string][] = [];
+  for (const pid of pids) {
+    let cur = '';
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
+        const [range, , , , , name] = line.split(/\s+/);
+        const [a, b] = range.split('-').map((x) => parseInt(x, 16));
+        cur = `${((b - a) / 1e6).toFixed(0)}MB ${name ?? ''}`;
+      } else if (line.startsWith('Rss:')) out.push([Number(line.split(/\s+/)[1]) / 1000, cur]);
+    }
+  }
+  return out.sort((x, y) => y[0] - x[0]).slice(0, 8).map(([r, n]) => `${r.toFixed(0)} rss of [${n}]`).join('; ');
+}
+
 const PAGE = 4096;
 function rss(pids: readonly number[]): number {
   let total = 0;
@@ -87,6 +105,8 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
     await page.waitForSelector(`${SUMMARY}[data-file-name="${m.fileName}"]`, { timeout: 120_000 });
     await page.getByRole('button', { name: 'Optimize' }).click();
     const pids = rendererPids();
+    // Each run starts from the same memory: the page's garbage (the last variant's bytes) collected first.
+    const cdp = await page.context().newCDPSession(page);
     const rows: BenchRow[] = [];
     for (const job of JOBS) {
       await page.getByText(job.recipe, { exact: true }).click();
@@ -98,9 +118,23 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
       let before = 0;
       for (let run = 0; run < RUNS; run++) {
         await page.waitForTimeout(1000); // let the last job's worker go
+        await cdp.send('HeapProfiler.collectGarbage');
         before = rss(pids);
         let peak = before;
-        const sampler = setInterval(() => (peak = Math.max(peak, rss(pids))), 10);
+        const trace: string[] = [];
+        let peakSnap = 0;
+        let snap = '';
+        if (process.env.BENCH_TRACE) ctx.log(`largest mappings before: ${topMappings(pids)}`);
+        const tPerf = performance.now();
+        const sampler = setInterval(() => {
+          const now = rss(pids);
+          peak = Math.max(peak, now);
+          if (process.env.BENCH_TRACE && now > peakSnap + m.bytes.length / 4) {
+            peakSnap = now;
+            snap += `\n  ${((performance.now() - tPerf) / 1000).toFixed(2)}s ${((now - before) / m.bytes.length).toFixed(2)}: ` + topMappings(pids);
+          }
+          if (process.env.BENCH_TRACE) trace.push(`${((performance.now() - tPerf) / 1000).toFixed(2)}s ${((now - before) / m.bytes.length).toFixed(2)}`);
+        }, 10);
         ctx.log(`browser-optimize: ${job.label} (${run + 1}/${RUNS})`);
         const t0 = performance.now();
         try {
@@ -109,6 +143,9 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
           await done.and(page.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: JOB_TIMEOUT_MS });
           const status = await done.getAttribute('data-status');
           if (status !== 'done') throw new Error(`${job.variant} ${status}: ${(await done.innerText()).slice(0, 160)}`);
+          // The job measured must include its fidelity check.
+          const notCompared = done.getByTestId('not-compared-badge');
+          if (await notCompared.count()) throw new Error(`${job.variant} was not compared: ${await notCompared.getAttribute('title')}`);
           walls.push(performance.now() - t0);
           durations.push(Number(await done.getAttribute('data-duration-ms')));
           peaks.push(peak - before);
@@ -117,6 +154,8 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
           await done.waitFor({ state: 'detached' });
         } finally {
           clearInterval(sampler);
+          if (process.env.BENCH_TRACE) ctx.log(`largest mappings as the memory grew: ${snap}`);
+          if (process.env.BENCH_TRACE) ctx.log(`trace (s, × model over before): ${trace.filter((_, i) => i % 10 === 0).join(', ')}`);
         }
       }
       const ms = median(durations);
@@ -136,7 +175,7 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
               median(peaks) / m.bytes.length,
               '× model',
               `renderer process RSS over what it held before Run (${formatBytes(before)}), median of ${RUNS} (${range(peaks, (x) => (x / m.bytes.length).toFixed(2))}×): ` +
-                'the file read into the worker, the original and then the variant in onnxruntime-web for the fidelity check, the recipe, the variant’s bytes',
+                'the file read into the worker, the original and then the variant in onnxruntime-web for the fidelity check (each in a worker of its own), the recipe, the variant’s bytes',
             )
           : row(mem, null, '× model', 'not measured: no /proc here'),
       );

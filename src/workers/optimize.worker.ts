@@ -1,6 +1,12 @@
 /**
  * The app's optimize worker: reads the model and the data the page chose, runs core's optimize job
- * (src/core/job/optimize.ts) on onnxruntime-web's WASM backend and hands the variant's bytes back (transferred).
+ * (src/core/job/optimize.ts) and hands the variant's bytes back (transferred).
+ *
+ * Memory (issue 10: a job peaks at ≤ 3× the model): the original and the variant are each run for the fidelity check
+ * in a worker of their own (./fidelity-client.ts), terminated afterwards, so onnxruntime-web's WebAssembly memory
+ * (which never shrinks) is never alive beside the transform's buffers or the variant's bytes; the buffers under the
+ * model (the file's, which pruning writes into, and the transform's) are lent to it and come back, never copied.
+ * onnxruntime-web runs here only to calibrate static quantization.
  */
 import * as Comlink from 'comlink';
 import { inputTensorFromNpy } from '../core/bench/dataset';
@@ -14,6 +20,7 @@ import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
 import { dataFile } from './data-source';
+import { recordInWorker } from './fidelity-client';
 import type { DataSource, InputChoice, OptimizeJob, OptimizeResult, OptimizeWorkerApi } from './protocol';
 import { readSource } from './read-source';
 
@@ -53,12 +60,16 @@ const api: OptimizeWorkerApi = {
       onProgress({ fraction: 0, stage: 'reading the model' });
       const opened = openModelFiles(await readSource(job.model));
       const data = await loadData(job.data, opened.summary, job.inputs);
+      // The original's outputs, before the recipe may write into its weights, in a worker of its own.
+      onProgress({ fraction: 0.01, stage: 'running the original on the comparison data' });
+      const reference = await recordInWorker(opened.model, data.fidelity.batches);
       const { report, bytes } = await runOptimizeJob({
         model: opened.model,
-        fileBytes: opened.bytes,
         recipe: job.recipe,
         runtime: await browserRuntime('wasm'),
         fidelity: data.fidelity,
+        reference,
+        recordVariant: (variant) => recordInWorker({ proto: variant, external: new Map() }, data.fidelity.batches),
         calibration: { ...data.calibration, method: 'minmax', batchSize: BATCH },
         onProgress,
       });
