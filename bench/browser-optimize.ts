@@ -34,8 +34,10 @@ const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 3);
 
 const rowNames = (j: Job) => [`browser worker: ${j.label}: throughput`, `browser worker: ${j.label}: peak memory of the whole job`];
 
+const TASK_ROW = 'browser worker: longest main-thread task during those jobs';
+
 function notMeasured(reason: string): BenchRow[] {
-  return JOBS.flatMap((j) => rowNames(j).map((n, i) => row(n, null, i === 0 ? 'GB/s' : '× model', `not measured: ${reason}`)));
+  return [...JOBS.flatMap((j) => rowNames(j).map((n, i) => row(n, null, i === 0 ? 'GB/s' : '× model', `not measured: ${reason}`))), row(TASK_ROW, null, 'ms', `not measured: ${reason}`)];
 }
 
 /** Chromium renderer processes started under this process (the page and its workers run in one of them). */
@@ -107,7 +109,14 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
     const pids = rendererPids();
     // Each run starts from the same memory: the page's garbage (the last variant's bytes) collected first.
     const cdp = await page.context().newCDPSession(page);
+    // Long tasks on the page's main thread while the jobs run (the page receives and keeps each variant's bytes).
+    await page.evaluate(`(() => {
+      const b = (window.__longTasks = []);
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) b.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+    })()`);
     const rows: BenchRow[] = [];
+    /** Each job from Run to its row showing done, on the page's clock. */
+    const jobWindows: [number, number][] = [];
     for (const job of JOBS) {
       await page.getByText(job.recipe, { exact: true }).click();
       if (job.recipe === 'Prune') await page.getByLabel('Target sparsity').fill('0.5');
@@ -137,6 +146,7 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
         }, 10);
         ctx.log(`browser-optimize: ${job.label} (${run + 1}/${RUNS})`);
         const t0 = performance.now();
+        const pageT0 = (await page.evaluate('performance.now()')) as number;
         try {
           await page.getByTestId('run-recipe').click();
           const done = page.locator(`[data-testid="variant-row"][data-variant-name="${job.variant}"]`);
@@ -147,6 +157,7 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
           const notCompared = done.getByTestId('not-compared-badge');
           if (await notCompared.count()) throw new Error(`${job.variant} was not compared: ${await notCompared.getAttribute('title')}`);
           walls.push(performance.now() - t0);
+          jobWindows.push([pageT0, (await page.evaluate('performance.now()')) as number]);
           durations.push(Number(await done.getAttribute('data-duration-ms')));
           peaks.push(peak - before);
           // The page keeps each variant's bytes for download: remove it so that every run starts from the same memory.
@@ -180,6 +191,18 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
           : row(mem, null, '× model', 'not measured: no /proc here'),
       );
     }
+    const all = (await page.evaluate('window.__longTasks')) as { start: number; duration: number }[];
+    const tasks = all.filter((t) => jobWindows.some(([a, b]) => t.start + t.duration >= a && t.start <= b)).map((t) => t.duration);
+    const outside = all.length - tasks.length;
+    rows.push(
+      row(
+        TASK_ROW,
+        Math.max(0, ...tasks),
+        'ms',
+        `${tasks.length} long task${tasks.length === 1 ? '' : 's'} (> 50 ms) on the page's main thread from Run to the row showing done, over the ${JOBS.length * RUNS} jobs above` +
+          `${tasks.length ? `: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms` : ''}; ${outside} more between jobs (removing a variant, the bench's forced garbage collections)`,
+      ),
+    );
     return rows;
   } catch (e) {
     if (e instanceof AppNotAvailable) return notMeasured(e.message);

@@ -82,7 +82,8 @@ export interface VariantMetrics {
 }
 
 export type OptimizeResult =
-  | { ok: true; buffer: ArrayBuffer; metrics: VariantMetrics }
+  /** The variant as a Blob made in the worker: the page gets a handle, and never copies the bytes on its thread. */
+  | { ok: true; blob: Blob; metrics: VariantMetrics }
   | { ok: false; error: ErrorInfo };
 
 export interface OptimizeWorkerApi {

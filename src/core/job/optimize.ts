@@ -60,6 +60,11 @@ export interface OptimizeJob {
    * message; rejects (and the job fails) when the model could not be given back.
    */
   recordVariant?: (model: ModelProto) => Promise<{ outputs: RecordedOutputs } | { error: string }>;
+  /**
+   * With `recordVariant`: the caller takes the variant as the outcome's `parts` (the app makes a Blob of them) and
+   * `bytes` stays empty, which saves a copy of the whole variant.
+   */
+  partsOnly?: boolean;
   /** Called with the variant's parts before the comparison runs (the CLI writes its file here). */
   onVariant?: (parts: readonly Uint8Array[]) => void | Promise<void>;
   signal?: AbortSignal;
@@ -105,7 +110,7 @@ export interface OptimizeOutcome {
   report: OptimizeReport;
   /** The variant. */
   model: ModelProto;
-  /** The variant serialised as parts, and as one buffer of its own (what the comparison ran). */
+  /** The variant serialised as parts, and as one buffer of its own (what the comparison ran; empty with partsOnly). */
   parts: Uint8Array[];
   bytes: Uint8Array;
 }
@@ -211,7 +216,7 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
       else outputs = compareRecorded(reference, r.outputs);
     }
     parts = writeOnnxParts(result.model); // the variant's buffers may have been lent out and given back
-    bytes = concatParts(parts);
+    bytes = job.partsOnly ? new Uint8Array(0) : concatParts(parts);
   } else {
     bytes = concatParts(parts);
     if (reference) {
