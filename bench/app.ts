@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../e2e/browser';
 import type { BenchContext } from './registry';
 
 const APP_TIMEOUT_MS = 60_000;
@@ -73,10 +74,8 @@ export async function openApp(ctx: BenchContext, port: number): Promise<OpenApp>
     server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ctx.root, stdio: 'ignore', detached: true });
     await waitForServer(server, url, port, 30_000);
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.PARETO_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    // The e2e tests' Chromium and flags (WebGPU enabled: the software adapter runs where there is no GPU).
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
     const page = await browser.newPage();
     await page.goto(url);
     // Ready = the initial summary (the app opens a sample) is shown. An app that starts empty is accepted too,

@@ -4,9 +4,11 @@
  * - throughput of the transform inside the worker: the variant's "time" (applyRecipe in the worker, the worker's own
  *   clock; data-duration-ms), as GB/s of float32 weights;
  * - peak memory of the whole job: the renderer process's resident memory (the page and its dedicated workers live
- *   there; /proc/<pid>/statm sampled every 10 ms) over what it held before Run, as a multiple of the model file.
+ *   there; /proc/<pid>/statm sampled every 10 ms) over what it held before Run (after a garbage collection of the
+ *   page, so that the last run's leftovers are not counted or freed mid-run), as a multiple of the model file.
  *   The job is more than the transform: the worker reads the file, runs the original and then the variant in
- *   onnxruntime-web (its WebAssembly memory only grows) to compare outputs, and sends the variant's bytes back.
+ *   onnxruntime-web (each in a worker of its own) to compare outputs, and sends the variant's bytes back.
+ *   BENCH_TRACE=1 logs the memory over time and the largest mappings as it grew (to find what holds memory).
  * Linux only (procfs); elsewhere the memory rows say not measured.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,8 +34,10 @@ const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 3);
 
 const rowNames = (j: Job) => [`browser worker: ${j.label}: throughput`, `browser worker: ${j.label}: peak memory of the whole job`];
 
+const TASK_ROW = 'browser worker: longest main-thread task during those jobs';
+
 function notMeasured(reason: string): BenchRow[] {
-  return JOBS.flatMap((j) => rowNames(j).map((n, i) => row(n, null, i === 0 ? 'GB/s' : '× model', `not measured: ${reason}`)));
+  return [...JOBS.flatMap((j) => rowNames(j).map((n, i) => row(n, null, i === 0 ? 'GB/s' : '× model', `not measured: ${reason}`))), row(TASK_ROW, null, 'ms', `not measured: ${reason}`)];
 }
 
 /** Chromium renderer processes started under this process (the page and its workers run in one of them). */
@@ -63,6 +67,22 @@ function rendererPids(): number[] {
   });
 }
 
+/** Debugging aid (BENCH_TRACE): the renderer's mappings with the most resident memory, in MB. */
+function topMappings(pids: readonly number[]): string {
+  const out: [number, string][] = [];
+  for (const pid of pids) {
+    let cur = '';
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
+        const [range, , , , , name] = line.split(/\s+/);
+        const [a, b] = range.split('-').map((x) => parseInt(x, 16));
+        cur = `${((b - a) / 1e6).toFixed(0)}MB ${name ?? ''}`;
+      } else if (line.startsWith('Rss:')) out.push([Number(line.split(/\s+/)[1]) / 1000, cur]);
+    }
+  }
+  return out.sort((x, y) => y[0] - x[0]).slice(0, 8).map(([r, n]) => `${r.toFixed(0)} rss of [${n}]`).join('; ');
+}
+
 const PAGE = 4096;
 function rss(pids: readonly number[]): number {
   let total = 0;
@@ -87,7 +107,16 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
     await page.waitForSelector(`${SUMMARY}[data-file-name="${m.fileName}"]`, { timeout: 120_000 });
     await page.getByRole('button', { name: 'Optimize' }).click();
     const pids = rendererPids();
+    // Each run starts from the same memory: the page's garbage (the last variant's bytes) collected first.
+    const cdp = await page.context().newCDPSession(page);
+    // Long tasks on the page's main thread while the jobs run (the page receives and keeps each variant's bytes).
+    await page.evaluate(`(() => {
+      const b = (window.__longTasks = []);
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) b.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+    })()`);
     const rows: BenchRow[] = [];
+    /** Each job from Run to its row showing done, on the page's clock. */
+    const jobWindows: [number, number][] = [];
     for (const job of JOBS) {
       await page.getByText(job.recipe, { exact: true }).click();
       if (job.recipe === 'Prune') await page.getByLabel('Target sparsity').fill('0.5');
@@ -98,18 +127,37 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
       let before = 0;
       for (let run = 0; run < RUNS; run++) {
         await page.waitForTimeout(1000); // let the last job's worker go
+        await cdp.send('HeapProfiler.collectGarbage');
         before = rss(pids);
         let peak = before;
-        const sampler = setInterval(() => (peak = Math.max(peak, rss(pids))), 10);
+        const trace: string[] = [];
+        let peakSnap = 0;
+        let snap = '';
+        if (process.env.BENCH_TRACE) ctx.log(`largest mappings before: ${topMappings(pids)}`);
+        const tPerf = performance.now();
+        const sampler = setInterval(() => {
+          const now = rss(pids);
+          peak = Math.max(peak, now);
+          if (process.env.BENCH_TRACE && now > peakSnap + m.bytes.length / 4) {
+            peakSnap = now;
+            snap += `\n  ${((performance.now() - tPerf) / 1000).toFixed(2)}s ${((now - before) / m.bytes.length).toFixed(2)}: ` + topMappings(pids);
+          }
+          if (process.env.BENCH_TRACE) trace.push(`${((performance.now() - tPerf) / 1000).toFixed(2)}s ${((now - before) / m.bytes.length).toFixed(2)}`);
+        }, 10);
         ctx.log(`browser-optimize: ${job.label} (${run + 1}/${RUNS})`);
         const t0 = performance.now();
+        const pageT0 = (await page.evaluate('performance.now()')) as number;
         try {
           await page.getByTestId('run-recipe').click();
           const done = page.locator(`[data-testid="variant-row"][data-variant-name="${job.variant}"]`);
           await done.and(page.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: JOB_TIMEOUT_MS });
           const status = await done.getAttribute('data-status');
           if (status !== 'done') throw new Error(`${job.variant} ${status}: ${(await done.innerText()).slice(0, 160)}`);
+          // The job measured must include its fidelity check.
+          const notCompared = done.getByTestId('not-compared-badge');
+          if (await notCompared.count()) throw new Error(`${job.variant} was not compared: ${await notCompared.getAttribute('title')}`);
           walls.push(performance.now() - t0);
+          jobWindows.push([pageT0, (await page.evaluate('performance.now()')) as number]);
           durations.push(Number(await done.getAttribute('data-duration-ms')));
           peaks.push(peak - before);
           // The page keeps each variant's bytes for download: remove it so that every run starts from the same memory.
@@ -117,6 +165,8 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
           await done.waitFor({ state: 'detached' });
         } finally {
           clearInterval(sampler);
+          if (process.env.BENCH_TRACE) ctx.log(`largest mappings as the memory grew: ${snap}`);
+          if (process.env.BENCH_TRACE) ctx.log(`trace (s, × model over before): ${trace.filter((_, i) => i % 10 === 0).join(', ')}`);
         }
       }
       const ms = median(durations);
@@ -136,11 +186,23 @@ export async function measureOptimizeInApp(ctx: BenchContext): Promise<BenchRow[
               median(peaks) / m.bytes.length,
               '× model',
               `renderer process RSS over what it held before Run (${formatBytes(before)}), median of ${RUNS} (${range(peaks, (x) => (x / m.bytes.length).toFixed(2))}×): ` +
-                'the file read into the worker, the original and then the variant in onnxruntime-web for the fidelity check, the recipe, the variant’s bytes',
+                'the file read into the worker, the original and then the variant in onnxruntime-web for the fidelity check (each in a worker of its own), the recipe, the variant’s bytes',
             )
           : row(mem, null, '× model', 'not measured: no /proc here'),
       );
     }
+    const all = (await page.evaluate('window.__longTasks')) as { start: number; duration: number }[];
+    const tasks = all.filter((t) => jobWindows.some(([a, b]) => t.start + t.duration >= a && t.start <= b)).map((t) => t.duration);
+    const outside = all.length - tasks.length;
+    rows.push(
+      row(
+        TASK_ROW,
+        Math.max(0, ...tasks),
+        'ms',
+        `${tasks.length} long task${tasks.length === 1 ? '' : 's'} (> 50 ms) on the page's main thread from Run to the row showing done, over the ${JOBS.length * RUNS} jobs above` +
+          `${tasks.length ? `: ${tasks.map((t) => t.toFixed(0)).join(', ')} ms` : ''}; ${outside} more between jobs (removing a variant, the bench's forced garbage collections)`,
+      ),
+    );
     return rows;
   } catch (e) {
     if (e instanceof AppNotAvailable) return notMeasured(e.message);

@@ -1,5 +1,6 @@
 import { browserDrop } from './browser';
 import { browserOptimize } from './browser-optimize';
+import { browserBench } from './browser-bench';
 import { cliInspect } from './cli-inspect';
 import { writeMemory } from './memory';
 import { onnxRead, onnxWrite } from './onnx-io';
@@ -10,4 +11,4 @@ import { chainBench } from './chain';
 import type { BenchCase } from './registry';
 
 /** Every bench case, in the order of the table. Add new cases here (one file each). */
-export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, browserOptimize, harnessOverhead, chainBench];
+export const cases: readonly BenchCase[] = [onnxRead, onnxWrite, writeMemory, cliInspect, browserDrop, quantizeBench, pruneBench, browserOptimize, browserBench, harnessOverhead, chainBench];

@@ -1,5 +1,13 @@
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-common';
-import type { Feeds, HostTensor, InferenceSession } from '../core/bench/session';
+import type { Feeds, HostTensor, InferenceSession, SessionOptions } from '../core/bench/session';
+
+/** onnxruntime-web's session options for core's `externalData` and `lowMemory`. */
+export function ortWebExtras(options: SessionOptions): Pick<OrtSession.SessionOptions, 'externalData' | 'extra'> {
+  return {
+    ...(options.externalData ? { externalData: options.externalData } : {}),
+    ...(options.lowMemory ? { extra: { session: { disable_prepacking: '1' } } } : {}),
+  };
+}
 
 type TensorCtor = new (type: OrtTensor.Type, data: HostTensor['data'], dims: readonly number[]) => OrtTensor;
 

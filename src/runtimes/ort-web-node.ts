@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import type { InferenceRuntime } from '../core/bench/session';
-import { wrapOrtSession } from './ort-common';
+import { ortWebExtras, wrapOrtSession } from './ort-common';
 
 /**
  * onnxruntime-web's WASM backend under Node (the CLI's `--backend wasm`): the same engine the browser runs, so
@@ -28,7 +28,12 @@ export function ortWebNode(): InferenceRuntime {
         ort.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
         ort.env.logLevel = 'error';
       }
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: ['wasm'],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+        ...ortWebExtras(options),
+      });
       initialisedThreads ??= ort.env.wasm.numThreads ?? 1;
       return wrapOrtSession(session, ort.Tensor as never);
     },

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web/wasm';
 import type { InferenceRuntime } from '../core/bench/session';
-import { wrapOrtSession } from './ort-common';
+import { ortWebExtras, wrapOrtSession } from './ort-common';
 // The plain (non-JSEP) wasm build: half the size of the WebGPU-capable one, so it starts faster. Served from
 // this origin; importing with ?url is what works under Vite dev and build alike.
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
@@ -15,7 +15,7 @@ export function ortWebWasm(): InferenceRuntime {
       ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
       const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
       ort.env.wasm.numThreads = isolated ? (options.threads ?? 1) : 1;
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', ...ortWebExtras(options) });
       threadsUsed = ort.env.wasm.numThreads ?? 1;
       return wrapOrtSession(session, ort.Tensor as never);
     },

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import type { InferenceRuntime } from '../core/bench/session';
-import { wrapOrtSession } from './ort-common';
+import { ortWebExtras, wrapOrtSession } from './ort-common';
 // Served from this origin (no CDN). Importing them with ?url is what works under Vite dev and build alike.
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
@@ -25,7 +25,7 @@ export function ortWeb(backend: 'wasm' | 'webgpu' = 'wasm'): InferenceRuntime {
     async createSession(model, options = {}) {
       const canThread = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
       configure(canThread ? (options.threads ?? 1) : 1);
-      const session = await ort.InferenceSession.create(model, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model, { executionProviders: [backend], graphOptimizationLevel: 'all', ...ortWebExtras(options) });
       threadsUsed = ort.env.wasm.numThreads ?? 1;
       return wrapOrtSession(session, ort.Tensor as never);
     },

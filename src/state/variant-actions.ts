@@ -76,7 +76,7 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
     update(id, {
       status: 'done',
       metrics: appWording(result.metrics),
-      blob: new Blob([result.buffer], { type: 'application/octet-stream' }),
+      blob: result.blob,
       progress: { fraction: 1, stage: 'done' },
     });
   } else if (result.error.code === 'aborted') {

@@ -89,11 +89,30 @@ export interface VariantMetrics {
 }
 
 export type OptimizeResult =
-  | { ok: true; buffer: ArrayBuffer; metrics: VariantMetrics }
+  /** The variant as a Blob made in the worker: the page gets a handle, and never copies the bytes on its thread. */
+  | { ok: true; blob: Blob; metrics: VariantMetrics }
   | { ok: false; error: ErrorInfo };
 
 export interface OptimizeWorkerApi {
   run(job: OptimizeJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<OptimizeResult>;
+}
+
+/**
+ * The optimize worker's fidelity runs, each in a worker of its own that is terminated afterwards (its WebAssembly
+ * memory goes with it). The model travels as core/job/session-parts.ts's graph and weight views; the buffers under
+ * them are transferred there and back, never copied.
+ */
+export type FidelityRecord = { buffers: ArrayBuffer[] } & (
+  | { ok: true; outputs: import('../core/bench/compare').RecordedOutputs }
+  | { ok: false; message: string }
+);
+
+export interface FidelityWorkerApi {
+  record(
+    lent: { parts: import('../core/job/session-parts').SessionParts; buffers: ArrayBuffer[] },
+    batches: import('../core/bench/session').Feeds[],
+    threads?: number,
+  ): Promise<FidelityRecord>;
 }
 
 /* ------------------------------------------------------------ benchmarks ------------------------------------------------------------ */

@@ -29,7 +29,21 @@ export interface RuntimeInfo {
   threads?: number;
 }
 
+export interface SessionOptions {
+  threads?: number;
+  /**
+   * The model's external data files, from memory (core/job/session-parts.ts). The onnxruntime-web runtimes (browser
+   * and Node) take it; give the others a self-contained model.
+   */
+  externalData?: { path: string; data: Uint8Array }[];
+  /**
+   * Memory over speed: no pre-packed copies of the weights beside them (onnxruntime's `disable_prepacking`), for
+   * runs that only record outputs. onnxruntime-web takes it.
+   */
+  lowMemory?: boolean;
+}
+
 export interface InferenceRuntime {
   info(): RuntimeInfo;
-  createSession(model: Uint8Array, options?: { threads?: number }): Promise<InferenceSession>;
+  createSession(model: Uint8Array, options?: SessionOptions): Promise<InferenceSession>;
 }

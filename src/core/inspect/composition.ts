@@ -1,5 +1,5 @@
 import { DataType, type ModelProto, type TensorProto } from '../formats/onnx/proto';
-import { elementCount, float32Data, type ExternalData } from '../formats/onnx/tensor';
+import { elementCount, float32Data, tensorBytes, type ExternalData } from '../formats/onnx/tensor';
 import { graphsOf } from '../formats/onnx/walk';
 
 /**
@@ -29,8 +29,7 @@ export function weightComposition(model: ModelProto, external: ExternalData = ne
     const n = elementCount(t);
     if (t.dataType === DataType.FLOAT) {
       parameters += n;
-      const v = float32Data(t, external);
-      for (let i = 0; i < v.length; i++) if (v[i] === 0) zeros++;
+      zeros += float32Zeros(t, external, n);
     } else if (LOW_PRECISION.has(t.dataType)) {
       parameters += n;
       quantized += n;
@@ -56,4 +55,32 @@ export function weightComposition(model: ModelProto, external: ExternalData = ne
     quantizedParameters: quantized,
     quantizedShare: parameters ? quantized / parameters : 0,
   };
+}
+
+/** Elements per chunk when a tensor's bytes are not 4-byte aligned (copied through one reused scratch array). */
+const CHUNK = 1 << 16;
+let scratch: Float32Array | undefined;
+
+/**
+ * Exact zeros (±0) among a float32 tensor's values, without copying it whole: unaligned raw data (a model read
+ * zero-copy from its file) is read a chunk at a time, so counting never allocates the tensor's size again.
+ */
+function float32Zeros(t: TensorProto, external: ExternalData | undefined, n: number): number {
+  const bytes = tensorBytes(t, external);
+  if (bytes.byteOffset % 4 === 0 || bytes.length < n * 4) return countZeros(float32Data(t, external), n);
+  scratch ??= new Float32Array(CHUNK);
+  const scratchBytes = new Uint8Array(scratch.buffer);
+  let zeros = 0;
+  for (let i = 0; i < n; i += CHUNK) {
+    const m = Math.min(CHUNK, n - i);
+    scratchBytes.set(bytes.subarray(i * 4, (i + m) * 4));
+    zeros += countZeros(scratch, m);
+  }
+  return zeros;
+}
+
+function countZeros(v: Float32Array, n: number): number {
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (v[i] === 0) zeros++;
+  return zeros;
 }

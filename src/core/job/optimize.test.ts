@@ -11,6 +11,12 @@ import { openModelFiles } from '../model/open';
 import { externalDataModel } from '../testing/fixtures';
 import { FIDELITY_ROWS, jobData, syntheticJobData } from './data';
 import { runOptimizeJob } from './optimize';
+import { ortWebNode } from '../../runtimes/ort-web-node';
+import { recordOnce } from '../bench/compare';
+import type { Feeds } from '../bench/session';
+import type { ModelProto } from '../formats/onnx/proto';
+import type { ExternalData } from '../formats/onnx/tensor';
+import { sessionParts, tensorBuffers } from './session-parts';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
 const open = (name: string) => openModelFiles([{ name, bytes: new Uint8Array(readFileSync(resolve(SAMPLES, name))) }]);
@@ -77,5 +83,43 @@ describe('runOptimizeJob on the MNIST samples (onnxruntime-node)', () => {
     expect(externalTensors(model)).toEqual([]);
     const s = await ortNode.createSession(bytes);
     await s.release();
+  });
+});
+
+describe('runOptimizeJob with the runs done by the caller (as the app does, each in a worker of its own)', () => {
+  /** What the app's fidelity worker does, in this thread: the model's buffers transferred away and back. */
+  const lendAndRecord = async (model: { proto: ModelProto; external: ExternalData }, batches: Feeds[]) => {
+    const parts = sessionParts(model);
+    const lent = tensorBuffers(model.proto, model.external, 1024); // the app lends buffers of 1 MiB and more; this file is smaller
+    const there = structuredClone({ parts, buffers: lent.buffers }, { transfer: lent.buffers });
+    const open = () => ortWebNode().createSession(there.parts.graph, { externalData: there.parts.externalData, lowMemory: true });
+    const outputs = await recordOnce(open, batches);
+    lent.reattach(structuredClone(there.buffers, { transfer: there.buffers }));
+    return { outputs };
+  };
+
+  it('prune: the same variant bytes and fidelity as when the job runs both models itself', async () => {
+    const recipe = { steps: [{ transform: 'prune' as const, options: { sparsity: 0.5 } }] };
+    const a = open('mnist-cnn.onnx');
+    const data = split(a, FIDELITY_ROWS, 16);
+    const own = await runOptimizeJob({ model: a.model, fileBytes: a.bytes, recipe, runtime: ortWebNode(), fidelity: data });
+
+    const b = open('mnist-cnn.onnx');
+    const reference = await lendAndRecord(b.model, data.batches);
+    expect(b.bytes.byteLength).toBe(0); // the file's buffer was lent: the model's tensors were pointed at it again
+    const lent = await runOptimizeJob({
+      model: b.model,
+      recipe,
+      runtime: ortWebNode(),
+      fidelity: data,
+      reference,
+      recordVariant: (variant) => lendAndRecord({ proto: variant, external: new Map() }, data.batches),
+    });
+    expect(lent.bytes).toEqual(own.bytes);
+    expect(lent.report.fidelity.error).toBeUndefined();
+    const [x, y] = [own.report.fidelity.outputs.probabilities, lent.report.fidelity.outputs.probabilities];
+    expect(y.top1Agreement).toBe(x.top1Agreement);
+    expect(y.cosine).toBeCloseTo(x.cosine, 6);
+    expect(lent.report.weights).toEqual(own.report.weights);
   });
 });

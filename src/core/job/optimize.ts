@@ -6,7 +6,9 @@
  *
  * Memory: the job's model is read for this job alone, so pruning writes its zeros into that copy (ownsModel)
  * instead of copying every weight; that is why the original's outputs are recorded before the recipe runs. The two
- * models run one after the other, never both at once.
+ * models run one after the other, never both at once. A shell may run the two itself (the app does, each in a worker
+ * of its own that it then terminates: `reference`, `recordVariant`), so that the runtime's memory is never alive
+ * beside the transform's buffers or the variant's bytes.
  */
 import { compareRecorded, recordOnce, type RecordedOutputs } from '../bench/compare';
 import type { Fidelity } from '../bench/fidelity';
@@ -50,6 +52,20 @@ export interface OptimizeJob {
   skipFidelity?: boolean;
   /** Static quantization's calibration batches; `method` as the report shows it. */
   calibration?: JobData & { method: string; batchSize: number };
+  /** The original's outputs on `fidelity`, recorded by the caller before the job (then `runtime` does not run it). */
+  reference?: { outputs: RecordedOutputs } | { error: string };
+  /**
+   * Runs the variant on `fidelity` instead of `runtime`, before it is joined into one buffer (so that buffer and the
+   * runtime's memory are never alive together). It may lend the model's buffers to a worker and point its tensors at
+   * what comes back: the job serialises the variant again afterwards. Resolves with the outputs or the runtime's
+   * message; rejects (and the job fails) when the model could not be given back.
+   */
+  recordVariant?: (model: ModelProto) => Promise<{ outputs: RecordedOutputs } | { error: string }>;
+  /**
+   * With `recordVariant`: the caller takes the variant as the outcome's `parts` (the app makes a Blob of them) and
+   * `bytes` stays empty, which saves a copy of the whole variant.
+   */
+  partsOnly?: boolean;
   /** Called with the variant's parts before the comparison runs (the CLI writes its file here). */
   onVariant?: (parts: readonly Uint8Array[]) => void | Promise<void>;
   signal?: AbortSignal;
@@ -95,7 +111,7 @@ export interface OptimizeOutcome {
   report: OptimizeReport;
   /** The variant. */
   model: ModelProto;
-  /** The variant serialised as parts, and as one buffer of its own (what the comparison ran). */
+  /** The variant serialised as parts, and as one buffer of its own (what the comparison ran; empty with partsOnly). */
   parts: Uint8Array[];
   bytes: Uint8Array;
 }
@@ -129,7 +145,10 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
   let reference: RecordedOutputs | undefined;
   let fidelityError: FidelityFigures['error'];
   const tr = performance.now();
-  if (!job.skipFidelity) {
+  if (!job.skipFidelity && job.reference) {
+    if ('outputs' in job.reference) reference = job.reference.outputs;
+    else fidelityError = { model: 'original', message: job.reference.error };
+  } else if (!job.skipFidelity) {
     try {
       const bytes = selfContainedBytes(model, job.fileBytes);
       reference = await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches);
@@ -192,17 +211,28 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
 
   // 5. The variant on the same data, compared.
   progress(0.92, 'comparing outputs with the original');
-  const bytes = concatParts(parts);
   let outputs: Record<string, Fidelity> = dict();
-  if (reference) {
-    const tf = performance.now();
-    try {
-      outputs = compareRecorded(reference, await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches));
-    } catch (e) {
-      fidelityError = { model: 'variant', message: firstLine(e) };
+  let bytes: Uint8Array;
+  const tf = performance.now();
+  if (job.recordVariant) {
+    if (reference) {
+      const r = await job.recordVariant(result.model);
+      if ('error' in r) fidelityError = { model: 'variant', message: r.error };
+      else outputs = compareRecorded(reference, r.outputs);
     }
-    fidelityMs += performance.now() - tf;
+    parts = writeOnnxParts(result.model); // the variant's buffers may have been lent out and given back
+    bytes = job.partsOnly ? new Uint8Array(0) : concatParts(parts);
+  } else {
+    bytes = concatParts(parts);
+    if (reference) {
+      try {
+        outputs = compareRecorded(reference, await recordOnce(() => runtime.createSession(bytes, { threads }), job.fidelity.batches));
+      } catch (e) {
+        fidelityError = { model: 'variant', message: firstLine(e) };
+      }
+    }
   }
+  if (reference) fidelityMs += performance.now() - tf;
   progress(1, 'done');
 
   const report: OptimizeReport = {
