@@ -6,12 +6,18 @@
 /** The parts of public/samples/manifest.json this needs. */
 export interface SamplesManifest {
   dataset?: { x: { file: string }; y: { file: string } };
-  models: { id: string; file: string; dataset?: { x: string; y: string; count?: number } }[];
+  /** `tfjs`: the folder of the sample's TF.js version (model.json and shards), beside the manifest. */
+  models: { id: string; file: string; tfjs?: string; dataset?: { x: string; y: string; count?: number } }[];
 }
 
-/** The test split files (relative to the manifest) to evaluate a sample model on by default; null if none. */
-export function sampleDatasetFiles(manifest: SamplesManifest, model: { id?: string; file?: string }): { x: string; y: string } | null {
-  const entry = manifest.models.find((m) => (model.id !== undefined && m.id === model.id) || (model.file !== undefined && m.file === model.file));
+/**
+ * The test split files (relative to the manifest) to evaluate a sample model on by default; null if none. A sample is
+ * named by its id, its ONNX file, or its TF.js folder (`tfjs`): both versions are evaluated on the same split.
+ */
+export function sampleDatasetFiles(manifest: SamplesManifest, model: { id?: string; file?: string; tfjs?: string }): { x: string; y: string } | null {
+  const entry = manifest.models.find(
+    (m) => (model.id !== undefined && m.id === model.id) || (model.file !== undefined && m.file === model.file) || (model.tfjs !== undefined && m.tfjs === model.tfjs),
+  );
   if (!entry) return null;
   if (entry.dataset) return { x: entry.dataset.x, y: entry.dataset.y };
   if (manifest.dataset) return { x: manifest.dataset.x.file, y: manifest.dataset.y.file };
