@@ -39,3 +39,30 @@ export function chooseData<Ref>(given: { inputs?: Ref; labels?: Ref }, sample: {
   if (sample) return { source: 'samples', inputs: sample.x, labels: sample.y };
   return { source: 'synthetic' };
 }
+
+/** A manifest's file hashes, per sample (`sha256`: path relative to the manifest → hex digest). */
+export interface HashedSamples {
+  models: { id: string; file: string; tfjs?: string; sha256?: Record<string, string> }[];
+}
+
+/**
+ * The sample whose files these are, when the user drops or picks a sample's files rather than opening it from the
+ * samples list: one of its versions (the ONNX file, or the TF.js folder's model.json and every shard) is among
+ * `files` with the manifest's SHA-256 for each. Files are matched by base name; a version is matched whole, never in
+ * part. Null when none matches.
+ */
+export function sampleOfFiles(manifest: HashedSamples, files: readonly { name: string; sha256: string }[]): { id: string } | null {
+  const base = (p: string) => p.split('/').pop() as string;
+  const has = (path: string, digest: string) => files.some((f) => base(f.name) === base(path) && f.sha256.toLowerCase() === digest.toLowerCase());
+  for (const m of manifest.models) {
+    const hashes = Object.entries(m.sha256 ?? {});
+    const versions = [hashes.filter(([p]) => p === m.file), m.tfjs ? hashes.filter(([p]) => p.startsWith(`${m.tfjs}/`)) : []];
+    if (versions.some((v) => v.length > 0 && v.every(([p, d]) => has(p, d)))) return { id: m.id };
+  }
+  return null;
+}
+
+/** The base names of the files a manifest hashes: only dropped files with one of these names need hashing. */
+export function hashedSampleNames(manifest: HashedSamples): Set<string> {
+  return new Set(manifest.models.flatMap((m) => Object.keys(m.sha256 ?? {}).map((p) => p.split('/').pop() as string)));
+}
