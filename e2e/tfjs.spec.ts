@@ -1,6 +1,7 @@
 /**
  * A TF.js model in the app: the MNIST CNN sample's TF.js files (model.json + shard) dropped together, inspected,
- * quantized to uint8 and pruned, benchmarked on TF.js's wasm and WebGL backends, exported as a zip that reads back.
+ * quantized to uint8 and pruned, benchmarked on TF.js's wasm and WebGL backends on the samples' test split, exported
+ * as a zip that reads back, and shown next to the ONNX sample's variants on the trade-off chart.
  */
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
@@ -79,4 +80,30 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
     }
   }
   await expect(page.getByTestId('bench-results')).toContainText('tfjs/');
+  // The dropped files are the CNN sample's own (SHA-256 as in the manifest): measured on the samples' labelled test
+  // split like the ONNX sample (NCHW, transposed to the model's NHWC), so accuracy is measured.
+  await expect(page.getByTestId('bench-results')).toContainText('accuracy on MNIST test split (mnist-test-x.npy)');
+
+  // The ONNX CNN sample (opened at start-up) and a variant, benchmarked on the same data: the Trade-off view puts the
+  // TF.js points next to the ONNX ones, labelled model · variant.
+  await page.getByRole('button', { name: 'mnist-cnn.onnx', exact: true }).click();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await page.getByLabel('Quantization mode').selectOption('dynamic');
+  await page.getByTestId('run-recipe').click();
+  await expect(page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Benchmark' }).click();
+  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill('5');
+  await page.getByLabel('Warm-up runs').fill('1');
+  await page.getByLabel('Max items').fill('32');
+  await page.getByTestId('run-bench').click();
+  await benchDone(page, { min: 2, timeout: 30_000 });
+  await page.getByRole('button', { name: 'Trade-off' }).click();
+  await expect(page.getByTestId('tradeoff-compare-notes')).toContainText('2 models on one chart: mnist-cnn.onnx, model.json');
+  const point = (recipe: string) => page.locator(`[data-testid="tradeoff-point"][data-recipe="${recipe}"]`);
+  await expect(point('mnist-cnn.onnx · int8 dynamic')).toHaveCount(1);
+  for (const recipe of ['model.json · TF.js uint8', 'model.json · original (float)']) await expect(point(recipe).first()).toBeVisible();
+  await expect(page.getByTestId('tradeoff-compare-notes')).not.toContainText('is not on this chart');
 });

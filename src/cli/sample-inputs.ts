@@ -9,6 +9,7 @@ import { chooseData, sampleDatasetFiles } from '../core/bench/data-choice';
 import { specDataOf, type Dataset } from '../core/bench/dataset';
 import { datasetFromFile } from '../core/bench/dataset-files';
 import { resolveInputSpec, type InputSpec } from '../core/bench/input-spec';
+import { matchChannelLayout } from '../core/bench/layout';
 import type { HostTensor } from '../core/bench/session';
 import { readNpy } from '../core/data/npy';
 import { isParetoError } from '../core/errors';
@@ -59,6 +60,9 @@ export function readSampleInputs(path: string, opened: OpenedModel, what: string
     if (isParetoError(e)) throw new CliError(`${what} "${path}": ${e.message}`);
     throw e;
   }
+  // Image data in the other channel layout (the samples' NCHW split for a TF.js NHWC model) is transposed to the model's.
+  const layout = matchChannelLayout(arr, sig);
+  if (layout) arr = layout.array;
   const expected = sig.shape ? shapeText(sig.shape.map((d, i) => (i === 0 && typeof d !== 'number' ? 'N' : typeof d === 'string' ? '?' : d))) : 'any shape';
   const got = `${arr.dtype} (${arr.shape.join(', ')})`;
   const problems: string[] = [];
@@ -135,13 +139,17 @@ type InputSpecValues = NonNullable<Parameters<typeof resolveInputSpec>[1]>['valu
 /** The inputs as one batch-first tensor (a view). */
 export const tensorOf = (s: SampleInputs): HostTensor => ({ dtype: 'float32', dims: s.shape, data: s.data });
 
-/** The test split of a sample model (its manifest.json next to it lists the split), as absolute paths; null for others. */
+/**
+ * The test split of a sample model (its manifest.json next to it lists the split), as absolute paths; null for others.
+ * A sample's TF.js version (<folder>/model.json) finds the manifest beside its folder, which the manifest names.
+ */
 function sampleSplit(modelPath: string): { x: string; y: string; manifest: string } | null {
-  const dir = dirname(modelPath);
+  const tfjs = basename(modelPath) === 'model.json' && !existsSync(resolve(dirname(modelPath), 'manifest.json'));
+  const dir = tfjs ? dirname(dirname(modelPath)) : dirname(modelPath);
   const manifest = resolve(dir, 'manifest.json');
   if (!existsSync(manifest)) return null;
   try {
-    const files = sampleDatasetFiles(JSON.parse(readFileSync(manifest, 'utf8')), { file: basename(modelPath) });
+    const files = sampleDatasetFiles(JSON.parse(readFileSync(manifest, 'utf8')), tfjs ? { tfjs: basename(dirname(modelPath)) } : { file: basename(modelPath) });
     if (!files) return null;
     const x = resolve(dir, files.x);
     const y = resolve(dir, files.y);

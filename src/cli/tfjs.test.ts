@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readNpy, writeNpy } from '../core/data/npy';
 import { openModelFiles } from '../core/model/open';
 import { main } from './main';
 
@@ -62,13 +63,26 @@ describe('pareto on TF.js models', () => {
     expect(v.filter((x) => x === 0).length).toBe(v.length / 2);
   });
 
-  it('bench on TF.js wasm and cpu', async () => {
-    for (const backend of ['wasm', 'cpu']) {
-      const r = await pareto('bench', CNN, '--backend', backend, '--runs', '3', '--warmup', '1', '--json');
-      expect(r.code).toBe(0);
-      const j = JSON.parse(r.out);
-      expect(j.environment?.runtime ?? j.runtime?.runtime ?? JSON.stringify(j)).toContain(`tfjs/${backend}`);
-    }
+  it("bench on TF.js wasm (the samples' NCHW test split by default, transposed: the manifest's accuracy) and cpu", async () => {
+    const r = await pareto('bench', CNN, '--runs', '3', '--warmup', '1', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.environment.runtime).toContain('tfjs/wasm');
+    expect(j.data).toMatchObject({ source: 'samples', items: 2000, task: 'classification' });
+    expect(j.data.notes).toContain(`mnist-test-x.npy: data NCHW [2000, 1, 28, 28] transposed to the model's NHWC [2000, 28, 28, 1] (input "input"); with one channel the values keep their order.`);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'public/samples/manifest.json'), 'utf8'));
+    expect(j.accuracy.top1.correct).toBe(manifest.models.find((m: { id: string }) => m.id === 'mnist-cnn').testCorrect);
+    // cpu (plain JS, slow): the first 64 digits, given as NCHW .npy files.
+    const x = readNpy(new Uint8Array(readFileSync(join(ROOT, 'public/samples/mnist-test-x.npy'))));
+    const y = readNpy(new Uint8Array(readFileSync(join(ROOT, 'public/samples/mnist-test-y.npy'))));
+    writeFileSync(join(tmp, 'x64.npy'), writeNpy(x.dtype, [64, 1, 28, 28], x.data.slice(0, 64 * 784)));
+    writeFileSync(join(tmp, 'y64.npy'), writeNpy(y.dtype, [64], y.data.slice(0, 64)));
+    const c = await pareto('bench', CNN, '--backend', 'cpu', '--runs', '3', '--warmup', '1', '--data', join(tmp, 'x64.npy'), '--labels', join(tmp, 'y64.npy'), '--json');
+    expect(c.code).toBe(0);
+    const k = JSON.parse(c.out);
+    expect(k.environment.runtime).toContain('tfjs/cpu');
+    expect(k.data).toMatchObject({ source: 'file', items: 64 });
+    expect(k.accuracy.top1.value).toBeGreaterThan(0.95);
   });
 
   it('bad input: ONNX modes and flags, a short shard, a taken folder; nothing written', async () => {

@@ -49,11 +49,14 @@ async function open(
   return true;
 }
 
-/** Files the user dropped or picked: one .onnx plus, optionally, its external data files. */
-export function openFiles(files: File[]): Promise<boolean> {
+/**
+ * Files the user dropped or picked: one .onnx plus, optionally, its external data files (or a TF.js model.json and
+ * shards). `dataset`: the labelled data they come with (a sample's own files: its test split).
+ */
+export function openFiles(files: File[], dataset?: LoadedModel['dataset']): Promise<boolean> {
   if (files.length === 0) return Promise.resolve(false);
   const label = files.length === 1 ? files[0].name : `${files.length} files`;
-  return open({ kind: 'files', files }, label, 'file');
+  return open({ kind: 'files', files }, label, 'file', dataset);
 }
 
 /** A sample shipped with the app (served from this origin). */

@@ -58,11 +58,12 @@ export async function loadOptimizeData(data: DataSource, model: ModelSummary, ch
   if (inputs.length !== 1) {
     throw new ParetoError('bad-input', `An .npy file feeds one input; this model has ${inputs.length} (${inputs.map((i) => i.name).join(', ')}): choose an .npz with an array named after each.`);
   }
-  const tensor = inputTensorFromNpy(readNpy(file.bytes), inputs[0], `"${file.fileName}"`);
+  const layoutNotes: string[] = [];
+  const tensor = inputTensorFromNpy(readNpy(file.bytes), inputs[0], `"${file.fileName}"`, layoutNotes);
   const fidelity = jobData(tensor, inputs[0], use, FIDELITY_ROWS, BATCH);
   return {
     fidelity,
     calibration: jobData(tensor, inputs[0], use, CALIBRATION_ITEMS, BATCH),
-    note: `the first ${fidelity.use.rows} inputs of ${file.fileName}`,
+    note: `the first ${fidelity.use.rows} inputs of ${file.fileName}${layoutNotes.length > 0 ? ` (${layoutNotes.join(' ').replace(/^"[^"]*": /, '').replace(/\.$/, '')})` : ''}`,
   };
 }

@@ -2,7 +2,7 @@
 import { CSV_MAX_CHARS } from '../../core/data/csv';
 import { writeOnnx } from '../../core/formats/onnx/write';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { ReferenceOutputs } from '../../core/bench/accuracy';
 import { collectOutputs, evaluateAccuracy } from '../../core/bench/accuracy';
 import { specDataOf, specFeedsMaker, type Dataset } from '../../core/bench/dataset';
@@ -133,7 +133,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
     dataset = withContext('the samples test split does not fit the model', () => datasetFromFile(summary, x, y, { format: 'npy', task }));
     inputsFile = choice.inputs;
     labelsFile = choice.labels;
-    notes.push(`Data: the samples test split (${x.fileName}, ${y.fileName}), from ${basename(split.manifest)} next to the model.`);
+    notes.push(`Data: the samples test split (${x.fileName}, ${y.fileName}), from ${basename(split.manifest)} ${dirname(split.manifest) === dirname(modelPath) ? 'next to the model' : "beside the model's folder"}.`);
   }
   const dataSource: BenchJson['data']['source'] = choice.source === 'given' ? 'file' : choice.source;
 

@@ -68,9 +68,11 @@ export async function quantizeTfjs(input: string, options: Record<string, unknow
   const opened = openModelPath(input, io.cwd);
   if (opened.format !== 'tfjs') throw new CliError(`"${input}" is not a TF.js model.json; --mode ${mode} is for TF.js models.`);
   const data = dataPath ? opt.readInputsFile(dataPath, opened, 'data', io.cwd) : undefined;
-  const spec = opt.resolveRunSpec(opened, specFlags, data);
+  // No inputs given: the sample's TF.js version is checked on the samples' test split (transposed to NHWC), as its ONNX version.
+  const split = data ? undefined : opt.sampleSplitInputs(input, opened, io.cwd);
+  const spec = opt.resolveRunSpec(opened, specFlags, data ?? split);
   const notes: string[] = [];
-  if (keepSensitive && !data) notes.push('Mixed precision measured each weight on synthetic inputs made by the input spec; give --data <inputs.npy> for a check on real inputs.');
+  if (keepSensitive && !data && !split) notes.push('Mixed precision measured each weight on synthetic inputs made by the input spec; give --data <inputs.npy> for a check on real inputs.');
   await runAndPrint(
     {
       command: 'quantize',
@@ -79,7 +81,7 @@ export async function quantizeTfjs(input: string, options: Record<string, unknow
       outputArg: outputArg!,
       opened,
       recipe: checked,
-      fidelityInputs: data ? { inputs: data, source: 'data' } : undefined,
+      fidelityInputs: data ? { inputs: data, source: 'data' } : split ? { inputs: split, source: 'samples' } : undefined,
       notes,
       spec,
       noFidelity: options.fidelity === false,

@@ -53,9 +53,9 @@ function staticTask(model: ModelIO, labels: HostTensor | undefined, options: Dat
 const NUMPY_DTYPE: Record<string, string> = { float32: 'np.float32', float64: 'np.float64', int64: 'np.int64', int32: 'np.int32', uint8: 'np.uint8', int8: 'np.int8', bool: 'bool' };
 
 /** inputTensorFromNpy, with a NumPy hint added to a dtype mismatch (np.save keeps float64 unless told otherwise). */
-function inputFor(arr: NpyArray, sig: TensorSignature, fileName: string): HostTensor {
+function inputFor(arr: NpyArray, sig: TensorSignature, fileName: string, notes: string[]): HostTensor {
   try {
-    return inputTensorFromNpy(arr, sig, fileName);
+    return inputTensorFromNpy(arr, sig, fileName, notes);
   } catch (e) {
     if (e instanceof ParetoError && arr.dtype !== sig.dtype && NUMPY_DTYPE[sig.dtype]) {
       throw new ParetoError(e.code, `${e.message} Convert it in NumPy: np.save(path, x.astype(${NUMPY_DTYPE[sig.dtype]})).`);
@@ -86,7 +86,7 @@ export function datasetFromArrays(
         `The model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}): give an .npz with one array per input, named after them.`,
       );
     }
-    inputs[model.inputs[0].name] = inputFor(arrays.inputs as NpyArray, model.inputs[0], names.inputs ?? 'the inputs file');
+    inputs[model.inputs[0].name] = inputFor(arrays.inputs as NpyArray, model.inputs[0], names.inputs ?? 'the inputs file', notes);
   } else {
     const byName = arrays.inputs as Readonly<Record<string, NpyArray>>;
     const missing = model.inputs.filter((i) => !(i.name in byName)).map((i) => i.name);
@@ -98,7 +98,7 @@ export function datasetFromArrays(
       if (!arr) continue;
       const what = `${names.inputs ?? 'the data'}, array "${sig.name}"`;
       const layout = memberLayout(arr, sig);
-      if (layout === 'batch-first') inputs[sig.name] = inputFor(arr, sig, what);
+      if (layout === 'batch-first') inputs[sig.name] = inputFor(arr, sig, what, notes);
       else (layout === 'constant' ? (constants ??= {}) : (perSample ??= {}))[sig.name] = memberTensor(arr, sig, what, layout);
     }
   }

@@ -9,6 +9,7 @@ import { ParetoError } from '../errors';
 import type { TensorSignature } from '../inspect/summary';
 import { resolveInputSpec, specFeeds, type InputSpec, type InputSpecOptions } from './input-spec';
 import type { Task } from './labels';
+import { matchChannelLayout } from './layout';
 import type { Feeds, HostTensor } from './session';
 import { dict } from '../own';
 
@@ -59,11 +60,18 @@ const shapeText = (s: readonly (number | string | null)[]) => `[${s.map((d) => d
 
 /**
  * Checks that an array of inputs fits a model input (same dtype, same fixed trailing dims; the first dim is
- * the item count) and returns it as a tensor. Every mismatch is a specific error, before anything runs.
+ * the item count) and returns it as a tensor. Every mismatch is a specific error, before anything runs. Image data
+ * in the other channel layout (NCHW for an NHWC input, or the reverse; ./layout.ts, unambiguous cases only) is
+ * transposed to the model's, and `notes` gets a sentence saying so.
  */
-export function inputTensorFromNpy(arr: NpyArray, sig: TensorSignature, fileName = 'the inputs file'): HostTensor {
+export function inputTensorFromNpy(arr: NpyArray, sig: TensorSignature, fileName = 'the inputs file', notes?: string[]): HostTensor {
   if (arr.dtype !== sig.dtype) {
     throw new ParetoError('bad-input', `${fileName} holds ${arr.dtype} values, but the model's input "${sig.name}" takes ${sig.dtype}.`);
+  }
+  const layout = matchChannelLayout(arr, sig);
+  if (layout) {
+    arr = layout.array;
+    notes?.push(`${fileName}: ${layout.note}.`);
   }
   const expected = sig.shape;
   if (expected) {

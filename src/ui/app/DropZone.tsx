@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { openFiles } from '../../state/actions';
+import { openDroppedFiles } from './samples';
 import { droppedFiles } from './drop-files';
 
 /** The whole window accepts dropped files: a model, or a model with its external data files. */
@@ -21,7 +21,7 @@ export function DropZone({ children, onOpened }: { children: ReactNode; onOpened
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        void droppedFiles(e.dataTransfer).then(openFiles).then(onOpened);
+        void droppedFiles(e.dataTransfer).then(openDroppedFiles).then(onOpened);
       }}
     >
       {children}

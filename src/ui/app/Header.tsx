@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { cancelLoading, openFiles } from '../../state/actions';
+import { cancelLoading } from '../../state/actions';
 import { useStudio } from '../../state/hooks';
 import { ShareButton } from '../report/ShareButton';
 import { ClearWorkspace } from './ClearWorkspace';
-import { loadManifest, openSampleById, type SampleEntry } from './samples';
+import { loadManifest, openDroppedFiles, openSampleById, type SampleEntry } from './samples';
 
 export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -61,7 +61,7 @@ export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            void openFiles(files).then(onOpened);
+            void openDroppedFiles(files).then(onOpened);
           }}
         />
       </div>
