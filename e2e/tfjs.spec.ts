@@ -1,6 +1,6 @@
 /**
  * A TF.js model in the app: the MNIST CNN sample's TF.js files (model.json + shard) dropped together, inspected,
- * quantized to uint8 and pruned, benchmarked on TF.js's wasm and WebGL backends on the samples' test split, exported
+ * quantized to uint8 and pruned, benchmarked on TF.js's wasm, WebGL and WebGPU backends on the samples' test split, exported
  * as a zip that reads back, and shown next to the ONNX sample's variants on the trade-off chart.
  */
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ async function dropFiles(page: Page, files: FilePayload[]) {
   );
 }
 
-test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wasm and WebGL, export a zip', async ({ page }) => {
+test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wasm, WebGL and WebGPU, export a zip', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/');
   await expect(page.getByTestId('model-summary').first()).toBeVisible();
@@ -60,11 +60,12 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   expect(zip['group1-shard1of1.bin'].length).toBe(105866);
   expect(JSON.parse(new TextDecoder().decode(zip['model.json'])).weightsManifest[0].weights[0].quantization.dtype).toBe('uint8');
 
-  // Benchmark the original and both variants on TF.js's wasm and WebGL backends.
+  // Benchmark the original and both variants on TF.js's wasm, WebGL and WebGPU (here a software adapter) backends.
   await page.getByRole('button', { name: 'Benchmark' }).click();
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
   await page.getByRole('checkbox', { name: /^WebGL/ }).check();
+  await page.getByRole('checkbox', { name: /^WebGPU/ }).check();
   await page.getByLabel('Batch sizes').fill('1');
   await page.getByLabel('Run mode').selectOption('fixed');
   await page.getByLabel('Run count').fill('5');
@@ -73,7 +74,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   await page.getByTestId('run-bench').click();
   await benchDone(page, { timeout: 180_000 });
   for (const target of ['original', 'TF.js uint8', 'prune 50% global']) {
-    for (const backend of ['wasm', 'webgl']) {
+    for (const backend of ['wasm', 'webgl', 'webgpu']) {
       const cell = page.locator(`[data-testid="bench-row"][data-target="${target}"][data-backend="${backend}"]`);
       await expect(cell.first()).toHaveAttribute('data-status', 'done');
       expect((await cell.first().innerText()).replace(/\s+/g, ' ')).toMatch(/ms \+/);

@@ -11,6 +11,7 @@ export const BROWSER_RUNTIMES: readonly RuntimeEntry[] = [
   { family: 'onnxruntime', environment: 'browser', backend: 'webgl', label: 'onnxruntime-web WebGL', load: async () => (await import('./ort-web-webgl')).ortWebWebgl() },
   { family: 'tfjs', environment: 'browser', backend: 'tfjs-wasm', label: 'TF.js WASM', load: async () => (await import('./tfjs-web')).tfjsWeb('wasm') },
   { family: 'tfjs', environment: 'browser', backend: 'tfjs-webgl', label: 'TF.js WebGL', load: async () => (await import('./tfjs-web')).tfjsWeb('webgl') },
+  { family: 'tfjs', environment: 'browser', backend: 'tfjs-webgpu', label: 'TF.js WebGPU', load: async () => (await import('./tfjs-web')).tfjsWeb('webgpu') },
   { family: 'tfjs', environment: 'browser', backend: 'tfjs-cpu', label: 'TF.js CPU (JavaScript)', load: async () => (await import('./tfjs-web')).tfjsWeb('cpu') },
 ];
 

@@ -10,7 +10,7 @@ const digit = { input: { dtype: 'float32', dims: [1, 1, 28, 28], data: new Float
 describe('runtime registry', () => {
   it('lists each environment once, one entry per backend', () => {
     expect(NODE_RUNTIMES.map((e) => `${e.family}:${e.backend}`)).toEqual(['onnxruntime:node', 'onnxruntime:wasm', 'tfjs:tfjs-wasm', 'tfjs:tfjs-cpu']);
-    expect(BROWSER_RUNTIMES.map((e) => e.backend)).toEqual(['wasm', 'webgpu', 'webgl', 'tfjs-wasm', 'tfjs-webgl', 'tfjs-cpu']);
+    expect(BROWSER_RUNTIMES.map((e) => e.backend)).toEqual(['wasm', 'webgpu', 'webgl', 'tfjs-wasm', 'tfjs-webgl', 'tfjs-webgpu', 'tfjs-cpu']);
     const all = [...NODE_RUNTIMES, ...BROWSER_RUNTIMES];
     expect(new Set(all.map((e) => `${e.environment}:${e.backend}`)).size).toBe(all.length);
   });

@@ -10,10 +10,13 @@ let wasmSet = false;
 
 /**
  * TF.js in the browser or a worker: 'wasm' (single-threaded SIMD, as under Node), 'webgl' (WebGL2 through an
- * OffscreenCanvas in a worker), 'cpu' (plain JavaScript). The WebGPU backend is not part of this build.
+ * OffscreenCanvas in a worker), 'webgpu' (@tensorflow/tfjs-backend-webgpu, loaded only when asked for), 'cpu' (plain
+ * JavaScript).
  */
-export function tfjsWeb(backend: 'wasm' | 'webgl' | 'cpu'): InferenceRuntime {
+export function tfjsWeb(backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu'): InferenceRuntime {
   return tfjsRuntime(backend, async () => {
+    // Importing the package registers the backend with TF.js.
+    if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
     if (backend === 'wasm' && !wasmSet) {
       // One thread: TF.js's threaded build would start its own workers; results match the Node adapter's.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
