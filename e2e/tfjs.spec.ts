@@ -108,3 +108,12 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   for (const recipe of ['model.json · TF.js uint8', 'model.json · original (float)']) await expect(point(recipe).first()).toBeVisible();
   await expect(page.getByTestId('tradeoff-compare-notes')).not.toContainText('is not on this chart');
 });
+
+test('Open folder…: a TF.js export picked as a folder (model.json and its shard) opens', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('model-summary').first()).toBeVisible();
+  await page.getByTestId('folder-input').setInputFiles('public/samples/mnist-cnn.tfjs');
+  const summary = page.locator('[data-testid="model-summary"][data-file-name="model.json"]');
+  await expect(summary).toBeVisible({ timeout: 30_000 });
+  await expect(summary).toContainText('105,866');
+});

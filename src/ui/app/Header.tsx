@@ -7,6 +7,7 @@ import { loadManifest, openDroppedFiles, openSampleById, type SampleEntry } from
 
 export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
   const input = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
   const loading = useStudio((s) => s.loading);
   const [samples, setSamples] = useState<SampleEntry[]>([]);
   useEffect(() => {
@@ -52,18 +53,25 @@ export function Header({ onOpened }: { onOpened?: (ok: boolean) => void }) {
         <button className="primary" onClick={() => input.current?.click()}>
           Open model…
         </button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          hidden
-          data-testid="file-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            void openDroppedFiles(files).then(onOpened);
-          }}
-        />
+        <button onClick={() => folder.current?.click()} title="Open a folder: a TF.js model (model.json and its shards), or an .onnx with its data files">
+          Open folder…
+        </button>
+        {[input, folder].map((ref) => (
+          <input
+            key={ref === input ? 'files' : 'folder'}
+            ref={ref}
+            type="file"
+            multiple
+            hidden
+            data-testid={ref === input ? 'file-input' : 'folder-input'}
+            {...(ref === folder ? { webkitdirectory: '' } : {})}
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              void openDroppedFiles(files).then(onOpened);
+            }}
+          />
+        ))}
       </div>
     </header>
   );
