@@ -1,4 +1,5 @@
-import { lazy, Suspense, useRef } from 'react';
+import { lazy, Suspense } from 'react';
+import { JsonFileButton } from '../app/JsonFileButton';
 import { DRAFT_PATHS } from '../../core/cost/draft';
 import { activeModel } from '../../state/actions';
 import {
@@ -40,7 +41,6 @@ export function CostsPanel() {
   const model = useStudio(activeModel);
   const candidates = useStudio(model ? selectCandidates(model.id) : () => NO_CANDIDATES);
   const scenarioCount = useStudio((s) => s.scenarios.length);
-  const file = useRef<HTMLInputElement>(null);
   const errors = ev.ok ? {} : ev.fieldErrors;
   const anyMeasured = d.variants.some((v) => v.source === 'measured');
   const derivations: Record<string, string> = {};
@@ -69,9 +69,13 @@ export function CostsPanel() {
             <button className="small-button" onClick={startBlankScenario} data-testid="cost-blank">
               Start blank
             </button>
-            <button className="small-button" onClick={() => file.current?.click()} data-testid="cost-import">
-              Import JSON…
-            </button>
+            <JsonFileButton
+              label="Import JSON…"
+              className="small-button"
+              testId="cost-import"
+              inputTestId="cost-import-input"
+              onFile={(f) => void f.text().then((text) => importScenarioText(f.name, text))}
+            />
             <button className="small-button" onClick={() => downloadFile(scenarioJson(), 'scenario.json', 'application/json')} data-testid="cost-export-json">
               Export JSON
             </button>
@@ -80,18 +84,6 @@ export function CostsPanel() {
                 Use the benchmark of {model.name}
               </button>
             )}
-            <input
-              ref={file}
-              type="file"
-              accept=".json,application/json"
-              hidden
-              data-testid="cost-import-input"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                e.target.value = '';
-                if (f) void f.text().then((text) => importScenarioText(f.name, text));
-              }}
-            />
           </div>
         </div>
         <ScenarioTabs />

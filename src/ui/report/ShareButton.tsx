@@ -1,4 +1,5 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
+import { JsonFileButton } from '../app/JsonFileButton';
 import type { ShareResult } from '../../state/report';
 import { ExportButtons } from './ExportButtons';
 
@@ -10,7 +11,6 @@ export function ShareButton() {
   const [share, setShare] = useState<ShareResult | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const file = useRef<HTMLInputElement>(null);
   /** A report file opens as its link would: the report page, from a fragment made here (nothing leaves the page). */
   const openFile = async (f: File) => {
     setFileError(null);
@@ -38,21 +38,7 @@ export function ShareButton() {
   };
   return (
     <>
-      <button onClick={() => file.current?.click()} data-testid="open-report" title="Open a report file (JSON) someone shared">
-        Open report…
-      </button>
-      <input
-        ref={file}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        data-testid="report-file-input"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void openFile(f);
-        }}
-      />
+      <JsonFileButton label="Open report…" title="Open a report file (JSON) someone shared" testId="open-report" inputTestId="report-file-input" onFile={(f) => void openFile(f)} />
       {fileError && (
         <p className="error-banner share-file-error" role="alert" data-testid="report-file-error">
           {fileError}{' '}
