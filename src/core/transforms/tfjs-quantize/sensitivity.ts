@@ -1,22 +1,11 @@
+import { compareRow } from '../../bench/fidelity';
 import type { Feeds, HostTensor, InferenceRuntime } from '../../bench/session';
 import type { ModelProto } from '../../formats/onnx/proto';
 import { writeOnnx } from '../../formats/onnx/write';
 import type { TfjsSensitivityRunner } from './apply';
 
-/** Cosine of two outputs' values (1 when both are all zero). */
-function cosine(a: HostTensor['data'], b: HostTensor['data']): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = Number(a[i]);
-    const y = Number(b[i]);
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
-  }
-  return aa === 0 && bb === 0 ? 1 : ab / Math.sqrt(aa * bb);
-}
+/** Cosine of two outputs' values (1 when both are all zero): fidelity.ts's row comparison over the whole output. */
+const cosine = (a: HostTensor['data'], b: HostTensor['data']): number => compareRow(a as ArrayLike<number>, 0, b as ArrayLike<number>, 0, a.length).cosine;
 
 /**
  * Mixed precision's per-weight check: the original's outputs on `batches` once, then for each candidate (the model
