@@ -27,12 +27,12 @@ const ALLOWED: Record<Layer, Layer[]> = {
 const CORE_PACKAGES = [/^@bufbuild\/protobuf/, /^onnx-buf$/, /^fflate$/, /^valibot$/];
 const CORE_FORBIDDEN_GLOBALS = /\b(document|window|localStorage|sessionStorage|navigator|process|require)\s*[.([]/;
 
-/** Source files under `dir`; with `tests`, test files too. */
+/** Source files under `dir`; with `tests`, test files (and `.testkit.ts` test helpers) too. */
 function files(dir: string, tests = false): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) return files(p, tests);
-    return /\.(ts|tsx)$/.test(name) && (tests || !/\.test\.tsx?$/.test(name)) && !name.endsWith('.d.ts') ? [p] : [];
+    return /\.(ts|tsx)$/.test(name) && (tests || !/\.(test|testkit)\.tsx?$/.test(name)) && !name.endsWith('.d.ts') ? [p] : [];
   });
 }
 

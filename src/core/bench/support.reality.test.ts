@@ -18,7 +18,7 @@ import { oneNode } from '../testing/one-node';
 import { writeOnnx } from '../formats/onnx/write';
 import { applyRecipe } from '../transforms/apply-recipe';
 import type { CalibrationBatch } from '../transforms/quantize/calibrate';
-import { ortNodeRunner } from '../transforms/quantize/harness.test';
+import { ortNodeRunner } from '../transforms/quantize/harness.testkit';
 import { backendSupport, supportMatrix, type BackendSupport } from './support';
 
 ortWeb.env.wasm.numThreads = 1;

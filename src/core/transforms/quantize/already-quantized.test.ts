@@ -5,7 +5,7 @@ import { DataType, type ModelProto } from '../../formats/onnx/proto';
 import { quantizedModel } from '../../testing/fixtures';
 import { applyPrune, DEFAULT_PRUNE_OPTIONS } from '../prune/index';
 import { calibrate } from './calibrate';
-import { asModel, floatFeed, ortNodeRunner, roundTrip, runOnce } from './harness.test';
+import { asModel, floatFeed, ortNodeRunner, roundTrip, runOnce } from './harness.testkit';
 import { applyQuantize, defaultQuantizeOptions } from './index';
 import type { QuantizeMode } from './options';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParetoError } from '../../errors';
 import { ifSubgraphModel, mlpModel, randomFloats, rng } from '../../testing/fixtures';
-import { asModel, floatFeed, ortNodeRunner, relL2, roundTrip, runOnce } from './harness.test';
+import { asModel, floatFeed, ortNodeRunner, relL2, roundTrip, runOnce } from './harness.testkit';
 import {
   buildCalibrationModel,
   calibrate,
@@ -11,7 +11,7 @@ import {
   PercentileCalibrator,
   quantize,
 } from './index';
-import { loopModel } from './local-fixtures.test';
+import { loopModel } from './local-fixtures.testkit';
 
 describe('calibrators', () => {
   it('MinMax: smallest and largest over all batches, NaN ignored; unseen tensors get no range', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../data/npy';
 import { readOnnx, type OnnxModel } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
-import { openSession, ortNodeRunner } from './harness.test';
+import { openSession, ortNodeRunner } from './harness.testkit';
 import { calibrate, quantize } from './index';
 
 const DIR = process.env.PARETO_SAMPLES_DIR ?? resolve(__dirname, '../../../../public/samples');

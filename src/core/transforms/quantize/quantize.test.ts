@@ -12,9 +12,9 @@ import { writeOnnx } from '../../formats/onnx/write';
 import { constantWeightsModel, convNetModel, externalDataModel, ifSubgraphModel, mlpModel, msOpsetModel, quantizedModel, randomFloats } from '../../testing/fixtures';
 import { unknownBytes, unknownFieldCarriers, unknownFieldsModel } from '../../testing/unknown-fields';
 import type { FeedTensor } from './calibrate';
-import { asModel, floatFeed, openSession, ortNodeRunner, relL2, roundTrip, runOnce, type Feeds } from './harness.test';
+import { asModel, floatFeed, openSession, ortNodeRunner, relL2, roundTrip, runOnce, type Feeds } from './harness.testkit';
 import { calibrate, defaultQuantizeOptions, detectQuantization, quantize, type QuantizeMode, type QuantizeOptions } from './index';
-import { gemmModel, loopModel, oldOpsetModel, sharedWeightModel, unquantizableModel, wideRangeModel } from './local-fixtures.test';
+import { gemmModel, loopModel, oldOpsetModel, sharedWeightModel, unquantizableModel, wideRangeModel } from './local-fixtures.testkit';
 
 const opsOf = (m: ModelProto): string[] => {
   const out: string[] = [];
@@ -473,5 +473,13 @@ describe('progress and cancellation', () => {
     const pre = new AbortController();
     pre.abort();
     await expect(quantize.apply(asModel(mlpModel()), opts({}), { signal: pre.signal })).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('local fixtures (local-fixtures.testkit.ts)', () => {
+  it('load and run in onnxruntime', async () => {
+    expect((await runOnce(wideRangeModel(), { x: floatFeed(randomFloats(128, 1), [2, 64]) }, 'node')).length).toBe(32);
+    expect((await runOnce(loopModel(), { x: floatFeed(randomFloats(16, 1), [1, 16]) }, 'node')).length).toBe(24);
+    expect((await runOnce(oldOpsetModel(11, 'squeeze'), { x: floatFeed(randomFloats(32, 1), [2, 16]) }, 'node')).length).toBe(16);
   });
 });

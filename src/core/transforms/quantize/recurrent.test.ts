@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { floatTensor, graph, model, node, attr, valueInfo } from '../../formats/onnx/builder';
 import { DataType, type ModelProto } from '../../formats/onnx/proto';
 import { randomFloats } from '../../testing/fixtures';
-import { floatFeed, openSession, roundTrip } from './harness.test';
+import { floatFeed, openSession, roundTrip } from './harness.testkit';
 import { applyQuantize, defaultQuantizeOptions } from './index';
 import type { QuantizeMode } from './options';
 

@@ -1,10 +1,10 @@
 /**
- * Test harness (a test file so that it may import onnxruntime: src/core itself stays runtime-free): runs models in
+ * Test harness (a `.testkit.ts` file, like a test file kept out of the core build, so that it may import onnxruntime:
+ * src/core itself stays runtime-free; not a test file, so importing it registers no tests): runs models in
  * onnxruntime-node and onnxruntime-web (wasm, one thread, under Node), and a calibration runner for calibrate().
  */
 import { ort, ortNode } from '../../../runtimes/ort-node';
 import { ortWebApi as ortWeb } from '../../../runtimes/ort-web-node';
-import { describe, expect, it } from 'vitest';
 import type { ModelProto } from '../../formats/onnx/proto';
 import { readOnnx, type OnnxModel } from '../../formats/onnx/read';
 import { writeOnnx } from '../../formats/onnx/write';
@@ -74,11 +74,3 @@ export const asModel = (proto: ModelProto): OnnxModel => ({ proto, external: new
 export function floatFeed(data: Float32Array, dims: number[]): FeedTensor {
   return { type: 'float32', data, dims };
 }
-
-// Imported by the other test files (which register this test too): keep it free of runtime work.
-describe('harness', () => {
-  it('exports the helpers', () => {
-    expect(typeof openSession).toBe('function');
-    expect(relL2([1, 2], [1, 2])).toBe(0);
-  });
-});

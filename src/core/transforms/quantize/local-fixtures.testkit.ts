@@ -1,12 +1,10 @@
 /**
- * Models for the quantize tests beyond src/core/testing/fixtures.ts (a test file so that it stays out of the core
- * build; it only exports builders, plus one check that they load).
+ * Models for the quantize tests beyond src/core/testing/fixtures.ts (a `.testkit.ts` file: kept out of the core
+ * build like a test file, but registers no tests; quantize.test.ts checks that they load).
  */
-import { describe, expect, it } from 'vitest';
 import * as build from '../../formats/onnx/builder';
 import { DataType, type ModelProto } from '../../formats/onnx/proto';
 import { randomFloats } from '../../testing/fixtures';
-import { runOnce, floatFeed } from './harness.test';
 
 const { node, graph, valueInfo, floatTensor, tensor, attr } = build;
 
@@ -144,11 +142,3 @@ export function unquantizableModel(): ModelProto {
     opset: 17,
   });
 }
-
-describe('local fixtures', () => {
-  it('load and run in onnxruntime', async () => {
-    expect((await runOnce(wideRangeModel(), { x: floatFeed(randomFloats(128, 1), [2, 64]) }, 'node')).length).toBe(32);
-    expect((await runOnce(loopModel(), { x: floatFeed(randomFloats(16, 1), [1, 16]) }, 'node')).length).toBe(24);
-    expect((await runOnce(oldOpsetModel(11, 'squeeze'), { x: floatFeed(randomFloats(32, 1), [2, 16]) }, 'node')).length).toBe(16);
-  });
-});
