@@ -25,7 +25,7 @@ async function quickSettings(page: Page) {
   await page.getByLabel('Run mode').selectOption('fixed');
   await page.getByLabel('Run count').fill('10');
   await page.getByLabel('Warm-up runs').fill('2');
-  await page.getByLabel('Max items').fill('64');
+  await page.getByLabel('Max items').fill('16');
 }
 
 test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {

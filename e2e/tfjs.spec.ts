@@ -70,7 +70,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   await page.getByLabel('Run mode').selectOption('fixed');
   await page.getByLabel('Run count').fill('5');
   await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('32');
+  await page.getByLabel('Max items').fill('16');
   await page.getByTestId('run-bench').click();
   await benchDone(page, { timeout: 180_000 });
   for (const target of ['original', 'TF.js uint8', 'prune 50% global']) {
@@ -98,7 +98,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   await page.getByLabel('Run mode').selectOption('fixed');
   await page.getByLabel('Run count').fill('5');
   await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('32');
+  await page.getByLabel('Max items').fill('16');
   await page.getByTestId('run-bench').click();
   await benchDone(page, { min: 2, timeout: 30_000 });
   await page.getByRole('button', { name: 'Trade-off' }).click();

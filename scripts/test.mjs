@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm test`: every stage, each named as it starts and timed as it ends; a failed stage fails the run.
- * The unit tests run beside the production build and the end-to-end tests: the e2e stage mostly waits on the browser,
- * so on a 2-core machine the two together take little longer than the e2e stage alone. The unit tests' output is
- * held and printed, whole, when they end (so the two logs never interleave).
+ * The type check and the unit tests run beside the production build and the end-to-end tests (the e2e stage is the
+ * longest; the other lane fills the CPU it leaves). The second lane's output is held and printed, whole, when it ends
+ * (so the two logs never interleave).
  *
  *   node scripts/test.mjs                 all stages
  *   node scripts/test.mjs unit e2e        only those stages, one after the other (names below)
@@ -18,7 +18,7 @@ const STAGES = {
   e2e: { what: 'Playwright end-to-end tests in Chromium (built app and dev server)', cmd: ['npx', 'playwright', 'test'] },
 };
 /** The default plan: groups run in order; the lanes of a group run at the same time. */
-const PLAN = [[['cli']], [['typecheck']], [['build', 'e2e'], ['unit']]];
+const PLAN = [[['cli']], [['build', 'e2e'], ['typecheck', 'unit']]];
 
 const t0 = performance.now();
 const times = [];
