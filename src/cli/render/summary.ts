@@ -138,14 +138,16 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
 
   // Compute
   const m = s.macs;
-  const at = (s.macsAt ?? []).map((i) => `${i.name} ${shapeText(i.shape)}`).join(', ');
+  const at = (s.macsAt ?? []).map((i) => `${i.name} ${shapeText(i.shape)}${i.value !== undefined ? ` = ${i.value}` : ''}`).join(', ');
   const open = (s.macsAt ?? []).some((i) => i.shape === null || i.shape.includes(null));
   const count = m.total === 0 && m.nodesUnknown > 0 ? '?' : `${m.nodesUnknown > 0 ? '≥ ' : ''}${m.total >= 1e4 ? `${formatCount(m.total)} (${exact(m.total)})` : exact(m.total)}`;
   const compute = `${count} MACs per inference item, at ${at || 'the declared shapes'}`;
   const notes = [`${plural(m.nodesWithMacs, 'node')} with MACs`];
   if (m.nodesUnknown > 0) notes.push(`${plural(m.nodesUnknown, 'node')} unknown: the total is a lower bound`);
+  if (m.undecidedIfs) notes.push(`${plural(m.undecidedIfs, 'If')} not decided by the input shapes: both branches counted`);
   section('Compute', notes.join('; '));
   out.push(`  ${compute}`);
+  if (m.undecidedIfs) out.push(`  ${style.dim('An If on an input\'s value (a sample rate) counts both branches: give the value with --value NAME=VALUE to count the branch that runs.')}`);
   if (open) out.push(`  ${style.dim('? marks a dim with no value: give it with --dim NAME=VALUE or --shape INPUT=1x3x320x320 to count its nodes.')}`);
 
   // Layers

@@ -2,9 +2,11 @@ import type { AttributeProto, GraphProto, NodeProto, TensorProto, ValueInfoProto
 import { TFJS_DOMAIN } from '../formats/tfjs/topology';
 import { inferTfjsNode } from './tfjs-shapes';
 import { dimsOf, tensorToNumbers, type ExternalData } from '../formats/onnx/tensor';
+import { broadcast, prod, type NodeShapeResult, type Shape } from './shape-util';
+import { inferShapeOp } from './shape-ops';
+import { inferValues, known, valueOfTensor, type Val } from './shape-values';
 
-/** A shape with known dims as numbers and unknown dims as null; undefined when the rank is unknown. */
-export type Shape = (number | null)[];
+export type { NodeShapeResult, Shape } from './shape-util';
 
 /** A symbolic dim's value: a number for all, or one per dim (its name, or null when unnamed; its axis; the rank). */
 export type SymbolicDims = number | null | ((name: string | null, axis: number, rank: number) => number | null);
@@ -37,8 +39,6 @@ const attrStr = (n: NodeProto, name: string): string => {
   return a ? new TextDecoder().decode(a.s) : '';
 };
 
-const prod = (s: Shape): number | null => s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
-
 const UNARY_SAME = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'Cast', 'Clip', 'Elu', 'Selu',
   'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'Erf', 'Gelu', 'Sqrt', 'Neg', 'Exp', 'Log', 'Abs',
@@ -49,32 +49,24 @@ const UNARY_SAME = new Set([
 const MS_SAME = new Set(['com.microsoft.Gelu', 'com.microsoft.FastGelu', 'com.microsoft.QuickGelu', 'com.microsoft.BiasGelu']);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Where', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Mod']);
 
-function broadcast(shapes: Shape[]): Shape | undefined {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: Shape = [];
-  for (let i = 0; i < rank; i++) {
-    let d: number | null = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i];
-      if (v === undefined || v === 1) continue;
-      if (v === null) d = d === 1 ? null : d;
-      else d = v;
-    }
-    out.push(d);
-  }
-  return out;
-}
-
-export interface NodeShapeResult {
-  outputs: (Shape | undefined)[];
-  macs: number | null;
+/** What inference found in one graph: shapes and small values by name, per node results, and If branches inferred. */
+export interface GraphShapes {
+  shapes: Map<string, Shape>;
+  values: Map<string, Val>;
+  perNode: NodeShapeResult[];
+  /** Each If branch met (nested ones too), inferred in its context; `runs` false for a branch that does not run. */
+  subgraphs: Map<GraphProto, GraphShapes & { runs: boolean }>;
+  /** Ifs that run but whose condition is unknown (nested ones too): both branches are counted. */
+  undecidedIfs: number;
 }
 
 /**
- * Light shape inference, enough to estimate MACs of the ops that dominate compute (Conv, MatMul, Gemm) and to
- * carry shapes through the ops around them. Symbolic dims count as `symbolic` (a number, null for unknown, or a rule
+ * Light shape inference, enough to count MACs of the ops that dominate compute (Conv, MatMul, Gemm, LSTM/GRU/RNN,
+ * Einsum) and to carry shapes through the ops around them, with data propagation for the small tensors a model
+ * computes its shapes from (shape-values.ts). Symbolic dims count as `symbolic` (a number, null for unknown, or a rule
  * per dim); `inputShapes` sets the graph inputs' shapes (an input spec's resolved shapes). A declared shape with
- * unknown dims gives way, dim by dim, to what inference finds.
+ * unknown dims gives way, dim by dim, to what inference finds. An If's branches are inferred with the enclosing
+ * graph's shapes and values; when its condition is known only the branch that runs gives the If's outputs.
  */
 export function inferGraphShapes(
   graph: GraphProto,
@@ -83,18 +75,50 @@ export function inferGraphShapes(
   symbolic: SymbolicDims = 1,
   outer?: ReadonlyMap<string, Shape>,
   inputShapes?: ReadonlyMap<string, Shape>,
-): { shapes: Map<string, Shape>; perNode: NodeShapeResult[] } {
+  outerValues?: ReadonlyMap<string, Val>,
+  runs = true,
+): GraphShapes {
   const shapes = new Map<string, Shape>(outer ?? []);
+  const values = new Map<string, Val>(outerValues ?? []);
+  const subgraphs: GraphShapes['subgraphs'] = new Map();
+  let undecidedIfs = 0;
   for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) {
     const s = inputShapes?.get(v.name) ?? shapeOfValueInfo(v, symbolic);
     if (s) shapes.set(v.name, s);
   }
-  for (const t of graph.initializer) shapes.set(t.name, dimsOf(t));
+  for (const t of graph.initializer) {
+    shapes.set(t.name, dimsOf(t));
+    const val = valueOfTensor(t, external);
+    if (val) values.set(t.name, val);
+  }
   const perNode: NodeShapeResult[] = [];
   for (const n of graph.node) {
     let r: NodeShapeResult;
+    let outVals: (Val | undefined)[] = [];
+    const op = n.domain === '' || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+    const ins = n.input.map((i) => (i ? shapes.get(i) : undefined));
+    const inVals = n.input.map((i) => (i ? values.get(i) : undefined));
     try {
-      r = inferNode(n, shapes, constants, external);
+      if (op === 'If') {
+        const cond = known(inVals[0])?.[0];
+        if (cond === undefined && runs) undecidedIfs++;
+        const branches = (['then_branch', 'else_branch'] as const).map((name, k) => {
+          const g = n.attribute.find((a) => a.name === name)?.g;
+          if (!g) return undefined;
+          const taken = runs && (cond === undefined || (k === 0) === (cond !== 0));
+          const sub = inferGraphShapes(g, constantsOf(g), external, symbolic, shapes, undefined, values, taken);
+          subgraphs.set(g, { ...sub, runs: taken });
+          for (const [k2, v] of sub.subgraphs) subgraphs.set(k2, v);
+          undecidedIfs += sub.undecidedIfs;
+          return { g, sub };
+        });
+        const pick = cond === undefined ? branches : [branches[cond !== 0 ? 0 : 1]];
+        const outName = (b: (typeof branches)[number], i: number) => b?.g.output[i]?.name ?? '';
+        r = { outputs: n.output.map((_, i) => mergeShapes(pick.map((b) => b?.sub.shapes.get(outName(b, i))))), macs: 0 };
+        if (pick.length === 1) outVals = n.output.map((_, i) => pick[0]?.sub.values.get(outName(pick[0], i)));
+      } else {
+        r = inferNode(n, op, ins, inVals, constants, external);
+      }
     } catch {
       r = { outputs: [], macs: null };
     }
@@ -105,9 +129,36 @@ export function inferGraphShapes(
       if (!had) shapes.set(name, s);
       else if (had.length === s.length && had.includes(null)) shapes.set(name, had.map((d, j) => d ?? s[j]));
     });
+    if (op !== 'If') {
+      try {
+        outVals = inferValues(n, op, ins, inVals, n.output.map((o) => shapes.get(o)), external);
+      } catch {
+        outVals = [];
+      }
+    }
+    outVals.forEach((v, i) => {
+      const name = n.output[i];
+      if (v && name && v.v.length === (prod(shapes.get(name) ?? [null]) ?? v.v.length)) values.set(name, v);
+    });
     perNode.push(r);
   }
-  return { shapes, perNode };
+  return { shapes, values, perNode, subgraphs, undecidedIfs };
+}
+
+/** The shape several branches agree on: a dim where they differ is unknown; undefined where ranks differ. */
+function mergeShapes(all: (Shape | undefined)[]): Shape | undefined {
+  if (all.length === 0 || all.some((s) => !s) || new Set(all.map((s) => s!.length)).size > 1) return undefined;
+  return all[0]!.map((d, i) => (all.every((s) => s![i] === d) ? d : null));
+}
+
+/** A graph's initializers and Constant nodes' tensors by name. */
+export function constantsOf(graph: GraphProto): Map<string, TensorProto> {
+  const out = new Map<string, TensorProto>(graph.initializer.map((t) => [t.name, t]));
+  for (const n of graph.node) {
+    const t = n.opType === 'Constant' && (n.domain === '' || n.domain === 'ai.onnx') ? n.attribute.find((a) => a.name === 'value')?.t : undefined;
+    if (t && n.output[0]) out.set(n.output[0], t);
+  }
+  return out;
 }
 
 function constInts(name: string, constants: ReadonlyMap<string, TensorProto>, external: ExternalData): number[] | undefined {
@@ -117,14 +168,17 @@ function constInts(name: string, constants: ReadonlyMap<string, TensorProto>, ex
 
 function inferNode(
   n: NodeProto,
-  shapes: ReadonlyMap<string, Shape>,
+  op: string,
+  ins: (Shape | undefined)[],
+  vals: (Val | undefined)[],
   constants: ReadonlyMap<string, TensorProto>,
   external: ExternalData,
 ): NodeShapeResult {
-  const ins = n.input.map((i) => (i ? shapes.get(i) : undefined));
   if (n.domain === TFJS_DOMAIN) return inferTfjsNode(n, ins, (name) => constInts(name, constants, external), constants);
   const x = ins[0];
-  const op = n.domain === '' || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+  const value = (i: number): number[] | undefined => (n.input[i] ? known(vals[i]) : undefined);
+  const special = inferShapeOp(n, op, ins, vals);
+  if (special) return special;
   if (op === 'Constant') {
     const t = n.attribute.find((a) => a.name === 'value')?.t;
     return { outputs: [t ? dimsOf(t) : undefined], macs: 0 };
@@ -189,9 +243,9 @@ function inferNode(
       // Resize: X, roi, scales, sizes (opset 11+), or X, scales (opset 10, and Upsample); an axes attribute (18+) is not followed.
       if (attrInts(n, 'axes')) return { outputs: [undefined], macs: 0 };
       const scalesAt = op === 'Upsample' || n.input.length === 2 ? 1 : 2;
-      const sizes = n.input[3] ? constInts(n.input[3], constants, external) : undefined;
+      const sizes = value(3);
       if (sizes && sizes.length === x.length) return { outputs: [sizes], macs: 0 };
-      const scales = (n.input[scalesAt] ? constInts(n.input[scalesAt], constants, external) : undefined) ?? attrFloats(n, 'scales');
+      const scales = value(scalesAt) ?? attrFloats(n, 'scales');
       if (!scales || scales.length !== x.length) return { outputs: [undefined], macs: 0 };
       return { outputs: [x.map((d, i) => (d === null ? null : Math.floor(d * scales[i])))], macs: 0 };
     }
@@ -248,16 +302,6 @@ function inferNode(
       if (axis < 0) axis += x.length;
       return { outputs: [[prod(x.slice(0, axis)), prod(x.slice(axis))]], macs: 0 };
     }
-    case 'Reshape': {
-      const target = constInts(n.input[1], constants, external);
-      if (!target || !x) return { outputs: [undefined], macs: 0 };
-      const out: Shape = target.map((d, i) => (d === 0 ? (x[i] ?? null) : d === -1 ? -1 : d));
-      const known = prod(out.filter((d) => d !== -1));
-      const total = prod(x);
-      const iNeg = out.indexOf(-1);
-      if (iNeg >= 0) out[iNeg] = known !== null && total !== null && known !== 0 ? total / known : null;
-      return { outputs: [out], macs: 0 };
-    }
     case 'Transpose': {
       if (!x) return { outputs: [undefined], macs: 0 };
       const perm = attrInts(n, 'perm') ?? x.map((_, i) => x.length - 1 - i);
@@ -275,7 +319,7 @@ function inferNode(
     case 'Unsqueeze':
     case 'Squeeze': {
       if (!x) return { outputs: [undefined], macs: 0 };
-      const axes = attrInts(n, 'axes') ?? (n.input[1] ? constInts(n.input[1], constants, external) : undefined);
+      const axes = attrInts(n, 'axes') ?? value(1);
       if (op === 'Squeeze') {
         if (!axes) return { outputs: [x.filter((d) => d !== 1)], macs: 0 };
         const norm = axes.map((a) => (a < 0 ? a + x.length : a));

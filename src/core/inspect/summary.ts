@@ -6,7 +6,9 @@ import { dimsOf, elementCount, isExternal, tensorByteLength } from '../formats/o
 import { graphsOf } from '../formats/onnx/walk';
 import { isBatchLikeDim, type InputHint } from '../bench/input-spec';
 import { inputHints } from './input-hints';
-import { inferGraphShapes, shapeOfValueInfo, type Shape } from './shapes';
+import { inferGraphShapes, shapeOfValueInfo, type GraphShapes, type Shape } from './shapes';
+import { MAX_VALUES, type Val } from './shape-values';
+import { prod } from './shape-util';
 
 /**
  * What `pareto inspect --json` prints and the app shows. Keys are stable and documented in the README;
@@ -75,11 +77,18 @@ export interface ModelSummary {
   nodeCount: number;
   graphCount: number;
   subgraphs: { path: string; nodes: number; owner: string }[];
-  macs: { total: number; nodesWithMacs: number; nodesUnknown: number };
+  /**
+   * `undecidedIfs` (only when some): Ifs whose condition the input shapes and values do not decide (a sample rate no
+   * --value set): the nodes of both their branches are counted.
+   */
+  macs: { total: number; nodesWithMacs: number; nodesUnknown: number; undecidedIfs?: number };
 
   layers: LayerRow[];
-  /** Per input, the shape `macs` were computed at (null: a dim no rule or option resolved; nodes needing it count as unknown). */
-  macsAt: { name: string; shape: (number | null)[] | null }[];
+  /**
+   * Per input, the shape `macs` were computed at (null: a dim no rule or option resolved; nodes needing it count as
+   * unknown), and `value` where a fixed value was set (`--value sr=16000`): it decides an If whose condition it sets.
+   */
+  macsAt: { name: string; shape: (number | null)[] | null; value?: number }[];
   /** What the model's ops reveal about each input (vocabulary of a Gather, dims an op forces), for the input spec. */
   inputHints: InputHint[];
 }
@@ -87,6 +96,8 @@ export interface ModelSummary {
 export interface SummarizeOptions {
   /** Graph inputs' shapes to compute MACs at (an input spec's resolved shapes); others: batch-like dims 1, else unknown. */
   inputShapes?: Readonly<Record<string, readonly (number | null)[] | null>>;
+  /** Fixed values of inputs (a sample rate): shape computations and If conditions that read them follow. */
+  inputValues?: Readonly<Record<string, number>>;
 }
 
 function signature(v: { name: string; type?: unknown }): TensorSignature {
@@ -126,6 +137,14 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
       if (typeof d === 'string' && d && (shape[i] !== null || !dimNames.has(d))) dimNames.set(d, shape[i]);
     });
   }
+  // A fixed value fills its input (a scalar, or a small tensor of known shape).
+  const atValues = new Map<string, Val>();
+  for (const [name, value] of Object.entries(options.inputValues ?? {})) {
+    const shape = atShapes.get(name);
+    const count = shape ? prod(shape) : null;
+    const sig = mainInputs.find((i) => i.name === name);
+    if (count !== null && count <= MAX_VALUES) atValues.set(name, { v: Array(count).fill(value), float: /float|bfloat/.test(sig?.dtype ?? '') });
+  }
   const symbolicDims = (name: string | null, axis: number, rank: number): number | null => {
     if (name !== null && dimNames.has(name)) return dimNames.get(name)!;
     const probe: (string | null)[] = Array(rank).fill(null);
@@ -143,6 +162,7 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
   let macsTotal = 0;
   let nodesWithMacs = 0;
   let nodesUnknown = 0;
+  let undecidedIfs = 0;
 
   const addWeight = (t: TensorProto, location: WeightLocation) => {
     const count = elementCount(t);
@@ -165,6 +185,8 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
 
   // Shapes of an enclosing graph are visible in its subgraphs.
   const scopeShapes = new Map<GraphProto, Map<string, Shape>>();
+  // If branches are inferred with their If (in the enclosing graph's context); other subgraphs (Loop, Scan) on their own.
+  const inferred = new Map<GraphProto, GraphShapes & { runs: boolean }>();
   for (const scope of graphsOf(proto)) {
     graphCount++;
     const { graph, path, depth } = scope;
@@ -185,7 +207,14 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
     }
     const constants = new Map<string, TensorProto>([...weights].map(([k, v]) => [k, v.t]));
     const outer = scope.owner ? findOuterShapes(scopeShapes, proto.graph!, scope.owner) : undefined;
-    const { shapes, perNode } = inferGraphShapes(graph, constants, model.external, symbolicDims, outer, depth === 0 ? atShapes : undefined);
+    const ofIf = inferred.get(graph);
+    const result = ofIf ?? {
+      ...inferGraphShapes(graph, constants, model.external, symbolicDims, outer, depth === 0 ? atShapes : undefined, depth === 0 ? atValues : undefined),
+      runs: true,
+    };
+    for (const [g, sub] of result.subgraphs) inferred.set(g, sub);
+    if (!ofIf) undecidedIfs += result.undecidedIfs;
+    const { shapes, perNode, runs } = result;
     if (depth === 0) {
       const ranks = new Map(mainInputs.filter((i) => i.shape).map((i) => [i.name, i.shape!.length]));
       hints = inputHints(graph, mainInputs.map((i) => i.name), constants, ranks);
@@ -205,7 +234,8 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
           const { t, location } = weights.get(name)!;
           return { name, dtype: dtypeName(t.dataType), shape: dimsOf(t), location, external: isExternal(t), t };
         });
-      const macs = perNode[i]?.macs ?? null;
+      // A node in an If branch that does not run at these shapes does no work.
+      const macs = runs ? (perNode[i]?.macs ?? null) : 0;
       if (macs === null) nodesUnknown++;
       else if (macs > 0) {
         nodesWithMacs++;
@@ -255,9 +285,13 @@ export function summarize(model: OnnxModel, fileName: string, options: Summarize
     nodeCount,
     graphCount,
     subgraphs,
-    macs: { total: macsTotal, nodesWithMacs, nodesUnknown },
+    macs: { total: macsTotal, nodesWithMacs, nodesUnknown, ...(undecidedIfs > 0 ? { undecidedIfs } : {}) },
     layers,
-    macsAt: mainInputs.map((i) => ({ name: i.name, shape: atShapes.get(i.name) ?? null })),
+    macsAt: mainInputs.map((i) => ({
+      name: i.name,
+      shape: atShapes.get(i.name) ?? null,
+      ...(atValues.has(i.name) ? { value: options.inputValues![i.name] } : {}),
+    })),
     inputHints: hints,
   };
 }
