@@ -105,6 +105,8 @@ describe('a recurrent model: input [batch, 512], state [2, batch, 128], sr an in
     expect(dimsBy(r.inputSpec, 'state')).toEqual(['-=2:model', 'batch=1:default', '-=128:model']);
     expect(r.inputSpec.inputs[1].values).toMatchObject({ kind: 'synthetic', fill: 'zeros' });
     expect(r.inputSpec.inputs[2].values).toEqual({ kind: 'fixed', value: 16000, reason: '--value sr=16000' });
+    // MACs are counted at the spec in force, its fixed value included.
+    expect(r.model.macs.at[2]).toEqual({ name: 'sr', shape: [], value: 16000 });
     expect(r.latency[0].runs).toBe(3);
     // The same spec on onnxruntime-web's WASM backend (the browser's engine): an int64 scalar feed included.
     const w = await json(['bench', 'vad.onnx', '--runs', '3', '--warmup', '1', '--value', 'sr=16000', '--backend', 'wasm']);

@@ -6,7 +6,7 @@ import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec } from 
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { backendFor, runnableBytes } from '../core/formats/runnable';
-import { summarize } from '../core/inspect/summary';
+import { macsOptionsOf, summarize } from '../core/inspect/summary';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
@@ -70,7 +70,7 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   const partial = given !== undefined && spec.inputs.some((e) => !(e.values.kind === 'data' && e.name in given.inputs));
   // The user's data (inputs it leaves out made by the spec), else the spec's synthetic items.
   const evalSet: Dataset | string = given ?? specDataset(spec, io.outputs);
-  const macsAt = () => summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) }).macs;
+  const macsAt = () => summarize(opened.model, opened.summary.fileName, macsOptionsOf(spec)).macs;
   return { bytes: () => runnableBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt, backend: (b) => backendFor(opened.model, b) };
 }
 

@@ -9,7 +9,7 @@ import { specDataOf, specFeedsMaker, type Dataset } from '../../core/bench/datas
 import { datasetFromFile, specDataset } from '../../core/bench/dataset-files';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../../core/bench/harness';
 import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec, type InputSpecJson } from '../../core/bench/input-spec';
-import { summarize } from '../../core/inspect/summary';
+import { macsOptionsOf, summarize } from '../../core/inspect/summary';
 import { isParetoError } from '../../core/errors';
 import { selfContainedBytes } from '../../core/formats/onnx/self-contained';
 import { nodeRuntime } from '../../runtimes/node';
@@ -233,7 +233,7 @@ export async function runBench(args: BenchArgs, io: CommandIO): Promise<BenchJso
   else if (args.backend === 'wasm' && threads !== args.threads) notes.push(`onnxruntime-web runs with ${threads} thread(s), not the ${args.threads} asked for.`);
 
   const acc = result.after;
-  const at = summarize(opened.model, opened.summary.fileName, { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])) });
+  const at = summarize(opened.model, opened.summary.fileName, macsOptionsOf(spec));
   return {
     resultVersion: 1,
     command: 'bench',

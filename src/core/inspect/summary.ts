@@ -4,7 +4,7 @@ import type { OnnxModel } from '../formats/onnx/read';
 import type { GraphProto, NodeProto, TensorProto } from '../formats/onnx/proto';
 import { dimsOf, elementCount, isExternal, tensorByteLength } from '../formats/onnx/tensor';
 import { graphsOf } from '../formats/onnx/walk';
-import { isBatchLikeDim, type InputHint } from '../bench/input-spec';
+import { isBatchLikeDim, type InputHint, type InputSpec } from '../bench/input-spec';
 import { inputHints } from './input-hints';
 import { inferGraphShapes, shapeOfValueInfo, type GraphShapes, type Shape } from './shapes';
 import { MAX_VALUES, type Val } from './shape-values';
@@ -98,6 +98,13 @@ export interface SummarizeOptions {
   inputShapes?: Readonly<Record<string, readonly (number | null)[] | null>>;
   /** Fixed values of inputs (a sample rate): shape computations and If conditions that read them follow. */
   inputValues?: Readonly<Record<string, number>>;
+}
+
+/** What to count MACs at for a resolved input spec: its shapes, and the fixed values it sets (`--value sr=16000`). */
+export function macsOptionsOf(spec: Pick<InputSpec, 'inputs'>): SummarizeOptions {
+  const inputValues: Record<string, number> = {};
+  for (const e of spec.inputs) if (e.values.kind === 'fixed') inputValues[e.name] = e.values.value;
+  return { inputShapes: Object.fromEntries(spec.inputs.map((e) => [e.name, e.shape])), inputValues };
 }
 
 function signature(v: { name: string; type?: unknown }): TensorSignature {
