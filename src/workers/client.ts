@@ -56,8 +56,13 @@ export async function openInWorker(source: OpenSource, signal?: AbortSignal): Pr
 }
 
 /** A model's MACs at given input shapes (re-read and counted in a worker). */
-export function macsInWorker(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>, signal?: AbortSignal): Promise<MacsResult> {
-  return inWorker<ModelWorkerApi, MacsResult>(() => modelWorker('macs'), (r) => r.macs(source, inputShapes), 'model', signal);
+export function macsInWorker(
+  source: OpenSource,
+  inputShapes: Record<string, (number | null)[] | null>,
+  inputValues: Record<string, number> | undefined,
+  signal?: AbortSignal,
+): Promise<MacsResult> {
+  return inWorker<ModelWorkerApi, MacsResult>(() => modelWorker('macs'), (r) => r.macs(source, inputShapes, inputValues), 'model', signal);
 }
 
 /** Which nodes each backend runs natively for a model (parsed in a worker). */

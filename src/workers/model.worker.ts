@@ -22,10 +22,10 @@ const api: ModelWorkerApi = {
       return { ok: false, error: toErrorInfo(e) };
     }
   },
-  async macs(source, inputShapes) {
+  async macs(source, inputShapes, inputValues) {
     try {
       const read = readModelFiles(await readSource(source));
-      const s = summarize(read.model, baseName(read.fileName), { inputShapes });
+      const s = summarize(read.model, baseName(read.fileName), { inputShapes, inputValues });
       return { ok: true, macs: s.macs, macsAt: s.macsAt, layerMacs: s.layers.map((l) => l.macs) };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };

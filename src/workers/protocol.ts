@@ -26,7 +26,7 @@ export type MacsResult =
 export interface ModelWorkerApi {
   open(source: OpenSource): Promise<OpenResult>;
   /** The model's MACs at these input shapes (null dims unknown), as the inspect view shows them for the shape set. */
-  macs(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>): Promise<MacsResult>;
+  macs(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>, inputValues?: Record<string, number>): Promise<MacsResult>;
   /** Which nodes each backend runs natively, falls back on, or cannot run. */
   support(source: OpenSource): Promise<SupportResult>;
 }

@@ -43,7 +43,7 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
         <Card
           label="MACs / item"
           value={macsValue(macs)}
-          hint={`${macs.macs.nodesUnknown > 0 ? `${macs.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} · ${macsAtText(macs.macsAt)}${recount ? ' (the shape set below)' : ''}${at.pending ? ' · recounting…' : ''}`}
+          hint={`${macs.macs.nodesUnknown > 0 ? `${macs.macs.nodesUnknown} node(s) without shapes` : 'all shapes known'} · ${macsAtText(macs.macsAt)}${recount ? ' (the shape set below)' : ''}${undecidedText(macs.macs)}${at.pending ? ' · recounting…' : ''}`}
           testId="card-macs"
         />
         <Card label="Nodes" value={s.nodeCount.toLocaleString('en-US')} hint={nodesHint(s)} testId="card-nodes" />
@@ -59,8 +59,7 @@ export function ModelSummaryView({ model, next }: { model: LoadedModel; next?: R
             text={at.text}
             onChange={at.setText}
             testId="inspect-input-spec"
-            shapesOnly
-            hint="MACs are counted at the shape you set here (open dims count as unknown, “?”, never as 1)."
+            hint="MACs are counted at the shapes (and scalar values) you set here (open dims count as unknown, “?”, never as 1)."
           />
           {(at.errors.length > 0 || (at.result && !at.result.ok && at.result.error.code !== 'aborted')) && (
             <p className="field-error" role="alert" data-testid="inspect-macs-error">
@@ -112,10 +111,15 @@ function macsValue(s: Pick<LoadedModel['summary'], 'macs'>): string {
   return s.macs.total > 0 ? formatCount(s.macs.total) : '–';
 }
 
-/** "at image [1, 3, ?, ?]": the input shapes MACs were counted at (batch dims 1: per item), "?" where unknown. */
+/** "at image [1, 3, ?, ?]" (", sr [] = 16000"): the input shapes (and fixed values) MACs were counted at (batch dims 1: per item), "?" where unknown. */
 function macsAtText(at: LoadedModel['summary']['macsAt']): string {
   if (at.length === 0) return 'no inputs';
-  return `at ${at.map((i) => `${i.name} ${i.shape ? `[${i.shape.map((d) => d ?? '?').join(', ')}]` : '[?]'}`).join(', ')}`;
+  return `at ${at.map((i) => `${i.name} ${i.shape ? `[${i.shape.map((d) => d ?? '?').join(', ')}]` : '[?]'}${i.value !== undefined ? ` = ${i.value}` : ''}`).join(', ')}`;
+}
+
+/** " · both branches of 1 If counted": an If on a value nobody set (a sample rate) counts both its branches. */
+function undecidedText(m: LoadedModel['summary']['macs']): string {
+  return m.undecidedIfs ? ` · both branches of ${count(m.undecidedIfs, 'If')} counted (set the input's value to count the one that runs)` : '';
 }
 
 function Card({ label, value, hint, testId }: { label: string; value: string; hint: string; testId: string }) {

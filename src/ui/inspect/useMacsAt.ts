@@ -4,7 +4,7 @@ import { macsAtChoice, type MacsResult } from '../../state/macs-at';
 import type { LoadedModel } from '../../state/models';
 
 /**
- * The inspect view's shape fields and the MACs recounted there (in a worker, a quarter second after the last key).
+ * The inspect view's shape (and scalar value) fields and the MACs recounted there (in a worker, a quarter second after the last key).
  * `result` is null while nothing is set: the summary's own count (batch dims 1, other open dims unknown) stands.
  */
 export function useMacsAt(model: LoadedModel) {
@@ -20,7 +20,8 @@ export function useMacsAt(model: LoadedModel) {
   }
   const parsed = useMemo(() => parseInputChoice(model.summary, text), [model.summary, text]);
   const key = JSON.stringify(parsed.choice);
-  const nothingSet = Object.keys(parsed.choice.dims ?? {}).length === 0 && Object.keys(parsed.choice.shapes ?? {}).length === 0;
+  const c = parsed.choice;
+  const nothingSet = [c.dims, c.shapes, c.values].every((x) => Object.keys(x ?? {}).length === 0);
   useEffect(() => {
     const ctrl = new AbortController();
     if (nothingSet) {

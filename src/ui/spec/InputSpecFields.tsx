@@ -6,14 +6,13 @@ import { inputFields, namesList, type InputChoiceText } from '../../state/input-
  * a whole shape for an input whose open dims have no name, and a value per numeric scalar input ("sr"). Renders
  * nothing when the model's inputs are fully specified.
  */
-export function InputSpecFields({ model, text, onChange, testId, shapesOnly, hint }: { model: SpecModel; text: InputChoiceText; onChange: (t: InputChoiceText) => void; testId: string; shapesOnly?: boolean; hint?: string }) {
-  const all = inputFields(model);
-  const fields = shapesOnly ? { ...all, values: [] } : all;
+export function InputSpecFields({ model, text, onChange, testId, hint }: { model: SpecModel; text: InputChoiceText; onChange: (t: InputChoiceText) => void; testId: string; hint?: string }) {
+  const fields = inputFields(model);
   if (fields.dims.length === 0 && fields.shapes.length === 0 && fields.values.length === 0) return null;
   const set = (kind: keyof InputChoiceText, key: string, value: string) => onChange({ ...text, [kind]: { ...text[kind], [key]: value } });
   return (
     <fieldset data-testid={testId}>
-      <legend>{shapesOnly ? 'Input shapes' : 'Input shapes and values'}</legend>
+      <legend>Input shapes and values</legend>
       <p className="hint">{hint ?? 'The model leaves these open; runs use exactly what you set here (nothing is picked silently).'}</p>
       {fields.dims.map((d) => (
         <label key={`d-${d.name}`}>
