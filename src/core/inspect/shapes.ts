@@ -312,7 +312,8 @@ function inferNode(
       const all = ins as Shape[];
       let axis = attrInt(n, 'axis', 0);
       if (axis < 0) axis += all[0].length;
-      const out = [...all[0]];
+      // Other dims are equal in every input: any input that knows one gives it.
+      const out = all[0].map((d, i) => d ?? all.find((v) => v[i] !== null)?.[i] ?? null);
       out[axis] = all.reduce<number | null>((s, v) => (s === null || v[axis] === null ? null : s + (v[axis] as number)), 0);
       return { outputs: [out], macs: 0 };
     }
@@ -321,7 +322,8 @@ function inferNode(
       if (!x) return { outputs: [undefined], macs: 0 };
       const axes = attrInts(n, 'axes') ?? value(1);
       if (op === 'Squeeze') {
-        if (!axes) return { outputs: [x.filter((d) => d !== 1)], macs: 0 };
+        // Without axes every 1 goes: an unknown dim may be one, so the rank is unknown.
+        if (!axes) return { outputs: [x.includes(null) ? undefined : x.filter((d) => d !== 1)], macs: 0 };
         const norm = axes.map((a) => (a < 0 ? a + x.length : a));
         return { outputs: [x.filter((_, i) => !norm.includes(i))], macs: 0 };
       }
