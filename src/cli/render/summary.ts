@@ -147,7 +147,7 @@ export function renderSummary(s: ModelSummary, opts: RenderOptions): string {
   if (m.undecidedIfs) notes.push(`${plural(m.undecidedIfs, 'If')} not decided by the input shapes: both branches counted`);
   section('Compute', notes.join('; '));
   out.push(`  ${compute}`);
-  if (m.undecidedIfs) out.push(`  ${style.dim('An If on an input\'s value (a sample rate) counts both branches: give the value with --value NAME=VALUE to count the branch that runs.')}`);
+  if (m.undecidedIfs) out.push(`  ${style.dim('An If on an input\'s value (a sample rate, say) counts both branches: give the value with --value NAME=VALUE to count the branch that runs.')}`);
   if (open) out.push(`  ${style.dim('? marks a dim with no value: give it with --dim NAME=VALUE or --shape INPUT=1x3x320x320 to count its nodes.')}`);
 
   // Layers
