@@ -39,7 +39,7 @@ export class QuantizedTensors extends GraphEdits {
   private readonly half = new Map<TensorProto, { home: Scope; name: string; casts: Map<GraphProto, string>; bytes: number }>();
   private readonly dynQuant = new Map<GraphProto, Map<string, { q: string; s: string; z: string }>>();
   private readonly actQdq = new Map<GraphProto, Map<string, string>>();
-  private readonly actParams = new Map<string, { scale: string; zp: string; s: number }>();
+  private readonly actParams = new Map<string, { p: QuantParams; byGraph: Map<GraphProto, { scale: string; zp: string }> }>();
   private readonly converted = new Set<TensorProto>();
   convertedFloatBytes = 0;
   convertedTensors = 0;
@@ -180,28 +180,34 @@ export class QuantizedTensors extends GraphEdits {
     return r;
   }
 
-  /** Scale and zero point initializers of a calibrated activation (put in the graph that first needs them). */
-  protected activationParams(x: string) {
+  /**
+   * Scale and zero point initializers of a calibrated activation in graph `g`: one pair per graph that quantizes the
+   * tensor, each with its own name. Never read from an enclosing graph: onnxruntime's QDQ fusions (extended
+   * optimisation) in an If branch whose Q/DQ parameters come from the outer scope add the fused node and keep the
+   * original, and then refuse the model ("two nodes with same node name"), as with Silero VAD's legacy model.
+   */
+  protected activationParams(x: string, g: GraphProto) {
     let r = this.actParams.get(x);
     if (!r) {
       const range = this.o.activationRanges?.[x];
       if (!range) throw new SkipNode(`no calibrated range for activation "${x}"`);
-      const p = quantParams([range[0]], [range[1]], this.o.activationType, false);
-      const scale = this.names.fresh(`${x}_scale`);
-      const zp = this.names.fresh(`${x}_zero_point`);
-      const main = this.model.graph!;
-      // In the main graph: visible from every subgraph that quantizes the same tensor.
-      this.addInitToGraph(main, makeTensor(scale, DataType.FLOAT, [], p.scale));
-      this.addInitToGraph(
-        main,
-        this.o.activationType === 'int8'
-          ? makeTensor(zp, DataType.INT8, [], Int8Array.of(p.zeroPoint[0]))
-          : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(p.zeroPoint[0])),
-      );
-      r = { scale, zp, s: p.scale[0] };
+      r = { p: quantParams([range[0]], [range[1]], this.o.activationType, false), byGraph: new Map() };
       this.actParams.set(x, r);
     }
-    return r;
+    let names = r.byGraph.get(g);
+    if (!names) {
+      const scale = this.names.fresh(`${x}_scale`);
+      const zp = this.names.fresh(`${x}_zero_point`);
+      this.addInitToGraph(g, makeTensor(scale, DataType.FLOAT, [], r.p.scale));
+      this.addInitToGraph(
+        g,
+        this.o.activationType === 'int8'
+          ? makeTensor(zp, DataType.INT8, [], Int8Array.of(r.p.zeroPoint[0]))
+          : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(r.p.zeroPoint[0])),
+      );
+      r.byGraph.set(g, (names = { scale, zp }));
+    }
+    return { ...names, s: r.p.scale[0] };
   }
 
   protected activationQdq(g: GraphProto, x: string): string {
@@ -209,7 +215,7 @@ export class QuantizedTensors extends GraphEdits {
     if (!m) this.actQdq.set(g, (m = new Map()));
     let out = m.get(x);
     if (!out) {
-      const p = this.activationParams(x);
+      const p = this.activationParams(x, g);
       const q = this.names.fresh(`${x}_QuantizeLinear_Output`);
       out = this.names.fresh(`${x}_DequantizeLinear_Output`);
       this.prepend(g, makeNode('QuantizeLinear', [x, p.scale, p.zp], [q], {}, { name: this.names.fresh(`${x}_QuantizeLinear`) }));

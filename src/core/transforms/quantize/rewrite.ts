@@ -140,7 +140,7 @@ export class Writer extends QuantizedTensors {
     const newNode = this.cloneNode(n);
     newNode.input[0] = xIn;
     newNode.input[1] = this.weightDq(g, qw);
-    const xs = this.activationParams(p.activation).s;
+    const xs = this.activationParams(p.activation, g).s;
     if (p.bias?.ref && p.beta === 1) {
       const biasDq = this.staticBias(p, qw, xs);
       if (biasDq) newNode.input[2] = biasDq;
@@ -148,7 +148,7 @@ export class Writer extends QuantizedTensors {
     // The op's output goes through Q -> DQ under its own name, so every consumer (and a graph output) reads the DQ.
     const pre = this.names.fresh(`${p.output}_prequant`);
     newNode.output[0] = pre;
-    const y = this.activationParams(p.output);
+    const y = this.activationParams(p.output, g);
     const yq = this.names.fresh(`${p.output}_QuantizeLinear_Output`);
     const nodes = [
       newNode,
