@@ -166,3 +166,27 @@ describe.skipIf(!has(REAL.vadV5))('static int8 of Silero VAD v5 (input, state, s
     expect(existsSync(join(dir, 'bad.onnx'))).toBe(false);
   });
 });
+
+describe.skipIf(!has(REAL.vadLegacy))('static int8 of the legacy Silero VAD (input, sr, h, c; LSTM inside If branches)', () => {
+  it('writes a model onnxruntime-node opens with every graph optimisation and runs (Q/DQ parameters in the branch that uses them)', async () => {
+    const arrays = vadNpz(4, speechLike(4, 512, 13), { h: [2, 1, 64], c: [2, 1, 64] }, 16000);
+    const out = join(dir, 'vad-legacy.static.onnx');
+    const j = await paretoJson(['quantize', REAL.vadLegacy, '-o', out, '--mode', 'static', '--calibration', npz('vad-legacy.npz', arrays)]);
+    expect(j.calibration.samples).toBe(4);
+    expect(j.weights.after.quantizedParameters).toBeGreaterThan(0);
+    // outputsOf opens it with graphOptimizationLevel 'all' (extended QDQ fusions included), which refused it before
+    const zeros = () => new Float32Array(128);
+    const frame = (i: number): Feeds => ({
+      input: { dtype: 'float32', dims: [1, 512], data: (arrays.input.data as Float32Array).subarray(i * 512, (i + 1) * 512) },
+      sr: { dtype: 'int64', dims: [], data: BigInt64Array.of(16000n) },
+      h: { dtype: 'float32', dims: [2, 1, 64], data: zeros() },
+      c: { dtype: 'float32', dims: [2, 1, 64], data: zeros() },
+    });
+    const [q, f] = [await outputsOf(out, [frame(0), frame(1)]), await outputsOf(REAL.vadLegacy, [frame(0), frame(1)])];
+    const p = q.get('output')!.values;
+    expect(p.length).toBe(2);
+    expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // the voice probability stays near the float model's
+    f.get('output')!.values.forEach((v, i) => expect(Math.abs(v - p[i])).toBeLessThan(0.1));
+  }, 60_000);
+});
