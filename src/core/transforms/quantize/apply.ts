@@ -123,6 +123,16 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     await checkpoint(done / total, `quantizing ${p.label}`);
     perNode.push({ node: p.label, opType: p.op, graph: p.scope.path, ...w.rewriteRecurrent(p) });
   }
+  if (o.mode === 'static' && o.equalizeChannels) {
+    const depthwise = plan.plans.filter((p) => p.depthwiseChannels).length;
+    notes.push(
+      depthwise === 0
+        ? 'Channel equalization (--equalize-channels) found no depthwise Conv to equalize.'
+        : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
+            `(per-channel QuantizeLinear scales, folded into their per-channel weights)` +
+            (w.equalizedNodes < depthwise ? '; the others have no equalization measured by calibration, or per-tensor weights, or a quantized input.' : '.'),
+    );
+  }
   await checkpoint(1, 'writing the graph');
   w.finish();
   validateGraph(model);
@@ -134,7 +144,12 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     model,
     report: {
       transform: 'quantize',
-      options: { ...o, perChannel, activationRanges: o.activationRanges ? `${Object.keys(o.activationRanges).length} tensors` : undefined },
+      options: {
+        ...o,
+        perChannel,
+        activationRanges: o.activationRanges ? `${Object.keys(o.activationRanges).length} tensors` : undefined,
+        equalizedActivations: o.equalizedActivations ? `${Object.keys(o.equalizedActivations).length} tensors` : undefined,
+      },
       notes,
       skipped,
       stats: {

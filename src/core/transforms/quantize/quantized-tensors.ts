@@ -68,10 +68,10 @@ export class QuantizedTensors extends GraphEdits {
    * stored in the model (undefined: per-tensor). `transpose`: store [K, N] from a [N, K] (Gemm transB=1) weight,
    * for MatMulInteger; the channel axis of the stored tensor is then 1.
    */
-  protected quantWeight(p: NodePlan, axis: number | undefined, transpose: boolean): QWeight {
+  protected quantWeight(p: NodePlan, axis: number | undefined, transpose: boolean, scaled?: { key: string; factors: Float32Array }): QWeight {
     const t = p.weight.tensor;
     if (transpose && axis !== undefined) axis = 0; // per output column N, which is axis 0 of [N, K]
-    const key = `${axis}|${transpose}`;
+    const key = `${axis}|${transpose}${scaled ? `|${scaled.key}` : ''}`;
     let byKey = this.weights.get(t);
     const hit = byKey?.get(key);
     if (hit) {
@@ -84,7 +84,15 @@ export class QuantizedTensors extends GraphEdits {
       axis === undefined
         ? { outer: 1, channels: 1, inner: n }
         : { outer: dims.slice(0, axis).reduce((a, b) => a * b, 1), channels: dims[axis], inner: dims.slice(axis + 1).reduce((a, b) => a * b, 1) };
-    const src = new F32Source(tensorBytes(t, this.external), n);
+    let src = new F32Source(tensorBytes(t, this.external), n);
+    if (scaled) {
+      // Each slice along axis 0 (a Conv's output channel) times its factor (channel equalization, equalize.ts).
+      const raw = src.view(0, n);
+      const inner = n / dims[0];
+      const out = new Float32Array(n);
+      for (let o = 0; o < dims[0]; o++) for (let i = o * inner; i < (o + 1) * inner; i++) out[i] = raw[i] * scaled.factors[o];
+      src = new F32Source(new Uint8Array(out.buffer), n);
+    }
     const { min, max } = this.o.symmetric ? channelMaxAbs(src, layout) : channelMinMax(src, layout);
     for (let c = 0; c < min.length; c++) {
       if (!Number.isFinite(min[c]) || !Number.isFinite(max[c])) throw new SkipNode(`weight "${p.weight.name}" holds infinite values`);
@@ -208,6 +216,37 @@ export class QuantizedTensors extends GraphEdits {
       r.byGraph.set(g, (names = { scale, zp }));
     }
     return { ...names, s: r.p.scale[0] };
+  }
+
+  /**
+   * QuantizeLinear of x with one scale per channel (axis 1: the equalized scale times the channel's factor, one zero
+   * point), then a per-tensor DequantizeLinear: the DQ output is x_c / factor_c, made once per graph (equalize.ts).
+   */
+  protected equalizedQdq(g: GraphProto, x: string, e: { scales: readonly number[]; range: readonly [number, number] }): { out: string; s: number } {
+    const key = `${x}|equalized`;
+    let m = this.actQdq.get(g);
+    if (!m) this.actQdq.set(g, (m = new Map()));
+    const p = quantParams([e.range[0]], [e.range[1]], this.o.activationType, false);
+    let out = m.get(key);
+    if (!out) {
+      const C = e.scales.length;
+      const z = p.zeroPoint[0];
+      const scaleC = this.names.fresh(`${x}_equalized_channel_scale`);
+      const zpC = this.names.fresh(`${x}_equalized_channel_zero_point`);
+      const scale = this.names.fresh(`${x}_equalized_scale`);
+      const zp = this.names.fresh(`${x}_equalized_zero_point`);
+      const int8 = this.o.activationType === 'int8';
+      this.addInitToGraph(g, makeTensor(scaleC, DataType.FLOAT, [C], Float32Array.from(e.scales, (f) => p.scale[0] * f)));
+      this.addInitToGraph(g, int8 ? makeTensor(zpC, DataType.INT8, [C], new Int8Array(C).fill(z)) : makeTensor(zpC, DataType.UINT8, [C], new Uint8Array(C).fill(z)));
+      this.addInitToGraph(g, makeTensor(scale, DataType.FLOAT, [], p.scale));
+      this.addInitToGraph(g, int8 ? makeTensor(zp, DataType.INT8, [], Int8Array.of(z)) : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(z)));
+      const q = this.names.fresh(`${x}_equalized_QuantizeLinear_Output`);
+      out = this.names.fresh(`${x}_equalized_DequantizeLinear_Output`);
+      this.prepend(g, makeNode('QuantizeLinear', [x, scaleC, zpC], [q], { axis: attr.i(1) }, { name: this.names.fresh(`${x}_equalized_QuantizeLinear`) }));
+      this.prepend(g, makeNode('DequantizeLinear', [q, scale, zp], [out], {}, { name: this.names.fresh(`${x}_equalized_DequantizeLinear`) }));
+      m.set(key, out);
+    }
+    return { out, s: p.scale[0] };
   }
 
   protected activationQdq(g: GraphProto, x: string): string {
