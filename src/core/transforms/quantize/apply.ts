@@ -129,7 +129,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
       depthwise === 0
         ? 'Channel equalization (--equalize-channels) found no depthwise Conv to equalize.'
         : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
-            `(per-channel QuantizeLinear scales, folded into their per-channel weights)` +
+            `(a Mul by 1 / scale per channel before their QuantizeLinear, the scales folded into their per-channel weights)` +
             (w.equalizedNodes < depthwise ? '; the others have no equalization measured by calibration, or per-tensor weights, or a quantized input.' : '.'),
     );
   }

@@ -139,7 +139,7 @@ function depthwiseModel() {
 }
 
 describe('channel equalization (equalizeChannels) of a depthwise Conv', () => {
-  it('gives every input channel the whole 8-bit range: several times less error, and a per-channel QuantizeLinear', async () => {
+  it('gives every input channel the whole 8-bit range: several times less error, through a per-channel Mul before a per-tensor Q', async () => {
     const m = asModel(depthwiseModel());
     const r = rng(11);
     const sample = () => ({ x: { data: Float32Array.from({ length: 800 }, () => r() * 2 - 1), dims: [1, 8, 10, 10] } });
@@ -164,9 +164,15 @@ describe('channel equalization (equalizeChannels) of a depthwise Conv', () => {
         m,
         validateQuantizeOptions({ mode: 'static', activationRanges: cal.ranges, equalizeChannels: equalize, equalizedActivations: cal.equalized }),
       );
-      const qs = q.graph!.node.filter((n) => n.opType === 'QuantizeLinear');
-      const perChannel = qs.filter((n) => n.attribute.some((a) => a.name === 'axis' && Number(a.i) === 1));
-      expect(perChannel.length).toBe(equalize ? 1 : 0);
+      // equalized: t -> Mul(1 / scale per channel, [1, 8, 1, 1]) -> per-tensor Q -> DQ -> Conv
+      const muls = q.graph!.node.filter((n) => n.opType === 'Mul' && n.input[0] === 't');
+      expect(muls.length).toBe(equalize ? 1 : 0);
+      if (equalize) {
+        const inv = q.graph!.initializer.find((t) => t.name === muls[0].input[1])!;
+        expect(inv.dims.map(Number)).toEqual([1, 8, 1, 1]);
+        const q0 = q.graph!.node.find((n) => n.opType === 'QuantizeLinear' && n.input[0] === muls[0].output[0])!;
+        expect(q.graph!.initializer.find((t) => t.name === q0.input[1])!.dims).toEqual([]);
+      }
       if (equalize) expect(report.notes.join('\n')).toMatch(/input channels of 1 of 1 depthwise Convs/);
       const sq = await openSession(q, 'node');
       errors.push(relL2(y, (await sq.run({ x: { type: 'float32', ...test } })).y));

@@ -55,8 +55,8 @@ export interface QuantizeOptions {
   percentile: number;
   /**
    * `static` mode: equalize the channels of each depthwise Conv's input (as cross-layer equalization does): each
-   * channel gets the whole 8-bit range through a per-channel QuantizeLinear scale, folded into the depthwise weights
-   * (quantized per channel, so at no cost in their precision); the Conv itself stays a per-tensor QLinearConv.
+   * channel gets the whole 8-bit range (a Mul by 1 / scale per channel before its QuantizeLinear), the scales folded into
+   * the depthwise weights (quantized per channel, so at no cost in their precision); the Conv stays a QLinearConv.
    * `calibrate()` measures the scales; nodes without them are quantized as usual.
    */
   equalizeChannels: boolean;

@@ -139,7 +139,7 @@ export class Writer extends QuantizedTensors {
     const axis = this.perChannel ? (p.op === 'Conv' || (p.op === 'Gemm' && p.transB) ? 0 : 1) : undefined;
     // Channel equalization (equalize.ts): a depthwise Conv with per-channel weights whose input was measured for it.
     const eq = this.o.equalizeChannels && axis === 0 && p.depthwiseChannels && !this.staticOutputs.has(p.activation) ? this.o.equalizedActivations?.[p.activation] : undefined;
-    const equalized = eq && eq.scales.length === p.depthwiseChannels ? this.equalizedQdq(g, p.activation, eq) : undefined;
+    const equalized = eq && eq.scales.length === p.depthwiseChannels ? this.equalizedQdq(g, p.activation, p.weightDims.length, eq) : undefined;
     const perFilter = p.weightDims[0] / (p.depthwiseChannels ?? 1);
     const qw = equalized
       ? this.quantWeight(p, axis, false, { key: `equalized ${p.activation}`, factors: Float32Array.from({ length: p.weightDims[0] }, (_, o) => eq!.scales[Math.floor(o / perFilter)]) })
