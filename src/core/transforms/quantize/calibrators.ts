@@ -138,14 +138,17 @@ function quantile(h: Histogram, q: number): number {
   return h.R;
 }
 
-/** Steps of the range search: the range shrinks from [min, max] towards 0 in this many equal steps. */
-const MSE_STEPS = 256;
+/** Steps of the range search: [min, max] shrinks towards 0 in MSE_STEPS equal steps; then each end alone in REFINE steps, and 16 finer ones. */
+const MSE_STEPS = 128;
+const REFINE = 64;
+/** At most this many (centroid, count) points stand for a tensor's values in the search (4 per 8-bit level over the whole range). */
+const MSE_POINTS = 1024;
 
 /**
  * The range with the smallest quantization error (sum of squared differences between each value and what 256-level
- * asymmetric quantization, as static mode writes it, gives back) over every value seen: bin centres stand for their
- * values, exact zeros cost nothing. The search scales [min, max] towards 0 (both ends together), then moves each
- * end alone from there (activations are often lopsided, e.g. after HardSwish). The result always contains 0.
+ * asymmetric quantization, as static mode writes it, gives back) over every value seen: the values are summed up as at
+ * most MSE_POINTS weighted centroids of neighbouring histogram bins, exact zeros cost nothing. The search scales
+ * [min, max] towards 0 (both ends together), then moves each end alone (outliers are often on one side only). The result always lies within [min, max] (the quantizer widens it to hold 0).
  */
 export class MseCalibrator extends HistogramCalibrator {
   readonly method = 'mse' as const;
@@ -153,20 +156,7 @@ export class MseCalibrator extends HistogramCalibrator {
     const lo0 = Math.min(h.min, 0);
     const hi0 = Math.max(h.max, 0);
     if (!(hi0 > lo0)) return [h.min, h.max];
-    // Non-empty bins as (centre, count), the zeros taken out of the bin that starts at 0.
-    const w = (2 * h.R) / h.bins.length;
-    const centres: number[] = [];
-    const counts: number[] = [];
-    for (let i = 0; i < h.bins.length; i++) {
-      let c = h.bins[i];
-      if (i === h.bins.length / 2) c -= h.zeros;
-      if (c > 0) {
-        centres.push(Math.min(h.max, Math.max(h.min, -h.R + (i + 0.5) * w)));
-        counts.push(c);
-      }
-    }
-    const x = Float64Array.from(centres);
-    const n = Float64Array.from(counts);
+    const { x, n } = centroids(h);
     let best: [number, number] = [lo0, hi0];
     let bestErr = quantError(x, n, lo0, hi0);
     const consider = (lo: number, hi: number) => {
@@ -177,15 +167,50 @@ export class MseCalibrator extends HistogramCalibrator {
       }
     };
     for (let k = 1; k < MSE_STEPS; k++) consider((lo0 * (MSE_STEPS - k)) / MSE_STEPS, (hi0 * (MSE_STEPS - k)) / MSE_STEPS);
-    const [lo1, hi1] = best;
-    for (let k = 1; k < MSE_STEPS; k++) consider(lo1, hi1 + ((hi0 - hi1) * k) / MSE_STEPS);
-    for (let k = 1; k < MSE_STEPS; k++) consider(lo1, (hi1 * (MSE_STEPS - k)) / MSE_STEPS);
-    const hi2 = best[1];
-    for (let k = 1; k < MSE_STEPS; k++) consider(lo1 + ((lo0 - lo1) * k) / MSE_STEPS, hi2);
-    for (let k = 1; k < MSE_STEPS; k++) consider((lo1 * (MSE_STEPS - k)) / MSE_STEPS, hi2);
+    // each end alone (the other at its best): over its whole span, then finer around the best
+    for (const end of [1, 0] as const) {
+      const full = end === 1 ? hi0 : lo0;
+      const at = (f: number) => (end === 1 ? consider(best[0], f * full) : consider(f * full, best[1]));
+      for (let k = 1; k <= REFINE; k++) at(k / REFINE);
+      const f0 = full === 0 ? 0 : best[end] / full;
+      for (let k = -8; k <= 8; k++) at(Math.min(1, Math.max(0, f0 + k / (8 * REFINE))));
+    }
     // Never wider than what was seen (the widening to 0 is the quantizer's, not a value's).
     return [Math.max(best[0], h.min), Math.min(best[1], h.max)];
   }
+}
+
+/** The non-empty bins as weighted centroids of runs of neighbouring bins (at most MSE_POINTS), the zeros taken out of the bin that starts at 0. */
+function centroids(h: Histogram): { x: Float64Array; n: Float64Array } {
+  const B = h.bins.length;
+  const w = (2 * h.R) / B;
+  let first = B;
+  let last = -1;
+  for (let i = 0; i < B; i++) {
+    if (h.bins[i] - (i === B / 2 ? h.zeros : 0) > 0) {
+      if (first === B) first = i;
+      last = i;
+    }
+  }
+  const group = Math.max(1, Math.ceil((last - first + 1) / MSE_POINTS));
+  const xs: number[] = [];
+  const ns: number[] = [];
+  for (let g = first; g <= last; g += group) {
+    let c = 0;
+    let sum = 0;
+    for (let i = g; i < Math.min(g + group, last + 1); i++) {
+      const k = h.bins[i] - (i === B / 2 ? h.zeros : 0);
+      if (k > 0) {
+        c += k;
+        sum += k * (-h.R + (i + 0.5) * w);
+      }
+    }
+    if (c > 0) {
+      xs.push(Math.min(h.max, Math.max(h.min, sum / c)));
+      ns.push(c);
+    }
+  }
+  return { x: Float64Array.from(xs), n: Float64Array.from(ns) };
 }
 
 /**
