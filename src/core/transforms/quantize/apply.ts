@@ -123,12 +123,17 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     await checkpoint(done / total, `quantizing ${p.label}`);
     perNode.push({ node: p.label, opType: p.op, graph: p.scope.path, ...w.rewriteRecurrent(p) });
   }
+  if (o.mode !== 'static' && o.equalizeChannels) {
+    notes.push(`Channel equalization (--equalize-channels / equalize depthwise channels) applies to static mode, whose calibration measures it; mode '${o.mode}' quantizes without it.`);
+  }
   if (o.mode === 'static' && o.equalizeChannels) {
     const depthwise = plan.plans.filter((p) => p.depthwiseChannels).length;
     notes.push(
       depthwise === 0
         ? 'Channel equalization (--equalize-channels) found no depthwise Conv to equalize.'
-        : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
+        : !perChannel
+          ? `Channel equalization needs per-channel weights (it folds one scale per channel into them): the ${depthwise} depthwise Convs are quantized without it.`
+          : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
             `(a Mul by 1 / scale per channel before their QuantizeLinear, the scales folded into their per-channel weights)` +
             (w.equalizedNodes < depthwise ? '; the others have no equalization measured by calibration, or per-tensor weights, or a quantized input.' : '.'),
     );

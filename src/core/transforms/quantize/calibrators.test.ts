@@ -181,6 +181,17 @@ describe('channel equalization (equalizeChannels) of a depthwise Conv', () => {
     expect(errors[1]).toBeLessThan(errors[0] / 3);
   });
 
+  it('says when it cannot apply: per-tensor weights, or a mode other than static', async () => {
+    const m = asModel(depthwiseModel());
+    const x = { data: Float32Array.from({ length: 800 }, (_, i) => Math.sin(i)), dims: [1, 8, 10, 10] };
+    const cal = await calibrate(m, [{ x }], ortNodeRunner, { equalizeChannels: true });
+    const notes = async (o: object) => (await quantize.apply(m, validateQuantizeOptions({ equalizeChannels: true, ...o }))).report.notes.join('\n');
+    expect(await notes({ mode: 'static', perChannel: false, activationRanges: cal.ranges, equalizedActivations: cal.equalized })).toMatch(
+      /needs per-channel weights .*: the 1 depthwise Convs are quantized without it/,
+    );
+    expect(await notes({ mode: 'dynamic' })).toMatch(/applies to static mode, whose calibration measures it; mode 'dynamic' quantizes without it/);
+  });
+
   it('refuses malformed equalization options by name', () => {
     expect(() => validateQuantizeOptions({ equalizeChannels: 'yes' })).toThrow(/equalizeChannels must be true or false/);
     expect(() => validateQuantizeOptions({ equalizedActivations: { t: { scales: [1, 0], range: [0, 1] } } })).toThrow(/scales must be a non-empty list of positive/);
