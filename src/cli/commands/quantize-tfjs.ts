@@ -18,6 +18,7 @@ const ONNX_ONLY: [string, string][] = [
   ['keepLast', '--keep-last'],
   ['calibrationMethod', '--calibration-method'],
   ['percentile', '--percentile'],
+  ['equalizeChannels', '--equalize-channels'],
   ['calibrationSamples', '--calibration-samples'],
 ];
 

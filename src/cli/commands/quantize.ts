@@ -18,8 +18,9 @@ export const quantize: CliCommand = {
     { flags: '--asymmetric', description: 'Asymmetric int8 weights (zero point per channel/tensor) instead of symmetric' },
     { flags: '--calibration <inputs.npy|.npz>', description: 'Sample inputs (float32 .npy, samples first; or an .npz named after the inputs) for static mode; also used for the fidelity check' },
     { flags: '--calibration-samples <n>', description: `Samples of --calibration to calibrate on, in batches of ${CALIBRATION_BATCH} (default: ${DEFAULT_SAMPLES})` },
-    { flags: '--calibration-method <method>', description: 'minmax | percentile (default: minmax)' },
+    { flags: '--calibration-method <method>', description: 'minmax | percentile | mse (default: minmax; mse: the range with the least quantization error per activation)' },
     { flags: '--percentile <p>', description: 'Percentile kept by --calibration-method percentile, in (50, 100] (default: 99.99)' },
+    { flags: '--equalize-channels', description: 'Static mode: give each input channel of a depthwise Conv the whole 8-bit range (scales folded into its per-channel weights; measured by calibration)' },
     { flags: '--activation-type <type>', description: 'Static mode activations: uint8 | int8 (default: uint8)' },
     { flags: '--op-types <list>', description: 'Op types to quantize, comma-separated (default: MatMul,Gemm,Conv)' },
     { flags: '--exclude <name-or-op>', description: 'Leave a node (by name) or an op type float; repeat or comma-separate' },
@@ -63,6 +64,7 @@ export const quantize: CliCommand = {
       ...(opTypes.length ? { opTypes } : {}),
       keepFirstLayerFloat: Boolean(options.keepFirst),
       keepLastLayerFloat: Boolean(options.keepLast),
+      ...(options.equalizeChannels ? { equalizeChannels: true } : {}),
       ...(options.calibrationMethod !== undefined ? { calibrationMethod: opt.stringOption(options.calibrationMethod, '--calibration-method') } : {}),
       ...(options.percentile !== undefined ? { percentile: opt.numberOption(options.percentile, '--percentile') } : {}),
     };

@@ -1,6 +1,6 @@
 import type { Feeds, HostTensor, InferenceRuntime } from '../bench/session';
 import { selfContainedFromBytes } from '../formats/onnx/self-contained';
-import type { CalibrationBatch, CalibrationRunner } from '../transforms/quantize/calibrate';
+import type { CalibrationBatch, CalibrationOutput, CalibrationRunner } from '../transforms/quantize/calibrate';
 import { dict } from '../own';
 
 /**
@@ -15,8 +15,8 @@ export function calibrationRunnerFor(runtime: InferenceRuntime, options: { threa
         const host: Feeds = dict();
         for (const [k, v] of Object.entries(feeds)) host[k] = { dtype: v.type, dims: v.dims, data: v.data.slice() as HostTensor['data'] };
         const out = await session.run(host, outputNames);
-        const result: Record<string, ArrayLike<number>> = dict();
-        for (const [k, v] of Object.entries(out)) result[k] = v.data as ArrayLike<number>;
+        const result: Record<string, CalibrationOutput> = dict();
+        for (const [k, v] of Object.entries(out)) result[k] = { data: v.data as ArrayLike<number>, dims: v.dims };
         return result;
       },
       release: () => session.release(),

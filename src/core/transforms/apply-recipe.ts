@@ -85,7 +85,7 @@ export async function applyRecipe(
           signal: ctx.signal,
           onProgress: (p) => sub.onProgress?.({ fraction: p.fraction * 0.5, stage: p.stage }),
         });
-        options = { ...options, activationRanges: cal.ranges };
+        options = { ...options, activationRanges: cal.ranges, ...(cal.equalized ? { equalizedActivations: cal.equalized } : {}) };
       }
       const r = await quantize.apply(current, quantize.validate(options), sub);
       proto = r.model;

@@ -38,6 +38,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
   const [keepFirst, setKeepFirst] = useState(false);
   const [keepLast, setKeepLast] = useState(false);
   const [calMethod, setCalMethod] = useState<QuantizeOptions['calibrationMethod']>('minmax');
+  const [equalize, setEqualize] = useState(false);
   const [percentile, setPercentile] = useState('99.99');
   const [sparsity, setSparsity] = useState('0.5');
   const [scope, setScope] = useState<PruneOptions['scope']>('global');
@@ -71,6 +72,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
       keepLastLayerFloat: keepLast,
       calibrationMethod: calMethod,
       percentile: Number(percentile),
+      ...(mode === 'static' && equalize ? { equalizeChannels: true } : {}),
     };
   };
   const pruneOptions = (): Partial<PruneOptions> => ({
@@ -111,7 +113,7 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tfjs, tq, kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText, opsets]);
+  }, [tfjs, tq, kind, mode, perChannel, symmetric, activationType, opTypes, exclude, keepFirst, keepLast, calMethod, equalize, percentile, sparsity, scope, maxLayer, pattern, skip, dataChoice, dataFile, inputText, opsets]);
 
   const run = () => {
     const steps: Recipe['steps'] = [];
@@ -228,10 +230,14 @@ export function RecipeForm({ model }: { model: LoadedModel }) {
                 </label>
                 <label>
                   Calibration
-                  <select value={calMethod} onChange={(e) => setCalMethod(e.target.value as 'minmax' | 'percentile')} aria-label="Calibration method">
+                  <select value={calMethod} onChange={(e) => setCalMethod(e.target.value as QuantizeOptions['calibrationMethod'])} aria-label="Calibration method">
                     <option value="minmax">MinMax</option>
                     <option value="percentile">Percentile</option>
+                    <option value="mse">MSE (least quantization error)</option>
                   </select>
+                </label>
+                <label title="Each input channel of a depthwise Conv gets the whole 8-bit range (scales folded into its per-channel weights)">
+                  <input type="checkbox" checked={equalize} onChange={(e) => setEqualize(e.target.checked)} aria-label="Equalize depthwise channels" /> equalize depthwise channels
                 </label>
                 {calMethod === 'percentile' && (
                   <label>

@@ -123,6 +123,21 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     await checkpoint(done / total, `quantizing ${p.label}`);
     perNode.push({ node: p.label, opType: p.op, graph: p.scope.path, ...w.rewriteRecurrent(p) });
   }
+  if (o.mode !== 'static' && o.equalizeChannels) {
+    notes.push(`Channel equalization (--equalize-channels / equalize depthwise channels) applies to static mode, whose calibration measures it; mode '${o.mode}' quantizes without it.`);
+  }
+  if (o.mode === 'static' && o.equalizeChannels) {
+    const depthwise = plan.plans.filter((p) => p.depthwiseChannels).length;
+    notes.push(
+      depthwise === 0
+        ? 'Channel equalization (--equalize-channels) found no depthwise Conv to equalize.'
+        : !perChannel
+          ? `Channel equalization needs per-channel weights (it folds one scale per channel into them): the ${depthwise} depthwise Convs are quantized without it.`
+          : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
+            `(a Mul by 1 / scale per channel before their QuantizeLinear, the scales folded into their per-channel weights)` +
+            (w.equalizedNodes < depthwise ? '; the others have no equalization measured by calibration, or per-tensor weights, or a quantized input.' : '.'),
+    );
+  }
   await checkpoint(1, 'writing the graph');
   w.finish();
   validateGraph(model);
@@ -134,7 +149,12 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     model,
     report: {
       transform: 'quantize',
-      options: { ...o, perChannel, activationRanges: o.activationRanges ? `${Object.keys(o.activationRanges).length} tensors` : undefined },
+      options: {
+        ...o,
+        perChannel,
+        activationRanges: o.activationRanges ? `${Object.keys(o.activationRanges).length} tensors` : undefined,
+        equalizedActivations: o.equalizedActivations ? `${Object.keys(o.equalizedActivations).length} tensors` : undefined,
+      },
       notes,
       skipped,
       stats: {

@@ -8,9 +8,13 @@ import { writeOnnx } from '../../formats/onnx/write';
 import { makeCheckpoint, type TransformContext } from '../types';
 import { refuseQuantized } from './detect';
 import { editableCopy, Names, scopesOf, type Scope } from './graph';
-import { validateQuantizeOptions, type ActivationRanges, type CalibrationMethod, type QuantizeOptions } from './options';
+import { validateQuantizeOptions, type ActivationRanges, type EqualizedActivations, type QuantizeOptions } from './options';
 import { planQuantization } from './plan';
 import { dict } from '../../own';
+import { createCalibrator } from './calibrators';
+import { ChannelEqualizer } from './equalize';
+
+export { createCalibrator, MinMaxCalibrator, MseCalibrator, PercentileCalibrator, type Calibrator } from './calibrators';
 
 /**
  * Calibration for static quantization. The core cannot run models, so it is split in three:
@@ -127,114 +131,6 @@ function route(scope: Scope, t: string, names: Names): string | undefined {
   return name;
 }
 
-/* ------------------------------------------------------------------ calibrators ------------------------------------------------------------------ */
-
-/** Collects activation values batch by batch and turns them into [min, max] ranges (tensors that never held a value have none). */
-export interface Calibrator {
-  readonly method: CalibrationMethod;
-  collect(tensor: string, values: ArrayLike<number>): void;
-  ranges(): Record<string, [number, number]>;
-}
-
-/** Smallest and largest value seen (NaN ignored). */
-export class MinMaxCalibrator implements Calibrator {
-  readonly method = 'minmax' as const;
-  private readonly seen = new Map<string, [number, number]>();
-  collect(tensor: string, values: ArrayLike<number>): void {
-    let [lo, hi] = this.seen.get(tensor) ?? [Infinity, -Infinity];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    this.seen.set(tensor, [lo, hi]);
-  }
-  ranges(): Record<string, [number, number]> {
-    const out: Record<string, [number, number]> = dict();
-    for (const [k, [lo, hi]] of this.seen) if (lo <= hi) out[k] = [lo, hi];
-    return out;
-  }
-}
-
-/**
- * Drops the extreme tails: the range is [quantile((100 - p) / 100), quantile(p / 100)] of all values seen. Values go
- * into a histogram over [-R, R] whose range doubles (merging bin pairs) when a batch exceeds it, so memory stays
- * `bins` numbers per tensor; quantiles interpolate within a bin and stay inside the observed min and max.
- */
-export class PercentileCalibrator implements Calibrator {
-  readonly method = 'percentile' as const;
-  private readonly hist = new Map<string, { bins: Float64Array; R: number; min: number; max: number; count: number }>();
-  constructor(
-    readonly percentile = 99.99,
-    private readonly nbins = 8192,
-  ) {
-    if (!(percentile > 50 && percentile <= 100)) throw new ParetoError('bad-input', `Percentile must be in (50, 100]; got ${percentile}.`);
-    if (nbins % 4 !== 0) throw new ParetoError('bad-input', 'The number of histogram bins must be a multiple of 4.');
-  }
-  collect(tensor: string, values: ArrayLike<number>): void {
-    let h = this.hist.get(tensor);
-    if (!h) this.hist.set(tensor, (h = { bins: new Float64Array(this.nbins), R: 0, min: Infinity, max: -Infinity, count: 0 }));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (!(lo <= hi)) return;
-    h.min = Math.min(h.min, lo);
-    h.max = Math.max(h.max, hi);
-    const need = Math.max(-lo, hi);
-    if (h.R === 0) h.R = need > 0 ? need : 1e-30;
-    while (need > h.R) {
-      const old = h.bins;
-      const bins = new Float64Array(this.nbins);
-      for (let i = 0; i < old.length; i++) bins[this.nbins / 4 + (i >> 1)] += old[i];
-      h.bins = bins;
-      h.R *= 2;
-    }
-    const B = this.nbins;
-    const k = B / (2 * h.R);
-    const bins = h.bins;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v !== v) continue;
-      let b = ((v + h.R) * k) | 0;
-      if (b >= B) b = B - 1;
-      else if (b < 0) b = 0;
-      bins[b]++;
-      h.count++;
-    }
-  }
-  ranges(): Record<string, [number, number]> {
-    const out: Record<string, [number, number]> = dict();
-    for (const [k, h] of this.hist) {
-      if (h.count === 0) continue;
-      const q = this.percentile / 100;
-      const lo = Math.max(h.min, quantile(h, 1 - q));
-      const hi = Math.min(h.max, quantile(h, q));
-      out[k] = lo <= hi ? [lo, hi] : [h.min, h.max];
-    }
-    return out;
-  }
-}
-
-function quantile(h: { bins: Float64Array; R: number; count: number }, q: number): number {
-  const target = q * h.count;
-  const w = (2 * h.R) / h.bins.length;
-  let cum = 0;
-  for (let i = 0; i < h.bins.length; i++) {
-    const c = h.bins[i];
-    if (cum + c >= target && c > 0) return -h.R + (i + (target - cum) / c) * w;
-    cum += c;
-  }
-  return h.R;
-}
-
-export function createCalibrator(method: CalibrationMethod = 'minmax', percentile = 99.99): Calibrator {
-  return method === 'percentile' ? new PercentileCalibrator(percentile) : new MinMaxCalibrator();
-}
-
 /* ------------------------------------------------------------------ calibrate() ------------------------------------------------------------------ */
 
 type TypedData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
@@ -249,8 +145,11 @@ export interface FeedTensor {
 /** One calibration batch: the data of the only input, or inputs by name (typed arrays, or with explicit dims). */
 export type CalibrationBatch = Float32Array | Record<string, TypedData | { data: TypedData; dims?: readonly number[]; type?: string }>;
 
+/** An output as a runner returns it: its values, or its values and dims (dims are needed by `equalizeChannels`). */
+export type CalibrationOutput = ArrayLike<number> | { data: ArrayLike<number>; dims: readonly number[] };
+
 export interface CalibrationSession {
-  run(feeds: Record<string, FeedTensor>): Promise<Record<string, ArrayLike<number>>>;
+  run(feeds: Record<string, FeedTensor>): Promise<Record<string, CalibrationOutput>>;
   release?(): Promise<void> | void;
 }
 
@@ -265,6 +164,18 @@ export interface CalibrationResult {
   /** Tensors that could not be observed, or held no value in any batch (their nodes stay float in static mode). */
   unavailable: string[];
   batches: number;
+  /** With `equalizeChannels`: what apply() takes as options.equalizedActivations (depthwise Conv inputs). */
+  equalized?: EqualizedActivations;
+  /** With `equalizeChannels`: depthwise Conv inputs that could not be equalized (quantized as usual). */
+  notEqualized?: string[];
+}
+
+/** Inputs of the depthwise Convs static mode quantizes (tensor -> channels), for `equalizeChannels`. */
+export function equalizationTensors(model: ModelProto, options: Partial<QuantizeOptions> = {}): Map<string, number> {
+  const o = validateQuantizeOptions({ ...options, mode: 'dynamic', activationRanges: undefined });
+  const out = new Map<string, number>();
+  for (const p of planQuantization(model, o, false).plans) if (p.depthwiseChannels) out.set(p.activation, p.depthwiseChannels);
+  return out;
 }
 
 /**
@@ -294,6 +205,10 @@ export async function calibrate(
   const cal = buildCalibrationModel(model.proto, tensors);
   const outputNames = [...new Set(Object.values(cal.outputs))];
   const calibrator = createCalibrator(o.calibrationMethod, o.percentile);
+  // Channel equalization: only tensors read straight from the main graph (a Loop's scan output adds an axis).
+  const eqTargets = o.equalizeChannels ? equalizationTensors(model.proto, o) : new Map<string, number>();
+  for (const t of eqTargets.keys()) if (cal.outputs[t] !== t && !cal.fromInputs.includes(t)) eqTargets.delete(t);
+  const equalizer = new ChannelEqualizer(createCalibrator(o.calibrationMethod, o.percentile));
   // Nothing to observe in the model (no quantizable node, or only graph inputs): no session, which would have no outputs.
   const session: CalibrationSession =
     outputNames.length > 0 ? await runner(writeOnnx(cal.model), outputNames, model.external) : { run: async () => ({}) };
@@ -307,9 +222,16 @@ export async function calibrate(
       for (const [t, out] of Object.entries(cal.outputs)) {
         const v = result[out];
         if (!v) throw new ParetoError('bad-input', `The runtime did not return output "${out}" (tensor "${t}").`);
-        calibrator.collect(t, v);
+        const withDims = 'dims' in v && 'data' in v;
+        calibrator.collect(t, withDims ? v.data : v);
+        const channels = eqTargets.get(t);
+        if (channels) equalizer.collect(t, withDims ? v.data : v, withDims ? v.dims : undefined, channels);
       }
-      for (const t of cal.fromInputs) calibrator.collect(t, feeds[t].data as ArrayLike<number>);
+      for (const t of cal.fromInputs) {
+        calibrator.collect(t, feeds[t].data as ArrayLike<number>);
+        const channels = eqTargets.get(t);
+        if (channels) equalizer.collect(t, feeds[t].data as ArrayLike<number>, feeds[t].dims, channels);
+      }
       count++;
     }
   } finally {
@@ -321,7 +243,10 @@ export async function calibrate(
   // Never observed: in a branch no batch took, or empty every time.
   const notExposed = new Set(cal.unavailable);
   const unavailable = [...cal.unavailable, ...tensors.filter((t) => !ranges[t] && !notExposed.has(t))];
-  return { ranges, tensors, unavailable, batches: count };
+  if (!o.equalizeChannels) return { ranges, tensors, unavailable, batches: count };
+  const equalized = equalizer.result();
+  const notEqualized = [...equalizationTensors(model.proto, o).keys()].filter((t) => !equalized[t]);
+  return { ranges, tensors, unavailable, batches: count, equalized, notEqualized };
 }
 
 /** Feeds for the model's inputs from a batch: dims from the declared shape (one unknown dim is inferred), types from the model. */

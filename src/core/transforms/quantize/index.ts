@@ -21,6 +21,7 @@ export {
   calibrationTensors,
   createCalibrator,
   MinMaxCalibrator,
+  MseCalibrator,
   normalizeFeeds,
   PercentileCalibrator,
   type CalibrationBatch,

@@ -17,13 +17,19 @@ export type QuantizeMode = (typeof QUANTIZE_MODES)[number];
 export const QUANTIZABLE_OPS = ['MatMul', 'Gemm', 'Conv'] as const;
 export type QuantizableOp = (typeof QUANTIZABLE_OPS)[number];
 
-export const CALIBRATION_METHODS = ['minmax', 'percentile'] as const;
+export const CALIBRATION_METHODS = ['minmax', 'percentile', 'mse'] as const;
 export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 
 export type ActivationType = 'uint8' | 'int8';
 
 /** Calibrated [min, max] of float activations, by tensor name. */
 export type ActivationRanges = Record<string, readonly [number, number]>;
+
+/**
+ * Channel equalization of a depthwise Conv's input (by tensor name): channel c is quantized as x_c / scales[c] with
+ * the one [min, max] range of the equalized tensor, and the Conv's weights for channel c are multiplied by scales[c].
+ */
+export type EqualizedActivations = Record<string, { scales: readonly number[]; range: readonly [number, number] }>;
 
 export interface QuantizeOptions {
   mode: QuantizeMode;
@@ -47,8 +53,17 @@ export interface QuantizeOptions {
   calibrationMethod: CalibrationMethod;
   /** Percentile (of values, each tail) kept by the `percentile` method, in (50, 100]. */
   percentile: number;
+  /**
+   * `static` mode: equalize the channels of each depthwise Conv's input (as cross-layer equalization does): each
+   * channel gets the whole 8-bit range (a Mul by 1 / scale per channel before its QuantizeLinear), the scales folded into
+   * the depthwise weights (quantized per channel, so at no cost in their precision); the Conv stays a QLinearConv.
+   * `calibrate()` measures the scales; nodes without them are quantized as usual.
+   */
+  equalizeChannels: boolean;
   /** `static` mode: activation ranges from `calibrate()` (or given by hand). Required in that mode. */
   activationRanges?: ActivationRanges;
+  /** `static` mode with `equalizeChannels`: the equalization `calibrate()` measured. */
+  equalizedActivations?: EqualizedActivations;
 }
 
 export const defaultQuantizeOptions: QuantizeOptions = Object.freeze({
@@ -63,6 +78,7 @@ export const defaultQuantizeOptions: QuantizeOptions = Object.freeze({
   keepLastLayerFloat: false,
   calibrationMethod: 'minmax',
   percentile: 99.99,
+  equalizeChannels: false,
 }) as QuantizeOptions;
 
 const KEYS: readonly string[] = [
@@ -77,7 +93,9 @@ const KEYS: readonly string[] = [
   'keepLastLayerFloat',
   'calibrationMethod',
   'percentile',
+  'equalizeChannels',
   'activationRanges',
+  'equalizedActivations',
 ];
 
 const bad = (msg: string) => new ParetoError('bad-input', msg);
@@ -149,7 +167,9 @@ export function validateQuantizeOptions(input: unknown): QuantizeOptions {
     calibrationMethod:
       get('calibrationMethod') === undefined ? d.calibrationMethod : oneOf('calibrationMethod', get('calibrationMethod'), CALIBRATION_METHODS),
     percentile,
+    equalizeChannels: get('equalizeChannels') === undefined ? false : bool('equalizeChannels', get('equalizeChannels')),
     ...(activationRanges ? { activationRanges } : {}),
+    ...(get('equalizedActivations') === undefined ? {} : { equalizedActivations: equalized(get('equalizedActivations')) }),
   };
 }
 
@@ -163,6 +183,20 @@ function ranges(v: unknown): ActivationRanges {
       Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number' && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] <= r[1];
     if (!ok) throw bad(`activationRanges["${name}"] must be [min, max] with finite min <= max; got ${JSON.stringify(r)}.`);
     out[name] = [r[0], r[1]] as const;
+  }
+  return out;
+}
+
+function equalized(v: unknown): EqualizedActivations {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw bad('Quantize option equalizedActivations must map tensor names to {scales, range}.');
+  }
+  const out: Record<string, { scales: number[]; range: readonly [number, number] }> = dict();
+  for (const [name, e] of Object.entries(v as Record<string, unknown>)) {
+    const { scales, range } = (e ?? {}) as { scales?: unknown; range?: unknown };
+    const okScales = Array.isArray(scales) && scales.length > 0 && scales.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
+    if (!okScales) throw bad(`equalizedActivations["${name}"].scales must be a non-empty list of positive finite numbers.`);
+    out[name] = { scales: [...(scales as number[])], range: ranges({ [name]: range })[name] };
   }
   return out;
 }

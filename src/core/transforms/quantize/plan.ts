@@ -32,6 +32,8 @@ export interface NodePlan {
   transB: boolean;
   alpha: number;
   beta: number;
+  /** A depthwise Conv (group = input channels, one input channel per filter): its input channels, for channel equalization. */
+  depthwiseChannels?: number;
 }
 
 export interface Skip {
@@ -182,6 +184,8 @@ function planNode(n: NodeProto, scope: Scope, o: QuantizeOptions, needRanges: bo
     if (dims.length < 3) return `weight "${w}" has rank ${dims.length}, Conv needs rank >= 3`;
     if (n.input[2]) bias = { name: n.input[2] };
   }
+  const group = op === 'Conv' ? intAttr(n, 'group', 1) : 1;
+  const depthwiseChannels = group > 1 && dims[1] === 1 && dims[0] % group === 0 ? group : undefined;
   if (bias) {
     const b = resolveConst(scope, bias.name);
     if (typeof b !== 'string' && b.tensor.dataType === DataType.FLOAT) bias.ref = b;
@@ -192,5 +196,5 @@ function planNode(n: NodeProto, scope: Scope, o: QuantizeOptions, needRanges: bo
       if (!ranges[t]) return `no calibrated range for activation "${t}"`;
     }
   }
-  return { node: n, scope, op, activation: a, output: n.output[0], weight, weightDims: dims, bias, transB, alpha, beta };
+  return { node: n, scope, op, activation: a, output: n.output[0], weight, weightDims: dims, bias, transB, alpha, beta, depthwiseChannels };
 }

@@ -39,7 +39,7 @@ export class QuantizedTensors extends GraphEdits {
   private readonly half = new Map<TensorProto, { home: Scope; name: string; casts: Map<GraphProto, string>; bytes: number }>();
   private readonly dynQuant = new Map<GraphProto, Map<string, { q: string; s: string; z: string }>>();
   private readonly actQdq = new Map<GraphProto, Map<string, string>>();
-  private readonly actParams = new Map<string, { scale: string; zp: string; s: number }>();
+  private readonly actParams = new Map<string, { p: QuantParams; byGraph: Map<GraphProto, { scale: string; zp: string }> }>();
   private readonly converted = new Set<TensorProto>();
   convertedFloatBytes = 0;
   convertedTensors = 0;
@@ -68,10 +68,10 @@ export class QuantizedTensors extends GraphEdits {
    * stored in the model (undefined: per-tensor). `transpose`: store [K, N] from a [N, K] (Gemm transB=1) weight,
    * for MatMulInteger; the channel axis of the stored tensor is then 1.
    */
-  protected quantWeight(p: NodePlan, axis: number | undefined, transpose: boolean): QWeight {
+  protected quantWeight(p: NodePlan, axis: number | undefined, transpose: boolean, scaled?: { key: string; factors: Float32Array }): QWeight {
     const t = p.weight.tensor;
     if (transpose && axis !== undefined) axis = 0; // per output column N, which is axis 0 of [N, K]
-    const key = `${axis}|${transpose}`;
+    const key = `${axis}|${transpose}${scaled ? `|${scaled.key}` : ''}`;
     let byKey = this.weights.get(t);
     const hit = byKey?.get(key);
     if (hit) {
@@ -84,7 +84,15 @@ export class QuantizedTensors extends GraphEdits {
       axis === undefined
         ? { outer: 1, channels: 1, inner: n }
         : { outer: dims.slice(0, axis).reduce((a, b) => a * b, 1), channels: dims[axis], inner: dims.slice(axis + 1).reduce((a, b) => a * b, 1) };
-    const src = new F32Source(tensorBytes(t, this.external), n);
+    let src = new F32Source(tensorBytes(t, this.external), n);
+    if (scaled) {
+      // Each slice along axis 0 (a Conv's output channel) times its factor (channel equalization, equalize.ts).
+      const raw = src.view(0, n);
+      const inner = n / dims[0];
+      const out = new Float32Array(n);
+      for (let o = 0; o < dims[0]; o++) for (let i = o * inner; i < (o + 1) * inner; i++) out[i] = raw[i] * scaled.factors[o];
+      src = new F32Source(new Uint8Array(out.buffer), n);
+    }
     const { min, max } = this.o.symmetric ? channelMaxAbs(src, layout) : channelMinMax(src, layout);
     for (let c = 0; c < min.length; c++) {
       if (!Number.isFinite(min[c]) || !Number.isFinite(max[c])) throw new SkipNode(`weight "${p.weight.name}" holds infinite values`);
@@ -180,28 +188,66 @@ export class QuantizedTensors extends GraphEdits {
     return r;
   }
 
-  /** Scale and zero point initializers of a calibrated activation (put in the graph that first needs them). */
-  protected activationParams(x: string) {
+  /**
+   * Scale and zero point initializers of a calibrated activation in graph `g`: one pair per graph that quantizes the
+   * tensor, each with its own name. Never read from an enclosing graph: onnxruntime's QDQ fusions (extended
+   * optimisation) in an If branch whose Q/DQ parameters come from the outer scope add the fused node and keep the
+   * original, and then refuse the model ("two nodes with same node name"), as with Silero VAD's legacy model.
+   */
+  protected activationParams(x: string, g: GraphProto) {
     let r = this.actParams.get(x);
     if (!r) {
       const range = this.o.activationRanges?.[x];
       if (!range) throw new SkipNode(`no calibrated range for activation "${x}"`);
-      const p = quantParams([range[0]], [range[1]], this.o.activationType, false);
-      const scale = this.names.fresh(`${x}_scale`);
-      const zp = this.names.fresh(`${x}_zero_point`);
-      const main = this.model.graph!;
-      // In the main graph: visible from every subgraph that quantizes the same tensor.
-      this.addInitToGraph(main, makeTensor(scale, DataType.FLOAT, [], p.scale));
-      this.addInitToGraph(
-        main,
-        this.o.activationType === 'int8'
-          ? makeTensor(zp, DataType.INT8, [], Int8Array.of(p.zeroPoint[0]))
-          : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(p.zeroPoint[0])),
-      );
-      r = { scale, zp, s: p.scale[0] };
+      r = { p: quantParams([range[0]], [range[1]], this.o.activationType, false), byGraph: new Map() };
       this.actParams.set(x, r);
     }
-    return r;
+    let names = r.byGraph.get(g);
+    if (!names) {
+      const scale = this.names.fresh(`${x}_scale`);
+      const zp = this.names.fresh(`${x}_zero_point`);
+      this.addInitToGraph(g, makeTensor(scale, DataType.FLOAT, [], r.p.scale));
+      this.addInitToGraph(
+        g,
+        this.o.activationType === 'int8'
+          ? makeTensor(zp, DataType.INT8, [], Int8Array.of(r.p.zeroPoint[0]))
+          : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(r.p.zeroPoint[0])),
+      );
+      r.byGraph.set(g, (names = { scale, zp }));
+    }
+    return { ...names, s: r.p.scale[0] };
+  }
+
+  /**
+   * x times 1 / factor_c per channel (a Mul with a [1, C, 1, ...] constant of the given rank), then the usual
+   * per-tensor QuantizeLinear -> DequantizeLinear with the equalized range: the DQ output is x_c / factor_c, made once
+   * per graph (equalize.ts). Not a per-channel QuantizeLinear: onnxruntime-node 1.30 runs that about 4x slower than Mul + Q.
+   */
+  protected equalizedQdq(g: GraphProto, x: string, rank: number, e: { scales: readonly number[]; range: readonly [number, number] }): { out: string; s: number } {
+    const key = `${x}|equalized`;
+    let m = this.actQdq.get(g);
+    if (!m) this.actQdq.set(g, (m = new Map()));
+    const p = quantParams([e.range[0]], [e.range[1]], this.o.activationType, false);
+    let out = m.get(key);
+    if (!out) {
+      const C = e.scales.length;
+      const z = p.zeroPoint[0];
+      const inv = this.names.fresh(`${x}_equalize_inverse_scale`);
+      const scale = this.names.fresh(`${x}_equalized_scale`);
+      const zp = this.names.fresh(`${x}_equalized_zero_point`);
+      const dims = [1, C, ...new Array<number>(Math.max(0, rank - 2)).fill(1)];
+      this.addInitToGraph(g, makeTensor(inv, DataType.FLOAT, dims, Float32Array.from(e.scales, (f) => 1 / f)));
+      this.addInitToGraph(g, makeTensor(scale, DataType.FLOAT, [], p.scale));
+      this.addInitToGraph(g, this.o.activationType === 'int8' ? makeTensor(zp, DataType.INT8, [], Int8Array.of(z)) : makeTensor(zp, DataType.UINT8, [], Uint8Array.of(z)));
+      const xe = this.names.fresh(`${x}_equalized`);
+      const q = this.names.fresh(`${x}_equalized_QuantizeLinear_Output`);
+      out = this.names.fresh(`${x}_equalized_DequantizeLinear_Output`);
+      this.prepend(g, makeNode('Mul', [x, inv], [xe], {}, { name: this.names.fresh(`${x}_equalize`) }));
+      this.prepend(g, makeNode('QuantizeLinear', [xe, scale, zp], [q], {}, { name: this.names.fresh(`${x}_equalized_QuantizeLinear`) }));
+      this.prepend(g, makeNode('DequantizeLinear', [q, scale, zp], [out], {}, { name: this.names.fresh(`${x}_equalized_DequantizeLinear`) }));
+      m.set(key, out);
+    }
+    return { out, s: p.scale[0] };
   }
 
   protected activationQdq(g: GraphProto, x: string): string {
@@ -209,7 +255,7 @@ export class QuantizedTensors extends GraphEdits {
     if (!m) this.actQdq.set(g, (m = new Map()));
     let out = m.get(x);
     if (!out) {
-      const p = this.activationParams(x);
+      const p = this.activationParams(x, g);
       const q = this.names.fresh(`${x}_QuantizeLinear_Output`);
       out = this.names.fresh(`${x}_DequantizeLinear_Output`);
       this.prepend(g, makeNode('QuantizeLinear', [x, p.scale, p.zp], [q], {}, { name: this.names.fresh(`${x}_QuantizeLinear`) }));

@@ -27,6 +27,8 @@ export class Writer extends QuantizedTensors {
   /** Outputs of quantized nodes in static mode: already followed by Q -> DQ. */
   private readonly staticOutputs = new Set<string>();
   private conv4PerTensorNoted = false;
+  /** Depthwise Convs whose input channels were equalized (static mode, `equalizeChannels`). */
+  equalizedNodes = 0;
 
   constructor(
     model: ModelProto,
@@ -135,12 +137,19 @@ export class Writer extends QuantizedTensors {
     const g = p.scope.graph;
     const n = p.node;
     const axis = this.perChannel ? (p.op === 'Conv' || (p.op === 'Gemm' && p.transB) ? 0 : 1) : undefined;
-    const qw = this.quantWeight(p, axis, false);
-    const xIn = this.staticOutputs.has(p.activation) ? p.activation : this.activationQdq(g, p.activation);
+    // Channel equalization (equalize.ts): a depthwise Conv with per-channel weights whose input was measured for it.
+    const eq = this.o.equalizeChannels && axis === 0 && p.depthwiseChannels && !this.staticOutputs.has(p.activation) ? this.o.equalizedActivations?.[p.activation] : undefined;
+    const equalized = eq && eq.scales.length === p.depthwiseChannels ? this.equalizedQdq(g, p.activation, p.weightDims.length, eq) : undefined;
+    const perFilter = p.weightDims[0] / (p.depthwiseChannels ?? 1);
+    const qw = equalized
+      ? this.quantWeight(p, axis, false, { key: `equalized ${p.activation}`, factors: Float32Array.from({ length: p.weightDims[0] }, (_, o) => eq!.scales[Math.floor(o / perFilter)]) })
+      : this.quantWeight(p, axis, false);
+    if (equalized) this.equalizedNodes++;
+    const xIn = equalized ? equalized.out : this.staticOutputs.has(p.activation) ? p.activation : this.activationQdq(g, p.activation);
     const newNode = this.cloneNode(n);
     newNode.input[0] = xIn;
     newNode.input[1] = this.weightDq(g, qw);
-    const xs = this.activationParams(p.activation).s;
+    const xs = equalized ? equalized.s : this.activationParams(p.activation, g).s;
     if (p.bias?.ref && p.beta === 1) {
       const biasDq = this.staticBias(p, qw, xs);
       if (biasDq) newNode.input[2] = biasDq;
@@ -148,7 +157,7 @@ export class Writer extends QuantizedTensors {
     // The op's output goes through Q -> DQ under its own name, so every consumer (and a graph output) reads the DQ.
     const pre = this.names.fresh(`${p.output}_prequant`);
     newNode.output[0] = pre;
-    const y = this.activationParams(p.output);
+    const y = this.activationParams(p.output, g);
     const yq = this.names.fresh(`${p.output}_QuantizeLinear_Output`);
     const nodes = [
       newNode,
