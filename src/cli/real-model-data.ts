@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { Feeds, HostTensor } from '../core/bench/session';
-import type { NpyArray } from '../core/data/npy';
+import { readNpy, type NpyArray } from '../core/data/npy';
 import { seededRandom } from '../core/random';
 import { ort } from '../runtimes/ort-node';
 import { runCli } from './in-process';
@@ -71,6 +71,34 @@ export function textImages(n: number, h: number, w: number, seed: number, norm: 
         data[(i * 3 + c) * plane + p] = norm === 'rec' ? (v / 255 - 0.5) / 0.5 : (v / 255 - MEAN[c]) / STD[c];
       }
     }
+  }
+  return { dtype: 'float32', shape: [n, 3, h, w], data };
+}
+
+/**
+ * `n` text lines [n, 3, 48, w] written with real handwriting: the MNIST test split's digits (public/samples), from
+ * digit `from` on, scaled to 36 px, 28 px apart, dark ink on light paper, normalised as PaddleOCR's recogniser expects
+ * ((x/255 - 0.5) / 0.5). Real glyphs the recogniser can read (its dictionary has the digits), where textImages' strokes
+ * are only glyph-like.
+ */
+export function digitLines(n: number, w: number, from: number): NpyArray {
+  const x = readNpy(readFileSync(join(root, 'public/samples/mnist-test-x.npy')));
+  const px = x.data as Float32Array;
+  const h = 48, plane = h * w, size = 36, top = 6;
+  const data = new Float32Array(n * 3 * plane);
+  let d = from;
+  for (let i = 0; i < n; i++) {
+    const ink = new Float32Array(plane);
+    for (let left = 4; left + size <= w - 4; left += 28, d++) {
+      const img = px.subarray(d * 784, (d + 1) * 784);
+      for (let y = 0; y < size; y++) {
+        for (let c = 0; c < size; c++) {
+          const p = (top + y) * w + left + c;
+          ink[p] = Math.max(ink[p], img[Math.floor((y * 28) / size) * 28 + Math.floor((c * 28) / size)]);
+        }
+      }
+    }
+    for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) data[(i * 3 + c) * plane + p] = ((235 - 205 * ink[p]) / 255 - 0.5) / 0.5;
   }
   return { dtype: 'float32', shape: [n, 3, h, w], data };
 }
