@@ -11,7 +11,7 @@ import * as build from '../../formats/onnx/builder';
 import { DataType } from '../../formats/onnx/proto';
 import { readOnnx, type OnnxModel } from '../../formats/onnx/read';
 import { rng } from '../../testing/fixtures';
-import { asModel, openSession, ortNodeRunner, relL2 } from './harness.test';
+import { asModel, openSession, ortNodeRunner, relL2 } from './harness.testkit';
 import { buildCalibrationModel, calibrate, calibrationTensors, MinMaxCalibrator, MseCalibrator, PercentileCalibrator, quantize, validateQuantizeOptions } from './index';
 
 /** Sum of squared errors of 256-level asymmetric quantization of `values` with the range [lo, hi] widened to 0. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphProto } from '../../formats/onnx/proto';
 import { BIG_N, ifSubgraphModel, randomFloats } from '../../testing/fixtures';
-import { asModel, floatFeed, ortNodeRunner, openSession } from './harness.test';
+import { asModel, floatFeed, ortNodeRunner, openSession } from './harness.testkit';
 import { calibrate, quantize } from './index';
 
 describe('static quantization inside If branches', () => {
