@@ -159,6 +159,12 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('no file imports a test file (shared test helpers are .testkit.ts: importing a test file runs its tests again)', () => {
+    const violations: string[] = [];
+    for (const file of files(SRC, true)) for (const spec of importsOf(readFileSync(file, 'utf8'))) if (/\.test(\.tsx?)?$/.test(spec)) violations.push(`${relative(SRC, file)} imports ${spec}`);
+    expect(violations).toEqual([]);
+  });
+
   it('no import cycles anywhere in src', () => {
     const graph = new Map<string, string[]>();
     for (const file of all) {
