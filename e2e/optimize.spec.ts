@@ -19,6 +19,9 @@ test('quantize and prune the sample; each variant reports size, sparsity and fid
   await page.getByLabel('Quantization mode').selectOption('dynamic');
   await page.getByTestId('run-recipe').click();
   await page.getByLabel('Quantization mode').selectOption('static');
+  // MSE ranges and channel equalization (the CNN has no depthwise Conv: the variant says so)
+  await page.getByLabel('Calibration method').selectOption('mse');
+  await page.getByLabel('Equalize depthwise channels').check();
   await page.getByTestId('run-recipe').click();
   await page.getByText('Prune', { exact: true }).click();
   await page.getByLabel('Target sparsity').fill('0.5');
@@ -32,6 +35,8 @@ test('quantize and prune the sample; each variant reports size, sparsity and fid
   expect(dyn).toContain('100%'); // all weights quantized
   const pruned = await row(page, 'prune 50% global').innerText();
   expect(pruned).toContain('50.0%'); // achieved sparsity
+  await row(page, 'int8 static').getByRole('button', { name: '▸ int8 static' }).click();
+  await expect(page.getByTestId('variants')).toContainText('Channel equalization (equalize depthwise channels) found no depthwise Conv to equalize.');
   // The worker prunes its own copy of the model in place: the loaded model is untouched, so the next variant
   // starts from the dense original again.
   await page.getByText('Quantize', { exact: true }).click();

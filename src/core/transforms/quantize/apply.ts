@@ -130,7 +130,7 @@ export async function applyQuantize(input: OnnxModel, options: QuantizeOptions, 
     const depthwise = plan.plans.filter((p) => p.depthwiseChannels).length;
     notes.push(
       depthwise === 0
-        ? 'Channel equalization (--equalize-channels) found no depthwise Conv to equalize.'
+        ? 'Channel equalization (--equalize-channels / equalize depthwise channels) found no depthwise Conv to equalize.'
         : !perChannel
           ? `Channel equalization needs per-channel weights (it folds one scale per channel into them): the ${depthwise} depthwise Convs are quantized without it.`
           : `Channel equalization: the input channels of ${w.equalizedNodes} of ${depthwise} depthwise Convs each use the whole 8-bit range ` +
