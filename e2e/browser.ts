@@ -24,3 +24,16 @@ export function chromiumArgs(): string[] {
     '--enable-unsafe-webgpu',
   ];
 }
+
+/**
+ * Extra flags for the tests only (playwright.config.ts), never for `npm run bench`, whose WebGPU figures stay those of
+ * Chromium's defaults. `disable_workgroup_init` stops Dawn from zero-filling each shader's workgroup memory at entry:
+ * on the software (SwiftShader) adapter that code made shader compilation, which a model pays on its first WebGPU run,
+ * 5-8 times slower (PP-OCRv4 det at 32×32: 26 s first run, 3.4 s with it). onnxruntime's kernels write workgroup
+ * memory before they read it, and the flag changes no op's placement, no pipeline's validity and no error a product run
+ * would meet; Chromium's `skip_validation` and `disable_robustness` would (a missed validation error, an unchecked
+ * out-of-bounds access), so they are not used.
+ */
+export function chromiumTestArgs(): string[] {
+  return [...chromiumArgs(), '--enable-dawn-features=disable_workgroup_init'];
+}
