@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, chromiumArgs } from './e2e/browser';
+import { chromiumPath, chromiumTestArgs } from './e2e/browser';
 
 // The tests start their own servers, on ports of their own, and never reuse one that is already listening: a
 // foreign server on the port (another checkout's `vite preview`, say) makes the run fail with a message instead of
@@ -8,7 +8,7 @@ const port = Number(process.env.PARETO_E2E_PORT ?? 4317);
 const devPort = port + 1;
 
 const use = {
-  launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+  launchOptions: { executablePath: chromiumPath(), args: chromiumTestArgs() },
   trace: 'off' as const,
 };
 

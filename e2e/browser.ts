@@ -24,3 +24,17 @@ export function chromiumArgs(): string[] {
     '--enable-unsafe-webgpu',
   ];
 }
+
+/**
+ * Extra flags for the tests only (playwright.config.ts), never for `npm run bench`, whose WebGPU figures stay those of
+ * Chromium's defaults. `disable_workgroup_init` stops Dawn from zero-filling each shader's workgroup memory at entry:
+ * on the software (SwiftShader) adapter that code made shader compilation, which a model pays on its first WebGPU run,
+ * 5-8 times slower (PP-OCRv4 det at 32×32: 26 s first run, 3.4 s with it; Silero VAD v5: 3.5 s, 0.7 s). It changes no
+ * op's placement, no pipeline's validity and no error a run meets; only a kernel that read workgroup memory before
+ * writing it would see other values, and none here does: PP-OCRv4 rec and cls and Silero v5 and legacy gave the same
+ * outputs with and without it. Dawn's `skip_validation` would hide a validation error a product run meets, so it is
+ * not used; `disable_robustness` saved nothing measurable.
+ */
+export function chromiumTestArgs(): string[] {
+  return [...chromiumArgs(), '--enable-dawn-features=disable_workgroup_init'];
+}

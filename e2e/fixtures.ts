@@ -102,11 +102,14 @@ export function bigMlp(mb: number, name = 'big-mlp.onnx'): FilePayload {
   return payload(name, writeOnnx(model({ graph: g })));
 }
 
-/** Waits until every benchmark row of the page is done (at least `min` rows). */
+/**
+ * Waits until every benchmark row of the page is done (at least `min` rows). Polled every 200 ms: toPass's default
+ * intervals end at 1 s, which left each wait up to a second past the benchmark's end.
+ */
 export async function benchDone(page: Page, options: { min?: number; timeout?: number } = {}): Promise<void> {
   await expect(async () => {
     const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(statuses.length).toBeGreaterThanOrEqual(options.min ?? 1);
     expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: options.timeout ?? 150_000 });
+  }).toPass({ timeout: options.timeout ?? 150_000, intervals: [100, 200] });
 }

@@ -34,8 +34,11 @@ export interface BenchRun {
    * every variant's cell. `runs` counts how often the original was run for them (1; 0 when not needed).
    */
   reference?: { runs: number; backend: string; items: number; error?: ErrorInfo };
-  /** Each backend's runtime loaded once before the first cell (ms), so every cell's cold start is measured alike. */
-  warmed?: { backend: string; ms: number | null; error?: string }[];
+  /**
+   * Each backend's runtime loaded once before the first cell (ms), so every cell's cold start is measured alike;
+   * `earlier`: an earlier benchmark on this page loaded it already (the browser still holds it), so this run did not.
+   */
+  warmed?: { backend: string; ms: number | null; error?: string; earlier?: boolean }[];
   /** What the run measured with, shown above the results. */
   settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
 }

@@ -7,11 +7,13 @@ import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/ben
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { backendFor, runnableBytes } from '../core/formats/runnable';
 import { macsOptionsOf, summarize } from '../core/inspect/summary';
+import { backendSupport } from '../core/bench/support';
+import { isTfjsModel } from '../core/formats/tfjs/read';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
 import { dataFile } from './data-source';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, ReferenceResult } from './protocol';
+import type { BenchCellJob, BenchCellOutcome, BenchCellResult, BenchWorkerApi, ReferenceResult } from './protocol';
 import { readSource } from './read-source';
 
 /** Decodes an image file to RGBA here in the worker; a file that is not an image is reported, not skipped. */
@@ -60,6 +62,8 @@ interface Prepared {
   macsAt: () => { total: number; nodesUnknown: number };
   /** The runtime backend for a backend choice: TF.js models run on TF.js's ('tfjs-wasm', ...). */
   backend: (b: BenchCellJob['backend']) => Parameters<typeof browserRuntime>[0];
+  /** Where onnxruntime-web's WebGPU build places the nodes (ONNX models; TF.js models run on TF.js). */
+  placement: () => BenchCellOutcome['placement'];
 }
 
 async function prepare(job: BenchCellJob): Promise<Prepared> {
@@ -71,7 +75,12 @@ async function prepare(job: BenchCellJob): Promise<Prepared> {
   // The user's data (inputs it leaves out made by the spec), else the spec's synthetic items.
   const evalSet: Dataset | string = given ?? specDataset(spec, io.outputs);
   const macsAt = () => summarize(opened.model, opened.summary.fileName, macsOptionsOf(spec)).macs;
-  return { bytes: () => runnableBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt, backend: (b) => backendFor(opened.model, b) };
+  const placement = (): BenchCellOutcome['placement'] => {
+    if (isTfjsModel(opened.model.proto)) return undefined;
+    const s = backendSupport(opened.model.proto, 'webgpu');
+    return { nodes: s.summary.nodes, onCpu: s.summary.fallback, ...(s.gpuUnused ? { gpuUnused: s.gpuUnused } : {}) };
+  };
+  return { bytes: () => runnableBytes(opened.model, opened.bytes), io, spec, given, partial, evalSet, evalSpec: given ? spec : undefined, macsAt, backend: (b) => backendFor(opened.model, b), placement };
 }
 
 const api: BenchWorkerApi = {
@@ -161,7 +170,8 @@ const api: BenchWorkerApi = {
       );
       onProgress({ fraction: 1, stage: 'done' });
       const { total, nodesUnknown } = p.macsAt();
-      return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec), macs: { total, nodesUnknown } } };
+      const placement = job.backend === 'webgpu' ? p.placement() : undefined;
+      return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec), macs: { total, nodesUnknown }, ...(placement ? { placement } : {}) } };
     } catch (e) {
       const info = toErrorInfo(e);
       // A backend that cannot run a model says why (an op it lacks, no adapter...).

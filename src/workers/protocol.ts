@@ -146,6 +146,11 @@ export interface BenchCellOutcome {
   inputSpec: import('../core/bench/input-spec').InputSpecJson;
   /** Multiply-accumulates per item at the spec's shapes (batch dims 1); nodesUnknown > 0: some could not be counted. */
   macs: { total: number; nodesUnknown: number };
+  /**
+   * WebGPU cells of ONNX models: where onnxruntime-web places the model's nodes (core/bench/support.ts, the support
+   * table's rules): how many run on its CPU EP, and why WebGPU takes none when it takes none.
+   */
+  placement?: { nodes: number; onCpu: number; gpuUnused?: string };
 }
 
 export type BenchCellResult = { ok: true; outcome: BenchCellOutcome } | { ok: false; error: ErrorInfo };

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { ortWebApi as ortWeb } from '../../runtimes/ort-web-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../data/npy';
-import { attr } from '../formats/onnx/builder';
+import { attr, floatTensor } from '../formats/onnx/builder';
 import { DataType, type ModelProto } from '../formats/onnx/proto';
 import { readOnnx, type OnnxModel } from '../formats/onnx/read';
 import { oneNode } from '../testing/one-node';
@@ -288,6 +288,23 @@ describe.skipIf(missingSamples.length > 0)(
           files.set('fixed.onnx', writeOnnx(fixed));
           const f = await open('ort.webgl.min.mjs', 'webgl', 'fixed.onnx', [1, 1, 28, 28]);
           expect([f.ok, f.run]).toEqual([true, 'ok']);
+          // Below ai.onnx opset 7 ORT's layout transformer refuses the model, so the WebGPU EP takes no node at all; and
+          // JSEP's Conv throws at run when dilations or strides are left to their defaults, as predicted.
+          const w = floatTensor('w', [1, 1, 3, 3], new Float32Array(9).fill(0.1));
+          const convs: [string, number, boolean][] = [['conv6', 6, true], ['conv7', 7, true], ['conv7-bare', 7, false]];
+          for (const [key, v, explicit] of convs) {
+            const attrs: Record<string, ReturnType<typeof attr.ints>> = explicit ? { dilations: attr.ints([1, 1]), strides: attr.ints([1, 1]) } : {};
+            const conv = oneNode('Conv', v, [['x', F, [1, 1, 4, 4]], ['w', F, [1, 1, 3, 3]]], [['y', F]], attrs, { initializers: [w] });
+            files.set(`${key}.onnx`, writeOnnx(conv));
+            const predicted = backendSupport(conv, 'webgpu');
+            const r = await open('ort.min.mjs', 'webgpu', `${key}.onnx`, [1, 1, 4, 4]);
+            expect(r.ok, `${key}: ${r.error}`).toBe(true);
+            expect([...placements(r.logs).keys()], key).toEqual([v < 7 ? 'CPUExecutionProvider' : 'JsExecutionProvider']);
+            expect(opTypes(predicted.fallback), key).toEqual(v < 7 ? ['Conv'] : []);
+            expect(predicted.gpuUnused === undefined, key).toBe(v >= 7);
+            expect(predicted.issues.filter((i) => i.kind === 'run-fails').length, key).toBe(explicit ? 0 : 1);
+            expect(r.run, key).toMatch(explicit ? /^ok$/ : /dilations should be 2D/);
+          }
         } finally {
           await browser.close();
         }

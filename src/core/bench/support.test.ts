@@ -179,6 +179,32 @@ describe('backendSupport rules', () => {
     expect(s.verdict).toMatch(/^Will not load on wasm \(CPU\)/);
   });
 
+  it('webgpu: below ai.onnx opset 7 the WebGPU EP takes no node (ORT\'s layout transformer), so every node is on the CPU', () => {
+    // as Chromium logs for opset 6: "JsExecutionProvider cannot be used with this model due to its ONNX opset not
+    // being supported by the layout transformer" (checked against ORT's placement log in support.reality.test.ts)
+    const conv = (v: number) => oneNode('Conv', v, [['x', F, [1, 1, 4, 4]], ['w', F, [1, 1, 3, 3]]], [['y', F]]);
+    const old = backendSupport(conv(6), 'webgpu');
+    expect(old.loads).toBe(true);
+    expect(old.summary).toEqual({ nodes: 1, native: 0, fallback: 1, unsupported: 0, transfers: 0 });
+    expect(old.gpuUnused).toBe('onnxruntime-web 1.30 uses WebGPU only for models at ONNX opset 7 or newer (its layout transformer\'s range); this one imports opset 6');
+    expect(old.fallback[0].reason).toBe(`${old.gpuUnused}: runs on the CPU EP`);
+    expect(old.verdict).toMatch(/^Not on WebGPU: .*so all 1 node run on its CPU EP; a WebGPU benchmark of it measures the CPU\.$/);
+    const seven = backendSupport(conv(7), 'webgpu');
+    expect([seven.summary.native, seven.gpuUnused]).toEqual([1, undefined]);
+    // wasm is not concerned
+    expect(backendSupport(conv(6), 'wasm').gpuUnused).toBeUndefined();
+  });
+
+  it('webgpu: a Conv that leaves dilations or strides to their defaults loads but fails at run (JSEP throws "dilations should be 2D")', () => {
+    const conv = (attrs: Record<string, ReturnType<typeof attr.ints>>) => oneNode('Conv', 13, [['x', F, [1, 1, 4, 4]], ['w', F, [1, 1, 3, 3]]], [['y', F]], attrs);
+    const bare = backendSupport(conv({ strides: attr.ints([1, 1]) }), 'webgpu');
+    expect(bare.loads).toBe(true);
+    expect(bare.issues).toEqual([{ kind: 'run-fails', message: expect.stringMatching(/^1 Conv node without an explicit dilations or strides attribute \(y \(no dilations\)\): onnxruntime-web 1\.30's WebGPU Conv loads them but run\(\) throws/) }]);
+    expect(bare.verdict).toMatch(/^Loads on WebGPU but will not run/);
+    expect(backendSupport(conv({ strides: attr.ints([1, 1]), dilations: attr.ints([1, 1]) }), 'webgpu').issues).toEqual([]);
+    expect(backendSupport(conv({}), 'wasm').issues).toEqual([]);
+  });
+
   it('webgl: symbolic input dims load but fail at run; fixed dims run', () => {
     const m = (dims: (number | string)[]) => oneNode('Relu', 13, [['x', F, dims as number[]]], [['y', F]]);
     const sym = backendSupport(m(['batch', 4]), 'webgl');

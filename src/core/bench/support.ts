@@ -6,7 +6,11 @@
  * - wasm: the CPU execution provider runs every op in its table; a node it has no kernel for makes session creation
  *   fail. ONNX function ops without a kernel (HardSwish, Mish, CastLike, ...) are expanded into primitive ops.
  * - webgpu (JSEP, the default import): nodes without a WebGPU kernel are assigned to the CPU EP of the same build,
- *   with MemcpyToHost/MemcpyFromHost copies wherever a tensor crosses between the two.
+ *   with MemcpyToHost/MemcpyFromHost copies wherever a tensor crosses between the two. A model whose ai.onnx opset is
+ *   under 7 (or that imports none) gets no WebGPU node at all: ORT's layout transformer, which the WebGPU EP needs,
+ *   covers opset 7+ only ("JsExecutionProvider cannot be used with this model due to its ONNX opset not being supported
+ *   by the layout transformer"), so every node runs on the CPU EP. JSEP's Conv throws at run when the node leaves
+ *   dilations or strides to their defaults ("dilations should be 2D"): a run-fails issue.
  * - webgl (onnxjs): no fallback; the first node without a kernel fails session creation.
  * - onnxruntime (wasm, webgpu) folds nodes whose inputs are all constant at load (except DequantizeLinear, which it
  *   keeps for QDQ fusion), turns Constant nodes into initializers and removes Identity/Dropout: those never run.
@@ -73,6 +77,8 @@ export interface BackendSupport {
   issues: SupportIssue[];
   /** Whether session creation is expected to succeed. */
   loads: boolean;
+  /** webgpu: why onnxruntime-web uses no WebGPU at all for this model (every node on its CPU EP), when that is so. */
+  gpuUnused?: string;
   verdict: string;
 }
 
@@ -175,9 +181,15 @@ interface NodeCtx {
   graphOutputs: Set<string>;
   localFunction: boolean;
   tooNew?: string;
+  /** webgpu: why the WebGPU EP takes no node of this model (then every node runs as on wasm, on the CPU EP). */
+  gpuUnused?: string;
 }
 
 function decideOrt(backend: 'wasm' | 'webgpu', c: NodeCtx): Decision {
+  if (backend === 'webgpu' && c.gpuUnused) {
+    const d = decideOrt('wasm', c);
+    return d.status === 'native' && !d.inert ? { status: 'fallback', reason: `${c.gpuUnused}: runs on the CPU EP` } : d;
+  }
   const { node, domain, opset } = c;
   const op = node.opType;
   if (c.tooNew) return { status: 'unsupported', reason: c.tooNew };
@@ -338,6 +350,9 @@ function verdictOf(backend: Backend, r: Omit<BackendSupport, 'verdict' | 'loads'
     return `Will not load on ${label}: ${parts.join('; ')}.${tail}`;
   }
   if (runIssues.length > 0) return `Loads on ${label} but will not run: ${runIssues.map((i) => i.message).join('; ')}.`;
+  if (r.gpuUnused) {
+    return `Not on WebGPU: ${r.gpuUnused}, so all ${nodes} node${nodes === 1 ? '' : 's'} run on its CPU EP; a WebGPU benchmark of it measures the CPU.`;
+  }
   if (fallback > 0) {
     return (
       `Partly on WebGPU: ${fallback} of ${nodes} nodes fall back to the CPU (${opsList(r.fallback)}), with about ` +
@@ -369,11 +384,20 @@ export function backendSupport(model: ModelProto, backend: Backend): BackendSupp
     }
   }
   const missingImports = new Set<string>();
+  // onnxruntime's layout transformer (IsSupportedOpset) takes ai.onnx opset 7+; without it the WebGPU EP takes no node.
+  const onnxOpset = opsets.get(DEFAULT_DOMAIN);
+  const gpuUnused =
+    backend !== 'webgpu' || (onnxOpset !== undefined && onnxOpset >= 7)
+      ? undefined
+      : `onnxruntime-web 1.30 uses WebGPU only for models at ONNX opset 7 or newer (its layout transformer's range); this one ${onnxOpset === undefined ? 'imports no ai.onnx opset' : `imports opset ${onnxOpset}`}`;
+  if (gpuUnused) issues.push({ kind: 'note', message: `${gpuUnused}: every node runs on the CPU EP` });
 
   const native: NodeRef[] = [];
   const fallback: NodeRef[] = [];
   const unsupported: NodeRef[] = [];
   const sides = new Map<NodeProto, 'gpu' | 'cpu' | undefined>();
+  /** webgpu: Conv nodes that leave dilations or strides to their defaults (JSEP's Conv throws on them at run). */
+  const bareConvs: string[] = [];
   for (const scope of scopes) {
     scope.graph.node.forEach((node, index) => {
       const domain = normDomain(node.domain);
@@ -390,12 +414,17 @@ export function backendSupport(model: ModelProto, backend: Backend): BackendSupp
         graphOutputs,
         localFunction: localFunctions.has(`${domain}\u0000${node.opType}`),
         tooNew: tooNew.get(domain),
+        gpuUnused,
       };
       const d = backend === 'webgl' ? decideWebgl(ctx) : decideOrt(backend, ctx);
       const ref: NodeRef = { graph: scope.path, index, name: node.name || `${node.opType}_${index}`, opType: node.opType, domain, opset };
       if (d.reason) ref.reason = d.reason;
       if (d.note) ref.note = d.note;
       (d.status === 'native' ? native : d.status === 'fallback' ? fallback : unsupported).push(ref);
+      if (backend === 'webgpu' && d.status === 'native' && !d.inert && domain === DEFAULT_DOMAIN && node.opType === 'Conv') {
+        const missing = ['dilations', 'strides'].filter((a) => !node.attribute.some((x) => x.name === a));
+        if (missing.length > 0) bareConvs.push(`${ref.name} (no ${missing.join(', no ')})`);
+      }
       sides.set(node, d.inert || d.status === 'unsupported' ? undefined : d.status === 'fallback' ? 'cpu' : 'gpu');
       // Inert nodes' outputs are constants for what reads them.
       if (d.inert) for (const o of node.output) if (o) scope.constants.add(o);
@@ -405,6 +434,15 @@ export function backendSupport(model: ModelProto, backend: Backend): BackendSupp
     issues.push({ kind: 'note', message: `nodes use domain ${d}, which the model does not import; read as version 1` });
   }
   if (backend === 'webgl') issues.push(...webglIssues(model, scopes));
+  if (bareConvs.length > 0) {
+    issues.push({
+      kind: 'run-fails',
+      message:
+        `${bareConvs.length} Conv node${bareConvs.length > 1 ? 's' : ''} without an explicit dilations or strides attribute ` +
+        `(${bareConvs.slice(0, 3).join('; ')}${bareConvs.length > 3 ? '; …' : ''}): onnxruntime-web 1.30's WebGPU Conv loads them but run() ` +
+        `throws ("dilations should be 2D", "strides should be 2D"); write the defaults into the model to use WebGPU`,
+    });
+  }
 
   const counts = new Map<string, OpCount>();
   for (const [status, refs] of [['native', native], ['fallback', fallback], ['unsupported', unsupported]] as const) {
@@ -416,7 +454,7 @@ export function backendSupport(model: ModelProto, backend: Backend): BackendSupp
     }
   }
   const ops = [...counts.values()].sort((a, b) => b.count - a.count || a.opType.localeCompare(b.opType));
-  const transfers = backend === 'webgpu' ? countTransfers(scopes, sides) : 0;
+  const transfers = backend === 'webgpu' && !gpuUnused ? countTransfers(scopes, sides) : 0;
   const nodes = native.length + fallback.length + unsupported.length;
   const partial = {
     backend,
@@ -427,6 +465,7 @@ export function backendSupport(model: ModelProto, backend: Backend): BackendSupp
     summary: { nodes, native: native.length, fallback: fallback.length, unsupported: unsupported.length, transfers },
     ops,
     issues,
+    ...(gpuUnused ? { gpuUnused } : {}),
   };
   const loads = unsupported.length === 0 && !issues.some((i) => i.kind === 'load-fails');
   return { ...partial, loads, verdict: verdictOf(backend, partial, loads) };

@@ -49,6 +49,19 @@ function EnvironmentBadge({ cell }: { cell: BenchCell }) {
   );
 }
 
+/** WebGPU rows of ONNX models: where onnxruntime-web placed the nodes (the support table's rules). */
+function PlacementBadge({ cell }: { cell: BenchCell }) {
+  const p = cell.backend === 'webgpu' ? cell.outcome?.placement : undefined;
+  if (!p) return null;
+  const attrs = { 'data-testid': 'gpu-placement', 'data-nodes': p.nodes, 'data-on-cpu': p.onCpu, 'data-gpu-unused': p.gpuUnused ? 'true' : 'false' };
+  if (p.gpuUnused) return <span className="badge bad" title={`${p.gpuUnused}: this row measured the CPU.`} {...attrs}>not on WebGPU: all {p.nodes} nodes on CPU</span>;
+  return p.onCpu > 0 ? (
+    <span className="badge warn" {...attrs}>{p.onCpu} of {p.nodes} nodes on CPU</span>
+  ) : (
+    <span className="badge" {...attrs}>all {p.nodes} nodes on WebGPU</span>
+  );
+}
+
 /** Why a variant's cell shows no fidelity, in words (the original's reference outputs failed, or the data has none). */
 function notComparedReason(run: { reference?: { error?: { code: string; message: string } } }): string {
   const e = run.reference?.error;
@@ -98,7 +111,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                 {run.warmed && run.warmed.length > 0 && (
                   <>
                     Cold start: each backend&apos;s runtime was loaded once before the first cell (
-                    {run.warmed.map((w) => `${w.backend} ${w.ms === null ? `failed: ${w.error}` : `${Math.round(w.ms)} ms`}`).join(', ')}), then every cell ran in a fresh
+                    {run.warmed.map((w) => `${w.backend} ${w.ms === null ? `failed: ${w.error}` : w.earlier ? `by an earlier benchmark on this page, ${Math.round(w.ms)} ms` : `${Math.round(w.ms)} ms`}`).join(', ')}), then every cell ran in a fresh
                     worker: session creation and first run, the runtime from the browser&apos;s cache, the same for every cell.
                   </>
                 )}
@@ -143,7 +156,7 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                         )}
                       </td>
                       <td>
-                        {backendLabel(c)} <EnvironmentBadge cell={c} />
+                        {backendLabel(c)} <EnvironmentBadge cell={c} /> <PlacementBadge cell={c} />
                       </td>
                       <td>
                         {c.status === 'running' ? (

@@ -29,15 +29,18 @@ export function SupportTable({ modelId, targets }: { modelId: string; targets: {
                 if (!s || s.status === 'loading') return <td key={b} className="muted">…</td>;
                 if (s.status === 'failed') return <td key={b} className="bad">{s.error.message}</td>;
                 const r = s.backends.find((x) => x.backend === b)!;
-                const cls = !r.loads ? 'bad' : r.summary.fallback > 0 ? 'warn-text' : 'ok';
+                const cls = !r.loads || r.issues.some((i) => i.kind === 'run-fails') ? 'bad' : r.summary.fallback > 0 ? 'warn-text' : 'ok';
                 const ops = [...new Set([...r.fallback, ...r.unsupported].map((n) => n.opType))].join(', ');
                 return (
                   <td key={b} className={cls} data-backend={b} title={r.verdict}>
                     {!r.loads
                       ? `fails: no kernel for ${ops || 'some ops'}`
+                      : r.gpuUnused
+                        ? `not used: all ${r.summary.nodes} nodes on CPU`
                       : r.summary.fallback > 0
                         ? `${r.summary.fallback} of ${r.summary.nodes} nodes on CPU (${ops}), ~${r.summary.transfers} copies/run`
                         : `all ${r.summary.nodes} nodes native`}
+                    {r.gpuUnused && <div className="small" data-testid="gpu-unused">{r.gpuUnused}</div>}
                     {r.issues.filter((i) => i.kind !== 'note').map((i) => <div key={i.message} className="small">{i.message}</div>)}
                   </td>
                 );
