@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import { readNpy, writeNpy } from '../src/core/data/npy';
-import { sampleManifest, benchDone } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 
 async function openWithVariants(page: Page) {
   await page.goto('/');
@@ -20,12 +20,9 @@ async function openWithVariants(page: Page) {
   await page.getByRole('button', { name: 'Benchmark' }).click();
 }
 
+/** Batch 1 and 4, 10 runs after 2 warm-ups, accuracy over 16 items. */
 async function quickSettings(page: Page) {
-  await page.getByLabel('Batch sizes').fill('1, 4');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('10');
-  await page.getByLabel('Warm-up runs').fill('2');
-  await page.getByLabel('Max items').fill('16');
+  await fixedRuns(page, { batches: '1, 4', runs: 10, warmup: 2, items: 16 });
 }
 
 test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {

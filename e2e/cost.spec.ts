@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from './test';
 import { evaluate, type FeasibleCell } from '../src/core/cost/tco';
 import { money } from '../src/ui/cost/format';
-import { sampleManifest, benchDone } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 
 const field = (page: Page | Locator, path: string) => page.locator(`[data-field="${path}"]`);
 const errorAt = (page: Page, path: string) => page.locator(`[data-error-for="${path}"]`);
@@ -179,11 +179,7 @@ test('an engineer: benchmarks the variants, sees the trade-off chart, and picks 
   await openWithVariants(page);
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
-  await page.getByLabel('Batch sizes').fill('1, 4');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('10');
-  await page.getByLabel('Warm-up runs').fill('2');
-  await page.getByLabel('Max items').fill('64');
+  await fixedRuns(page, { batches: '1, 4', runs: 10, warmup: 2, items: 64 });
   await page.getByTestId('run-bench').click();
   await benchDone(page);
 

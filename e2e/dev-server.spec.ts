@@ -1,5 +1,5 @@
 import { expect, test } from './test';
-import { sampleManifest, benchDone } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 
 // `npm start` serves the app from Vite's dev server. On a fresh clone the first worker that imports a dependency
 // the dev server had not pre-bundled (fflate, onnxruntime-web/wasm) used to make Vite re-optimise and reload the
@@ -35,11 +35,7 @@ test('dev server: make variants and benchmark them without the page reloading, u
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
   await page.getByLabel(/synthetic inputs/).check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('16');
+  await fixedRuns(page, { runs: 5, warmup: 1, items: 16 });
   await page.getByTestId('run-bench').click();
   await benchDone(page);
 

@@ -113,3 +113,12 @@ export async function benchDone(page: Page, options: { min?: number; timeout?: n
     expect(statuses.every((s) => s === 'done')).toBe(true);
   }).toPass({ timeout: options.timeout ?? 150_000, intervals: [100, 200] });
 }
+
+/** The benchmark form's run settings, a fixed run count (quick e2e runs): batch sizes, runs, warm-up, and max items. */
+export async function fixedRuns(page: Page, o: { batches?: string; runs: number; warmup: number; items?: number }): Promise<void> {
+  await page.getByLabel('Batch sizes').fill(o.batches ?? '1');
+  await page.getByLabel('Run mode').selectOption('fixed');
+  await page.getByLabel('Run count').fill(String(o.runs));
+  await page.getByLabel('Warm-up runs').fill(String(o.warmup));
+  if (o.items !== undefined) await page.getByLabel('Max items').fill(String(o.items));
+}

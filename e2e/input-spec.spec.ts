@@ -10,7 +10,7 @@ import { writeNpz } from '../src/core/data/npz';
 import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
-import { sampleManifest } from './fixtures';
+import { fixedRuns, sampleManifest } from './fixtures';
 
 const payload = (name: string, m: ModelProto) => {
   const bytes = writeOnnx(m);
@@ -27,10 +27,7 @@ async function open(page: Page, name: string, m: ModelProto) {
 }
 
 async function quickSettings(page: Page) {
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('3');
-  await page.getByLabel('Warm-up runs').fill('1');
+  await fixedRuns(page, { runs: 3, warmup: 1 });
 }
 
 test('symbolic H and W: inspect says MACs are unknown at [1, 3, ?, ?]; Run is refused naming H and W; at 320×320 the row shows the shape', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { writeOnnx } from '../src/core/formats/onnx/index';
 import { oldModel } from '../src/core/testing/old-model';
-import { sampleManifest, benchDone } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 import { expect, test } from './test';
 
 // An opset-9 model (Clip with min/max attributes, Unsqueeze with axes, Softmax of that opset): dynamic int8 needs
@@ -27,10 +27,7 @@ test('an opset-9 model: quantizing converts it first (reported), and the variant
   await page.getByRole('button', { name: 'Benchmark' }).click();
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
+  await fixedRuns(page, { runs: 5, warmup: 1 });
   await page.getByTestId('run-bench').click();
   await benchDone(page, { min: 2, timeout: 90_000 });
   await expect(page.locator('[data-testid="bench-row"][data-target="int8 dynamic"]').getByTestId('bench-quality')).toContainText('cosine');

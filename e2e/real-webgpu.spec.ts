@@ -18,7 +18,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
-import { sampleManifest } from './fixtures';
+import { fixedRuns, sampleManifest } from './fixtures';
 
 interface RealModel {
   file: string;
@@ -98,10 +98,7 @@ async function open(page: Page, m: RealModel) {
 
 async function settings(page: Page, m: RealModel) {
   await page.getByLabel(/synthetic inputs/).check();
-  await page.getByLabel('Batch sizes').fill(String(m.batch ?? 1));
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('1');
-  await page.getByLabel('Warm-up runs').fill('0');
+  await fixedRuns(page, { batches: String(m.batch ?? 1), runs: 1, warmup: 0 });
   const form = page.getByTestId('bench-input-spec');
   // A batch-like dim has a declared default (1) and a field only where the form lists batch dims too.
   for (const batch of [`${P2O}.0`, 'batch']) if ((await form.getByLabel(`Dim ${batch}`, { exact: true }).count()) > 0) await form.getByLabel(`Dim ${batch}`, { exact: true }).fill('1');

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
-import { benchDone, sampleManifest } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 import { decodeReportLink, encodeReport } from '../src/core/report/codec';
 import { buildReport } from '../src/core/report/build';
 
@@ -19,11 +19,7 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   const def = sampleManifest().models.find((m) => m.id === sampleManifest().default)!;
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
   await page.getByRole('button', { name: 'Benchmark' }).click();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('10');
-  await page.getByLabel('Warm-up runs').fill('2');
-  await page.getByLabel('Max items').fill('64');
+  await fixedRuns(page, { runs: 10, warmup: 2, items: 64 });
   await page.getByTestId('run-bench').click();
   await benchDone(page);
   await expect(page.getByTestId('export-report-csv')).toBeVisible();

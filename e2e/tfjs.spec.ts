@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test, type Page } from './test';
-import { benchDone, type FilePayload } from './fixtures';
+import { benchDone, fixedRuns, type FilePayload } from './fixtures';
 import { readModelFiles } from '../src/core/formats/open';
 
 const tfjsFile = (name: string): FilePayload => ({
@@ -66,11 +66,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
   await page.getByRole('checkbox', { name: /^WebGL/ }).check();
   await page.getByRole('checkbox', { name: /^WebGPU/ }).check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('16');
+  await fixedRuns(page, { runs: 5, warmup: 1, items: 16 });
   await page.getByTestId('run-bench').click();
   await benchDone(page, { timeout: 180_000 });
   for (const target of ['original', 'TF.js uint8', 'prune 50% global']) {
@@ -94,11 +90,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   await expect(page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Benchmark' }).click();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('16');
+  await fixedRuns(page, { runs: 5, warmup: 1, items: 16 });
   await page.getByTestId('run-bench').click();
   await benchDone(page, { min: 2, timeout: 30_000 });
   await page.getByRole('button', { name: 'Trade-off' }).click();

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
-import { benchDone, sampleManifest } from './fixtures';
+import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 
 async function sampleOpen(page: Page) {
   const manifest = sampleManifest();
@@ -17,11 +17,7 @@ async function serious(page: Page): Promise<string[]> {
 /** Every model of the form ticked, batch 1, 5 runs after 1 warm-up, 16 items: quick. */
 async function quickBench(page: Page) {
   for (const box of await page.getByTestId('bench-form').locator('fieldset').first().locator('input[type=checkbox]').all()) await box.check();
-  await page.getByLabel('Batch sizes').fill('1');
-  await page.getByLabel('Run mode').selectOption('fixed');
-  await page.getByLabel('Run count').fill('5');
-  await page.getByLabel('Warm-up runs').fill('1');
-  await page.getByLabel('Max items').fill('16');
+  await fixedRuns(page, { runs: 5, warmup: 1, items: 16 });
   await page.getByTestId('run-bench').click();
 }
 
