@@ -175,5 +175,15 @@ test('real public models: the support table decides WebGPU, and every WebGPU row
     );
     console.log(report.at(-1));
   }
+  // A shape too small for one of the model's WebGPU kernels: the row fails with onnxruntime's reason and says at which
+  // input shapes it tried (the orientation classifier at 32×32: its GlobalAveragePool gets an empty input there).
+  const cls = { ...MODELS.find((m) => m.file.includes('_cls_'))!, dims: { [`${P2O}.1`]: 32, [`${P2O}.2`]: 32 } };
+  await open(page, cls);
+  await settings(page, cls);
+  await page.getByLabel('WASM, 1 thread (SIMD)').uncheck();
+  await page.getByLabel('WebGPU', { exact: true }).check();
+  await page.getByTestId('run-bench').click();
+  await expect(row(page, 'webgpu')).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  await expect(page.getByTestId('bench-cell-error')).toHaveText(/^webgpu could not run this model at x \[1, 3, 32, 32\]: \S/);
   test.info().annotations.push({ type: 'figures', description: report.join('\n') });
 });

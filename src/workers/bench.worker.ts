@@ -132,6 +132,7 @@ const api: BenchWorkerApi = {
     }
   },
   async run(job: BenchCellJob, onProgress): Promise<BenchCellResult> {
+    let tried = ''; // the shapes it ran at, for a runtime's message
     try {
       onProgress({ fraction: 0, stage: 'reading the model and data' });
       const environment = await readEnvironment();
@@ -140,6 +141,7 @@ const api: BenchWorkerApi = {
       }
       const p = await prepare(job);
       const { io, spec, given } = p;
+      tried = ` at ${spec.inputs.map((e) => `${e.name} [${e.shape.join(', ')}]`).join(' · ')}`;
       const runtime = await browserRuntime(p.backend(job.backend));
       const evalSet = typeof p.evalSet === 'string' ? null : p.evalSet;
 
@@ -174,8 +176,9 @@ const api: BenchWorkerApi = {
       return { ok: true, outcome: { benchmark, environment, inputSpec: inputSpecJson(spec), macs: { total, nodesUnknown }, ...(placement ? { placement } : {}) } };
     } catch (e) {
       const info = toErrorInfo(e);
-      // A backend that cannot run a model says why (an op it lacks, no adapter...).
-      if (info.code === 'internal') info.message = `${job.backend} could not run this model: ${info.message}`;
+      // A backend that cannot run a model says why (an op it lacks, no adapter, a shape too small for a kernel), and at
+      // which input shapes it tried.
+      if (info.code === 'internal') info.message = `${job.backend} could not run this model${tried}: ${info.message}`;
       return { ok: false, error: info };
     }
   },
