@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
-import { sampleManifest, textFile } from './fixtures';
+import { openApp, textFile } from './fixtures';
 import { manySubgraphs } from './many-subgraphs';
 
 /**
@@ -25,10 +25,7 @@ async function seriousViolations(page: Page, view: string): Promise<string[]> {
 }
 
 async function openSample(page: Page) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await expect(page.getByTestId('layer-table')).toBeVisible();
 }
 

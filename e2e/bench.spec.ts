@@ -2,13 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import { readNpy, writeNpy } from '../src/core/data/npy';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, fixedRuns, openApp } from './fixtures';
 
 async function openWithVariants(page: Page) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByRole('button', { name: 'Optimize' }).click();
   await page.getByLabel('Quantization mode').selectOption('dynamic');
   await page.getByTestId('run-recipe').click();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from './test';
 import { evaluate, type FeasibleCell } from '../src/core/cost/tco';
 import { money } from '../src/ui/cost/format';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, fixedRuns, openApp } from './fixtures';
 
 const field = (page: Page | Locator, path: string) => page.locator(`[data-field="${path}"]`);
 const errorAt = (page: Page, path: string) => page.locator(`[data-error-for="${path}"]`);
@@ -159,10 +159,7 @@ test("a product manager with no model: types figures, compares two cloud instanc
 });
 
 async function openWithVariants(page: Page) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible({ timeout: 30_000 });
+  await openApp(page, { timeout: 30_000 });
   await page.getByRole('button', { name: 'Optimize', exact: true }).click();
   await page.getByLabel('Quantization mode').selectOption('dynamic');
   await page.getByTestId('run-recipe').click();

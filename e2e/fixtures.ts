@@ -122,3 +122,11 @@ export async function fixedRuns(page: Page, o: { batches?: string; runs: number;
   await page.getByLabel('Warm-up runs').fill(String(o.warmup));
   if (o.items !== undefined) await page.getByLabel('Max items').fill(String(o.items));
 }
+
+/** Opens the app and waits until the default sample model (the manifest's) is summarised, as every journey starts. */
+export async function openApp(page: Page, options: { timeout?: number } = {}): Promise<void> {
+  await page.goto('/');
+  const manifest = sampleManifest();
+  const def = manifest.models.find((m) => m.id === manifest.default)!;
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible(options);
+}

@@ -10,7 +10,7 @@ import { writeNpz } from '../src/core/data/npz';
 import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
-import { fixedRuns, sampleManifest } from './fixtures';
+import { fixedRuns, openApp } from './fixtures';
 
 const payload = (name: string, m: ModelProto) => {
   const bytes = writeOnnx(m);
@@ -18,10 +18,7 @@ const payload = (name: string, m: ModelProto) => {
 };
 
 async function open(page: Page, name: string, m: ModelProto) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByTestId('file-input').setInputFiles(payload(name, m));
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name}"]`)).toBeVisible();
 }
@@ -167,10 +164,7 @@ async function setShape(scope: ReturnType<Page['getByTestId']>, hw: number) {
 
 test('PP-OCRv4 det: inspect counts MACs at the shape set (320×320, 640×640), "?" while a dim is open', async ({ page }) => {
   test.setTimeout(60_000);
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByTestId('file-input').setInputFiles({ name: 'det.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(DET) });
   await expect(page.locator('[data-testid="model-summary"][data-file-name="det.onnx"]')).toBeVisible();
 

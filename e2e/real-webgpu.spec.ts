@@ -18,7 +18,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
-import { fixedRuns, sampleManifest } from './fixtures';
+import { fixedRuns, openApp } from './fixtures';
 
 interface RealModel {
   file: string;
@@ -120,10 +120,7 @@ test('real public models: the support table decides WebGPU, and every WebGPU row
   page.on('console', (msg) => {
     if (/JsExecutionProvider cannot be used with this model/.test(msg.text())) refused.push(msg.text());
   });
-  await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((x) => x.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await openApp(page);
   const report: string[] = [];
 
   for (const m of MODELS) {
