@@ -185,6 +185,37 @@ describe('properties', () => {
     );
   });
 
+  it('a baseline that costs next to nothing (a denormal monthly total) has no savings fraction, not an infinite one', () => {
+    // The counterexample fast-check found (seed -1448459003): on-call time of 5e-324 hours a month is the baseline's
+    // whole cost, and the variant's savings divided by it overflowed to Infinity.
+    const input = {
+      version: 1,
+      traffic: { averageRps: 0.000001, peakRps: 0.000001, activeHoursPerDay: 0.001 },
+      slo: { p99Ms: 0.001 },
+      targetUtilization: 0.01,
+      redundancy: 0,
+      schedule: 'always-on',
+      variants: [
+        { id: 'v0', modelSizeMB: 0, throughput: { source: 'typed', itemsPerSecond: 0.0001 } },
+        { id: 'v1', modelSizeMB: 4.863126621322627e-19, throughput: { source: 'typed', itemsPerSecond: 0.0001 } },
+      ],
+      targets: [{ kind: 'edge', powerIdleW: 0, devices: 0, id: 't0', powerMaxW: 0 }],
+      storage: { modelVersions: 7951, replicas: 9987, retainedBytesPerRequest: 0, retentionDays: 0 },
+      network: { egressBytesPerRequest: 0 },
+      maintenance: { updatesPerYear: 0, hoursPerUpdate: 0, onCallPerMonth: 5e-324 },
+      energy: {},
+    };
+    const parsed = parseScenario(input);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const r = evaluateScenario(parsed.scenario);
+    const cell = r.variants.find((v) => v.id === 'v1')!.cells[0];
+    expect(cell.feasible).toBe(true);
+    expect(cell.savings?.fraction).toBeNull();
+    expect(Number.isFinite(cell.savings!.monthly)).toBe(true);
+    for (const n of numbersIn(r)) expect(Number.isFinite(n.value), n.path).toBe(true);
+  });
+
   it('a bad value in any numeric field is refused at that field', () => {
     const bad = fc.constantFrom(-1, NaN, Infinity, -Infinity, '12', null, {}, 1e300);
     const withField = scenarioArb.chain((s) => {

@@ -52,10 +52,13 @@ export function evaluateScenario(s: Scenario): TcoResult {
       const c = vr.cells[j];
       if (vr.isBaseline || !c.feasible || !b.feasible) continue;
       const monthly = b.monthly.total - c.monthly.total;
+      // A share of the baseline's cost, where it has one: a baseline that costs (next to) nothing, so little that the
+      // ratio overflows, has no meaningful share.
+      const fraction = b.monthly.total > 0 ? monthly / b.monthly.total : null;
       c.savings = {
         monthly,
         yearly: monthly * 12,
-        fraction: b.monthly.total > 0 ? monthly / b.monthly.total : null,
+        fraction: fraction !== null && Number.isFinite(fraction) ? fraction : null,
         difference: compareRanges(b.range.monthly, c.range.monthly),
       };
     }
