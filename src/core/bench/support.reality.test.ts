@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { chromiumTestArgs } from '../../../e2e/browser';
 import { ortWebApi as ortWeb } from '../../runtimes/ort-web-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../data/npy';
@@ -208,7 +209,7 @@ describe.skipIf(missingSamples.length > 0)(
 
       it.skipIf(!haveChromium)('webgpu (JSEP) places exactly the predicted op types on the CPU; webgl fails where predicted', async (ctx) => {
         const { chromium } = await import('@playwright/test');
-        const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking'] });
+        const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumTestArgs() });
         try {
           const page = await browser.newPage();
           const logs: string[] = [];
