@@ -17,16 +17,26 @@ async function openWithVariants(page: Page) {
   await page.getByRole('button', { name: 'Benchmark' }).click();
 }
 
-/** Batch 1 and 4, 10 runs after 2 warm-ups, accuracy over 16 items. */
+/** Batch 1 and 4, 3 runs after 1 warm-up, accuracy over 16 items. */
 async function quickSettings(page: Page) {
-  await fixedRuns(page, { batches: '1, 4', runs: 10, warmup: 2, items: 16 });
+  await fixedRuns(page, { batches: '1, 4', runs: 3, warmup: 1, items: 16 });
 }
 
-test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {
+test('the sample and its int8 and pruned variants: which nodes each backend runs natively, then a run on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {
   test.setTimeout(180_000);
   await openWithVariants(page);
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
+
+  // Before running, the studio shows which nodes each backend runs natively and which fall back to the CPU.
+  const support = (t: string, b: string) => page.locator(`[data-testid="support-row"][data-target="${t}"] td[data-backend="${b}"]`);
+  await expect(support('original', 'wasm')).toContainText('native');
+  await expect(support('original', 'webgpu')).toContainText('native');
+  // dynamic int8: WebGPU has no kernels for DynamicQuantizeLinear / ConvInteger / MatMulInteger
+  await expect(support('int8 dynamic', 'webgpu')).toContainText('on CPU');
+  await expect(support('int8 dynamic', 'webgpu')).toContainText('DynamicQuantizeLinear');
+  await expect(support('int8 dynamic', 'wasm')).toContainText('native');
+
   await page.getByLabel('WebGPU', { exact: true }).check();
   await quickSettings(page);
   await page.getByTestId('run-bench').click();
@@ -51,18 +61,6 @@ test('the sample and its int8 and pruned variants on WASM and WebGPU; WebGPU is 
   await expect(page.getByTestId('bench-results')).toContainText('cross-origin isolated');
 });
 
-test('before running, the studio shows which nodes each backend runs natively and which fall back to the CPU', async ({ page }) => {
-  await openWithVariants(page);
-  const models = page.getByTestId('bench-form').locator('fieldset').first();
-  for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
-  const row = (t: string, b: string) => page.locator(`[data-testid="support-row"][data-target="${t}"] td[data-backend="${b}"]`);
-  await expect(row('original', 'wasm')).toContainText('native');
-  await expect(row('original', 'webgpu')).toContainText('native');
-  // dynamic int8: WebGPU has no kernels for DynamicQuantizeLinear / ConvInteger / MatMulInteger
-  await expect(row('int8 dynamic', 'webgpu')).toContainText('on CPU');
-  await expect(row('int8 dynamic', 'webgpu')).toContainText('DynamicQuantizeLinear');
-  await expect(row('int8 dynamic', 'wasm')).toContainText('native');
-});
 
 test('a dataset that does not fit the model is refused before anything runs', async ({ page }) => {
   await page.goto('/');
