@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { V8_TEST_FLAGS } from './e2e/browser';
 
 /**
  * Test files that change state other files would see, so each runs in a fresh module graph of its own: the zustand
@@ -19,8 +18,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',
-    // WebAssembly on V8's baseline tier only (e2e/browser.ts says why): onnxruntime-web under Node, 164 → 148 s of CPU.
-    execArgv: V8_TEST_FLAGS,
     // One test file per core (Vitest's default leaves one core idle, which on a 2-core machine halves the speed).
     maxWorkers: Math.max(2, availableParallelism()),
     projects: [
