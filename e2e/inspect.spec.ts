@@ -4,6 +4,7 @@ import { summarize } from '../src/core/inspect/summary';
 import { formatCount } from '../src/core/units';
 import {
   danglingModel,
+  dropFiles,
   externalDataModel,
   sample,
   sampleManifest,
@@ -15,20 +16,6 @@ import {
 
 const summaryOf = (page: Page, fileName: string) =>
   page.locator(`[data-testid="model-summary"][data-file-name="${fileName}"]`);
-
-async function dropFiles(page: Page, files: FilePayload[]) {
-  // A real drop event with a DataTransfer built in the page, as a user's drag and drop produces.
-  await page.evaluate(
-    async (list) => {
-      const dt = new DataTransfer();
-      for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-      const target = document.querySelector('[data-testid="drop-zone"]')!;
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    files.map((f) => ({ name: f.name, b64: f.buffer.toString('base64') })),
-  );
-}
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { expect, test, type Page } from './test';
-import { benchDone, fixedRuns, type FilePayload } from './fixtures';
+import { expect, test } from './test';
+import { benchDone, dropFiles, fixedRuns, type FilePayload } from './fixtures';
 import { readModelFiles } from '../src/core/formats/open';
 
 const tfjsFile = (name: string): FilePayload => ({
@@ -14,19 +14,6 @@ const tfjsFile = (name: string): FilePayload => ({
   mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
   buffer: readFileSync(`public/samples/mnist-cnn.tfjs/${name}`),
 });
-
-async function dropFiles(page: Page, files: FilePayload[]) {
-  await page.evaluate(
-    (fs) => {
-      const dt = new DataTransfer();
-      for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
-      const target = document.querySelector('[data-testid="drop-zone"]')!;
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    files.map((f) => ({ name: f.name, type: f.mimeType, bytes: [...f.buffer] })),
-  );
-}
 
 test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wasm, WebGL and WebGPU, export a zip', async ({ page }) => {
   test.setTimeout(240_000);
