@@ -22,7 +22,7 @@ export default defineConfig({
   // Every test is its own unit of work (no test depends on another), so the two workers share them test by test, and
   // the longest go first (below): what is left for the last minute is short tests on both workers, not one long one.
   fullyParallel: true,
-  // Two test files at once: the unit tests beside them run at a lower priority (scripts/test.mjs), so the browser
+  // Two tests at once: the unit tests beside them run at a lower priority (scripts/test.mjs), so the browser
   // tests get both cores when they need them (npm test 6 min 3 s with one worker, 5 min 17 s with two).
   workers: 2,
   reporter: [['list']],
