@@ -18,10 +18,10 @@ import { ParetoError } from '../errors';
 import type { ModelProto } from '../formats/onnx/proto';
 import type { OnnxModel } from '../formats/onnx/read';
 import { concatParts, externalTensors, inlineExternalTensors, selfContainedBytes } from '../formats/onnx/self-contained';
-import { writeOnnxParts } from '../formats/onnx/write';
+import { partsLength, writeOnnxParts } from '../formats/onnx/write';
 import { weightComposition, type WeightComposition } from '../inspect/composition';
 import { applyRecipe, type RecipeDeps } from '../transforms/apply-recipe';
-import { describeMethod, EXACT_LIMIT, measureSize, type SizeMethod } from '../transforms/prune/sizes';
+import { describeMethod, EXACT_LIMIT, measurePieces, modelPieces, type SizeMethod } from '../transforms/prune/sizes';
 import { recipeName, validateRecipe, type Recipe } from '../transforms/recipe';
 import type { CalibrationBatch } from '../transforms/quantize/calibrate';
 import type { Progress, TransformReport } from '../transforms/types';
@@ -133,9 +133,9 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
 
   // 1. The original: sizes (gzip exactly up to the core's limit, else estimated; the same method after) and weights.
   progress(0, 'measuring the original');
-  const rawBefore = measureSize(model.proto, model.external, 'off').bytes;
-  const method: SizeMethod = rawBefore <= EXACT_LIMIT ? 'exact' : 'estimate';
-  const before = sizeFigures(measureSize(model.proto, model.external, method));
+  const piecesBefore = modelPieces(model.proto, model.external); // serialised once, for both figures
+  const method: SizeMethod = partsLength(piecesBefore) <= EXACT_LIMIT ? 'exact' : 'estimate';
+  const before = sizeFigures(measurePieces(piecesBefore, method));
   const compositionBefore = weightComposition(model.proto, model.external);
 
   // 2. Its outputs on the comparison data, before the recipe may write into its weights. External weights are moved
@@ -204,7 +204,8 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
   }
 
   progress(0.87, 'measuring the variant');
-  const after = sizeFigures(measureSize(result.model, model.external, method));
+  // The variant as it is written (its weights all inside it by now): the parts the file gets.
+  const after = sizeFigures(measurePieces(parts, method));
   const compositionAfter = weightComposition(result.model, model.external);
   await job.onVariant?.(parts);
   checkAborted();
@@ -245,7 +246,7 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
       ratio: after.bytes ? before.bytes / after.bytes : 0,
       gzipRatio: before.gzipBytes !== undefined && after.gzipBytes ? before.gzipBytes / after.gzipBytes : null,
       gzipMethod: method,
-      gzipNote: describeMethod(method, rawBefore),
+      gzipNote: describeMethod(method, before.bytes),
     },
     weights: { before: compositionBefore, after: compositionAfter },
     calibration: cal ? { data: cal.use, batches: cal.batches.length, batchSize: cal.batchSize, method: cal.method } : null,

@@ -80,7 +80,11 @@ export function sizeMethod(mode: CompressedSizeMode | SizeMethod, bytes: number)
 
 /** Sizes of the model; 'auto' picks 'exact' up to EXACT_LIMIT bytes, else 'estimate'. */
 export function measureSize(model: ModelProto, external: ExternalData, mode: CompressedSizeMode | SizeMethod): SizeFigures {
-  const pieces = modelPieces(model, external);
+  return measurePieces(modelPieces(model, external), mode);
+}
+
+/** Sizes of a model already serialised (its pieces, as modelPieces or writeOnnxParts gives them). */
+export function measurePieces(pieces: readonly Uint8Array[], mode: CompressedSizeMode | SizeMethod): SizeFigures {
   const bytes = partsLength(pieces);
   const method = sizeMethod(mode, bytes);
   if (method === 'off' || bytes === 0) return { bytes, method };
