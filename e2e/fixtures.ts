@@ -131,6 +131,14 @@ export async function benchDone(page: Page, options: { min?: number; timeout?: n
   }).toPass({ timeout: options.timeout ?? 150_000, intervals: [100, 200] });
 }
 
+/**
+ * Waits until the support table above the Run button has every result: a row grows when its result comes in (long
+ * notes), which moves the button; a click as it moves can miss it (seen once, under load).
+ */
+export async function supportSettled(page: Page): Promise<void> {
+  await expect(page.locator('[data-testid="support-row"] td', { hasText: /^…$/ })).toHaveCount(0, { timeout: 30_000 });
+}
+
 /** The benchmark form's run settings, a fixed run count (quick e2e runs): batch sizes, runs, warm-up, and max items. */
 export async function fixedRuns(page: Page, o: { batches?: string; runs: number; warmup: number; items?: number }): Promise<void> {
   await page.getByLabel('Batch sizes').fill(o.batches ?? '1');

@@ -9,7 +9,7 @@ import { writeNpz } from '../src/core/data/npz';
 import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
-import { fixedRuns, openApp } from './fixtures';
+import { fixedRuns, openApp, supportSettled } from './fixtures';
 
 const payload = (name: string, m: ModelProto) => {
   const bytes = writeOnnx(m);
@@ -45,6 +45,7 @@ test('symbolic H and W: inspect says MACs are unknown at [1, 3, ?, ?]; Run is re
   await page.getByLabel('Dim W').fill('320');
   await expect(page.getByTestId('bench-error-inputs')).toHaveCount(0);
   await expect(run).toBeEnabled();
+  await supportSettled(page);
   await run.click();
 
   const row = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]');
@@ -80,6 +81,7 @@ test('a recurrent model with an int64 scalar input benchmarks given only the sca
   await expect(page.getByLabel('Dim H')).toHaveCount(0);
   await page.getByLabel('Value of sr').fill('16000');
   await expect(run).toBeEnabled();
+  await supportSettled(page);
   await run.click();
 
   const row = page.locator('[data-testid="bench-row"][data-target="original"][data-backend="wasm"]');
@@ -125,6 +127,7 @@ test('optimize asks for H and W too; a 90%-pruned variant is compared at 320×32
   await quickSettings(page);
   await page.getByTestId('bench-input-spec').getByLabel('Dim H').fill('320');
   await page.getByTestId('bench-input-spec').getByLabel('Dim W').fill('320');
+  await supportSettled(page);
   await page.getByTestId('run-bench').click();
   const cell = page.locator('[data-testid="bench-row"][data-target="prune 90% global"][data-backend="wasm"]');
   await expect(cell).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
