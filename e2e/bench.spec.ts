@@ -61,7 +61,6 @@ test('the sample and its int8 and pruned variants: which nodes each backend runs
   await expect(page.getByTestId('bench-results')).toContainText('cross-origin isolated');
 });
 
-
 test('a dataset that does not fit the model is refused before anything runs', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('model-summary')).toBeVisible();

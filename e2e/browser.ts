@@ -26,8 +26,19 @@ export function chromiumArgs(): string[] {
 }
 
 /**
- * Extra flags for the tests only (playwright.config.ts), never for `npm run bench`, whose WebGPU figures stay those of
- * Chromium's defaults. `disable_workgroup_init` stops Dawn from zero-filling each shader's workgroup memory at entry:
+ * V8 flags for the test browsers only (never for `npm run bench`): WebAssembly runs on V8's baseline compiler (Liftoff)
+ * only, with no tier-up to its optimizing one (TurboFan). Every benchmark cell and optimize job runs in a fresh worker
+ * that instantiates onnxruntime-web's 14-28 MB module, and by default V8 then recompiles its hot functions with TurboFan
+ * on background threads, again in each worker: for the short runs of the tests that compilation cost more than it saved
+ * (PP-OCRv4 rec on WebGPU at 48×16: 8.5 s with tier-up, 6.1 s without; the whole e2e suite 214 s → 166 s, its
+ * renderers' CPU time 193 s → 124 s). Semantics are the same on either tier; only speed differs, and no test measures
+ * speed. (Vitest's workers keep the default: there one module instance serves a whole worker, and tier-up pays off.)
+ */
+const V8_TEST_FLAGS = ['--liftoff-only'];
+
+/**
+ * Extra flags for the tests only (playwright.config.ts, support.reality.test.ts), never for `npm run bench`, whose
+ * WebGPU figures stay those of Chromium's defaults. `disable_workgroup_init` stops Dawn from zero-filling each shader's workgroup memory at entry:
  * on the software (SwiftShader) adapter that code made shader compilation, which a model pays on its first WebGPU run,
  * 5-8 times slower (PP-OCRv4 det at 32×32: 26 s first run, 3.4 s with it; Silero VAD v5: 3.5 s, 0.7 s). It changes no
  * op's placement, no pipeline's validity and no error a run meets; only a kernel that read workgroup memory before
@@ -38,14 +49,3 @@ export function chromiumArgs(): string[] {
 export function chromiumTestArgs(): string[] {
   return [...chromiumArgs(), '--enable-dawn-features=disable_workgroup_init', `--js-flags=${V8_TEST_FLAGS.join(',')}`];
 }
-
-/**
- * V8 flags for the test browsers only (never for `npm run bench`): WebAssembly runs on V8's baseline compiler (Liftoff)
- * only, with no tier-up to its optimizing one (TurboFan). Every benchmark cell and optimize job runs in a fresh worker
- * that instantiates onnxruntime-web's 14-28 MB module, and by default V8 then recompiles its hot functions with TurboFan
- * on background threads, again in each worker: for the short runs of the tests that compilation cost more than it saved
- * (PP-OCRv4 rec on WebGPU at 48×16: 8.5 s with tier-up, 6.1 s without; the whole e2e suite 214 s → 166 s, its
- * renderers' CPU time 193 s → 124 s). Semantics are the same on either tier; only speed differs, and no test measures
- * speed. (Vitest's workers keep the default: there one module instance serves a whole worker, and tier-up pays off.)
- */
-export const V8_TEST_FLAGS = ['--liftoff-only'];

@@ -18,10 +18,10 @@ import { ParetoError } from '../errors';
 import type { ModelProto } from '../formats/onnx/proto';
 import type { OnnxModel } from '../formats/onnx/read';
 import { concatParts, externalTensors, inlineExternalTensors, selfContainedBytes } from '../formats/onnx/self-contained';
-import { partsLength, writeOnnxParts } from '../formats/onnx/write';
+import { writeOnnxParts } from '../formats/onnx/write';
 import { weightComposition, type WeightComposition } from '../inspect/composition';
 import { applyRecipe, type RecipeDeps } from '../transforms/apply-recipe';
-import { describeMethod, EXACT_LIMIT, measurePieces, modelPieces, type SizeMethod } from '../transforms/prune/sizes';
+import { describeMethod, measurePieces, modelPieces, type SizeMethod } from '../transforms/prune/sizes';
 import { recipeName, validateRecipe, type Recipe } from '../transforms/recipe';
 import type { CalibrationBatch } from '../transforms/quantize/calibrate';
 import type { Progress, TransformReport } from '../transforms/types';
@@ -133,9 +133,10 @@ export async function runOptimizeJob(job: OptimizeJob): Promise<OptimizeOutcome>
 
   // 1. The original: sizes (gzip exactly up to the core's limit, else estimated; the same method after) and weights.
   progress(0, 'measuring the original');
-  const piecesBefore = modelPieces(model.proto, model.external); // serialised once, for both figures
-  const method: SizeMethod = partsLength(piecesBefore) <= EXACT_LIMIT ? 'exact' : 'estimate';
-  const before = sizeFigures(measurePieces(piecesBefore, method));
+  // Serialised once: 'auto' picks the method from its size (kept for the variant), and measures it.
+  const measuredBefore = measurePieces(modelPieces(model.proto, model.external), 'auto');
+  const method: SizeMethod = measuredBefore.method;
+  const before = sizeFigures(measuredBefore);
   const compositionBefore = weightComposition(model.proto, model.external);
 
   // 2. Its outputs on the comparison data, before the recipe may write into its weights. External weights are moved
