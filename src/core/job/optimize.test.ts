@@ -17,6 +17,7 @@ import type { Feeds } from '../bench/session';
 import type { ModelProto } from '../formats/onnx/proto';
 import type { ExternalData } from '../formats/onnx/tensor';
 import { sessionParts, tensorBuffers } from './session-parts';
+import { expectSame } from '../testing/same.testkit';
 
 const SAMPLES = resolve(__dirname, '../../../public/samples');
 const open = (name: string) => openModelFiles([{ name, bytes: new Uint8Array(readFileSync(resolve(SAMPLES, name))) }]);
@@ -115,7 +116,7 @@ describe('runOptimizeJob with the runs done by the caller (as the app does, each
       reference,
       recordVariant: (variant) => lendAndRecord({ proto: variant, external: new Map() }, data.batches),
     });
-    expect(lent.bytes).toEqual(own.bytes);
+    expectSame(lent.bytes, own.bytes);
     expect(lent.report.fidelity.error).toBeUndefined();
     const [x, y] = [own.report.fidelity.outputs.probabilities, lent.report.fidelity.outputs.probabilities];
     expect(y.top1Agreement).toBe(x.top1Agreement);

@@ -5,6 +5,7 @@ import { DataLocation, ModelProtoSchema } from '../formats/onnx/proto';
 import { readOnnx } from '../formats/onnx/read';
 import { writeOnnx } from '../formats/onnx/write';
 import { sessionParts, tensorBuffers } from './session-parts';
+import { expectSame } from '../testing/same.testkit';
 
 // Outputs from these parts equal the whole file's in onnxruntime-web: optimize.test.ts runs a job both ways.
 describe('sessionParts and tensorBuffers: a model for onnxruntime-web with its weights as views, lent and given back', () => {
@@ -23,7 +24,7 @@ describe('sessionParts and tensorBuffers: a model for onnxruntime-web with its w
     const external = graph.initializer.filter((t) => t.dataLocation === DataLocation.EXTERNAL);
     expect(external.length).toBe(parts.externalData.length);
     expect(external.every((t) => t.rawData.length === 0)).toBe(true);
-    expect(writeOnnx(model.proto)).toEqual(before);
+    expectSame(writeOnnx(model.proto), before);
 
     // Lend the file's buffer as to a worker (transferred: the model's views are detached meanwhile), then take it back.
     const lent = tensorBuffers(model.proto, model.external, 1024);
@@ -33,7 +34,7 @@ describe('sessionParts and tensorBuffers: a model for onnxruntime-web with its w
     expect(model.proto.graph!.initializer.every((t) => t.rawData.byteLength === 0)).toBe(true);
     expect(there.parts.externalData.every((e) => e.data.buffer === there.buffers[0])).toBe(true);
     lent.reattach(structuredClone(there.buffers, { transfer: there.buffers }));
-    expect(writeOnnx(model.proto)).toEqual(before);
+    expectSame(writeOnnx(model.proto), before);
   });
 
   it('a buffer that external data files share is not lent (it is copied instead)', () => {

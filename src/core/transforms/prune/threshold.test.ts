@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyNM, nmRowCount, nmShape } from './nm';
 import { CHUNK_ELEMENTS, keyToMagnitude, kthSmallestMagnitude, pruneCount, pruneSmallest, zeroSmallest } from './threshold';
+import { expectSame as same } from '../../testing/same.testkit';
 
 const f32bits = (values: number[]) => new Uint32Array(Float32Array.from(values).buffer);
 const key = (bits: number) => (bits & 0x7fffffff) >>> 0;
@@ -17,12 +18,6 @@ function reference(arrays: Uint32Array[], k: number) {
   return { expected, key: t, below: k > 0 ? all.filter((e) => e.key < t).length : 0 };
 }
 
-/** Element-wise equality, cheap on the happy path; on a mismatch, expect's diff says where. */
-function same(got: ArrayLike<number>, want: ArrayLike<number>) {
-  let ok = got.length === want.length;
-  for (let i = 0; ok && i < got.length; i++) ok = got[i] === want[i];
-  if (!ok) expect(Array.from(got)).toEqual(Array.from(want));
-}
 /** Count of ±0 float32 bit patterns. */
 function zeros(a: ArrayLike<number>) {
   let n = 0;
