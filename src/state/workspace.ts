@@ -12,6 +12,8 @@ export interface WorkspaceInfo {
   saveError: string | null;
   /** When the last save completed. */
   savedAt: number | null;
+  /** What the last save kept (what a reload restores). */
+  saved?: { models: number; variants: number; runs: number; scenarios: number };
   /** How long saves held the main thread since the page loaded (ms: the structured clones of what they wrote): the longest and the median. */
   saveBlock?: { maxMs: number; maxWhat: string; medianMs: number; saves: number };
 }

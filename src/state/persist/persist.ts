@@ -137,6 +137,7 @@ async function save(): Promise<void> {
   setInfo({
     saveError: null,
     savedAt: now,
+    saved: { models: meta.models.length, variants: meta.variants.length, runs: meta.benchRuns.length, scenarios: meta.scenarios.length },
     saveBlock: { maxMs: Math.max(block.ms, prev?.maxMs ?? 0), maxWhat: prev && prev.maxMs >= block.ms ? prev.maxWhat : block.what, medianMs: sorted[sorted.length >> 1], saves: blocks.length },
   });
 }
