@@ -120,15 +120,28 @@ export function bigMlp(mb: number, name = 'big-mlp.onnx'): FilePayload {
 }
 
 /**
- * Waits until every benchmark row of the page is done (at least `min` rows). Polled every 200 ms: toPass's default
- * intervals end at 1 s, which left each wait up to a second past the benchmark's end.
+ * Waits until the page's benchmark rows have settled: at least `min` rows, none queued or running (the rows' status, read
+ * in the page every 100 ms: no round trip to the test per poll, which Playwright's toPass would make, each with its
+ * steps reported, ~3 per second for the length of every benchmark). Then every row must be done: a failed row fails the
+ * test as soon as the rest have settled, showing each row's status and the errors the rows show.
  */
+export async function benchSettled(page: Page, options: { min?: number; timeout?: number } = {}): Promise<(string | null)[]> {
+  await page.waitForFunction(
+    (min) => {
+      const statuses = [...document.querySelectorAll('[data-testid="bench-row"]')].map((e) => e.getAttribute('data-status'));
+      return statuses.length >= min && !statuses.some((s) => s === 'queued' || s === 'running');
+    },
+    options.min ?? 1,
+    { timeout: options.timeout ?? 150_000, polling: 100 },
+  );
+  return page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+}
+
+/** Waits until the page's benchmark rows have settled (benchSettled), and expects every one of them done. */
 export async function benchDone(page: Page, options: { min?: number; timeout?: number } = {}): Promise<void> {
-  await expect(async () => {
-    const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-    expect(statuses.length).toBeGreaterThanOrEqual(options.min ?? 1);
-    expect(statuses.every((s) => s === 'done')).toBe(true);
-  }).toPass({ timeout: options.timeout ?? 150_000, intervals: [100, 200] });
+  const statuses = await benchSettled(page, options);
+  const errors = await page.getByTestId('bench-cell-error').allInnerTexts();
+  expect({ statuses, errors }, 'every benchmark row done').toEqual({ statuses: statuses.map(() => 'done'), errors: [] });
 }
 
 /**

@@ -18,7 +18,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
-import { fixedRuns, openApp } from './fixtures';
+import { benchSettled, fixedRuns, openApp } from './fixtures';
 
 interface RealModel {
   file: string;
@@ -145,11 +145,7 @@ test('real public models: the support table decides WebGPU, and every WebGPU row
     const t1 = Date.now();
     await page.getByTestId('run-bench').click();
     // Until no row is queued or running; a row that failed although the table allowed it shows its error here.
-    await expect(async () => {
-      const statuses = await page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
-      expect(statuses).toHaveLength(1);
-      expect(statuses.filter((x) => x === 'queued' || x === 'running')).toEqual([]);
-    }).toPass({ timeout: 90_000, intervals: [100] });
+    expect(await benchSettled(page, { timeout: 90_000 })).toHaveLength(1);
     const ran = Date.now() - t1;
     expect(await page.getByTestId('bench-cell-error').allInnerTexts(), `${name(m)}: rows that failed`).toEqual([]);
 
