@@ -9,10 +9,11 @@ import { watchCsp } from './csp-watch';
  * One tab per Playwright worker serves its tests in turn: each test still starts from a fresh document (its first step
  * is `page.goto`), with nothing kept from the test before: after each test the tab leaves the app (about:blank, which
  * ends its workers), the origin's storage is cleared (the workspace lives in IndexedDB), and the test's listeners,
- * routes and init scripts are removed. A fresh browser context per test, Playwright's default, costs this 2-core
- * machine about 1.3 s of CPU more per test (a new renderer process that parses and compiles the app again, measured:
- * 2.1 CPU-s vs 0.8 CPU-s to open the app), about 50 s of the suite's CPU time. Tests that need a second, separate
- * context (share.spec.ts's reader) make one from `browser`.
+ * routes and init scripts are removed. A fresh browser context per test, Playwright's default, starts a new renderer
+ * process that parses and compiles the app again: opening the app took 2.1 CPU-s that way, 0.8 CPU-s in a reused tab
+ * (this 2-core machine); 16 of the suite's shorter tests 62.7 → 58.0 CPU-s, the whole e2e stage 376 → 336 CPU-s (one
+ * run each; timings here vary by 10%). Tests that need a second, separate context (share.spec.ts's reader) make one
+ * from `browser`.
  */
 export const test = base.extend<{ cspClean: void; noPageErrors: void }, { workerContext: BrowserContext; workerPage: Page }>({
   workerContext: [
