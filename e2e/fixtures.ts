@@ -120,10 +120,9 @@ export function bigMlp(mb: number, name = 'big-mlp.onnx'): FilePayload {
 }
 
 /**
- * Waits until the page's benchmark rows have settled: at least `min` rows, none queued or running (the rows' status, read
- * in the page every 100 ms: no round trip to the test per poll, which Playwright's toPass would make, each with its
- * steps reported, ~3 per second for the length of every benchmark). Then every row must be done: a failed row fails the
- * test as soon as the rest have settled, showing each row's status and the errors the rows show.
+ * Waits until the page's benchmark rows have settled (at least `min` rows, none queued or running) and returns their
+ * statuses. The statuses are read in the page every 100 ms: no round trip to the test per poll (Playwright's toPass
+ * makes one, with its steps reported, several times a second for the length of every benchmark).
  */
 export async function benchSettled(page: Page, options: { min?: number; timeout?: number } = {}): Promise<(string | null)[]> {
   await page.waitForFunction(
@@ -137,7 +136,10 @@ export async function benchSettled(page: Page, options: { min?: number; timeout?
   return page.getByTestId('bench-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 }
 
-/** Waits until the page's benchmark rows have settled (benchSettled), and expects every one of them done. */
+/**
+ * Waits until the page's benchmark rows have settled (benchSettled) and expects every one of them done: a failed row
+ * fails the test as soon as the rest have settled, showing each row's status and the errors the rows show.
+ */
 export async function benchDone(page: Page, options: { min?: number; timeout?: number } = {}): Promise<void> {
   const statuses = await benchSettled(page, options);
   const errors = await page.getByTestId('bench-cell-error').allInnerTexts();
