@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test files that change state other files would see, so each runs in a fresh module graph of its own: the zustand
- * stores (src/state, src/ui), onnxruntime's global env (its log level, WASM threads), stubbed globals.
+ * stores (src/state, src/ui), onnxruntime's global env (its log level, WASM threads, its wasmBinary), stubbed globals
+ * (WebAssembly.instantiate among them).
  */
 const ISOLATED = [
   'src/state/**/*.test.ts',
@@ -11,6 +12,7 @@ const ISOLATED = [
   'src/cli/bench.test.ts',
   'src/core/bench/harness.test.ts',
   'src/core/bench/support.reality.test.ts',
+  'src/runtimes/wasm-modules.test.ts',
 ];
 
 export default defineConfig({

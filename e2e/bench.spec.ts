@@ -24,6 +24,11 @@ async function quickSettings(page: Page) {
 
 test('the sample and its int8 and pruned variants: which nodes each backend runs natively, then a run on WASM and WebGPU; WebGPU is labelled as a fallback adapter', async ({ page }) => {
   test.setTimeout(180_000);
+  // Every .wasm the page and its workers fetch (onnxruntime-web's are compiled once for the page, then shared).
+  const wasmFetched: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('.wasm')) wasmFetched.push(new URL(r.url()).pathname.split('/').pop()!);
+  });
   await openWithVariants(page);
   const models = page.getByTestId('bench-form').locator('fieldset').first();
   for (const box of await models.locator('input[type=checkbox]').all()) await box.check();
@@ -55,6 +60,10 @@ test('the sample and its int8 and pruned variants: which nodes each backend runs
   // With labels, no reference outputs are needed; every backend's runtime was loaded once before the first cell.
   await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '0');
   await expect(page.getByTestId('bench-method')).toContainText(/loaded once before the first cell \(wasm \d+ ms, webgpu \d+ ms\)/);
+  await expect(page.getByTestId('bench-method')).toContainText("onnxruntime-web's WebAssembly compiled once for this page");
+  // Two variants (each with two fidelity runs), a reference-free run of 3 models × 2 backends and the two warm-ups:
+  // onnxruntime-web's plain and WebGPU builds were each downloaded once.
+  expect(wasmFetched.sort()).toEqual([expect.stringMatching(/^ort-wasm-simd-threaded-.*\.wasm$/), expect.stringMatching(/^ort-wasm-simd-threaded\.jsep-.*\.wasm$/)]);
   // WebGPU in this Chromium is SwiftShader: it runs, and it says so
   await expect(page.locator('[data-testid="bench-row"][data-backend="webgpu"]').getByTestId('fallback-adapter').first()).toBeVisible();
   await expect(page.getByTestId('bench-results')).toContainText('software (fallback) adapter');

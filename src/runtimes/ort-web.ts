@@ -2,13 +2,17 @@ import * as ort from 'onnxruntime-web';
 import type { InferenceRuntime } from '../core/bench/session';
 import { ortWebExtras, wrapOrtSession } from './ort-common';
 // Served from this origin (no CDN). Importing them with ?url is what works under Vite dev and build alike.
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import { compiledWasmBinary, ORT_WASM_URL } from './wasm-modules';
+
+const wasmUrl = ORT_WASM_URL.webgpu;
 
 let configured = false;
 function configure(threads: number) {
   if (!configured) {
     ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
+    // The page's compiled module when the job brought one (./wasm-modules.ts), else fetched and compiled here.
+    ort.env.wasm.wasmBinary = compiledWasmBinary(wasmUrl);
     configured = true;
   }
   ort.env.wasm.numThreads = threads;

@@ -3,7 +3,7 @@ import { recipeName, validateRecipe } from '../core/transforms/recipe';
 import { toErrorInfo, type ErrorInfo } from '../core/errors';
 import { forSurface } from '../core/surface';
 import type { VariantMetrics } from '../workers/protocol';
-import { optimizeInWorker } from '../workers/client';
+import { compiledModules, optimizeInWorker } from '../workers/client';
 import type { DataSource, InputChoice } from '../workers/protocol';
 import { studio } from './store';
 import { unusedId } from './ids';
@@ -60,8 +60,11 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
   running.set(id, ctrl);
   // Progress arrives often; the store only hears about whole percents or a new stage.
   let last = { pct: -1, stage: '' };
+  // onnxruntime-web's WASM module, compiled once for the page, for the job's calibration and fidelity runs (TF.js
+  // models run on TF.js).
+  const runtimeModules = model.summary.format === 'tfjs' ? undefined : await compiledModules(['wasm']);
   const result = await optimizeInWorker(
-    { model: model.origin, recipe: recipeIn, data, inputs },
+    { model: model.origin, recipe: recipeIn, data, inputs, runtimeModules },
     (p) => {
       const pct = Math.floor(p.fraction * 100);
       if (pct !== last.pct || p.stage !== last.stage) {

@@ -12,6 +12,7 @@ import { isTfjsModel } from '../core/formats/tfjs/read';
 import { openModelFiles } from '../core/model/open';
 import { browserRuntime } from '../runtimes/browser';
 import { readEnvironment } from '../runtimes/environment';
+import { holdRuntimeModules } from '../runtimes/wasm-modules';
 import { dataFile } from './data-source';
 import type { BenchCellJob, BenchCellOutcome, BenchCellResult, BenchWorkerApi, ReferenceResult } from './protocol';
 import { readSource } from './read-source';
@@ -102,6 +103,7 @@ const api: BenchWorkerApi = {
   },
   async reference(job): Promise<ReferenceResult> {
     try {
+      holdRuntimeModules(job.runtimeModules);
       const p = await prepare(job);
       if (typeof p.evalSet === 'string') throw new ParetoError('bad-input', `No fidelity: ${p.evalSet}.`);
       const runtime = await browserRuntime(p.backend('wasm'));
@@ -121,6 +123,7 @@ const api: BenchWorkerApi = {
   async warm(job) {
     try {
       const t0 = performance.now();
+      holdRuntimeModules(job.runtimeModules);
       const opened = openModelFiles(await readSource(job.model));
       const bytes = runnableBytes(opened.model, opened.bytes);
       const runtime = await browserRuntime(backendFor(opened.model, job.backend));
@@ -135,6 +138,7 @@ const api: BenchWorkerApi = {
     let tried = ''; // the shapes it ran at, for a runtime's message
     try {
       onProgress({ fraction: 0, stage: 'reading the model and data' });
+      holdRuntimeModules(job.runtimeModules);
       const environment = await readEnvironment();
       if (job.backend === 'webgpu' && !environment.webgpu) {
         throw new ParetoError('bad-input', `WebGPU cannot run here: ${environment.webgpuUnavailableReason}.`);

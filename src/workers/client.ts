@@ -3,7 +3,8 @@ import { ParetoError } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
-import type { BenchCellJob, BenchCellResult, BenchWorkerApi, DatasetCheck, MacsResult, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi, ReferenceResult } from './protocol';
+import type { CompiledBackend, RuntimeModules } from '../runtimes/wasm-modules';
+import type { BenchCellJob, BenchCellResult, BenchWorkerApi, CompiledRuntime, DatasetCheck, MacsResult, SupportResult, ModelWorkerApi, OpenResult, OpenSource, OptimizeJob, OptimizeResult, OptimizeWorkerApi, ReferenceResult } from './protocol';
 
 /** Browsers cap a single ArrayBuffer (Chrome: 4 GiB on 64-bit; others lower). */
 const MAX_BROWSER_FILE_BYTES = 4 * 2 ** 30;
@@ -53,6 +54,34 @@ export async function openInWorker(source: OpenSource, signal?: AbortSignal): Pr
     if (pre) return pre;
   }
   return inWorker<ModelWorkerApi, OpenResult>(() => modelWorker('model'), (r) => r.open(source), 'model', signal);
+}
+
+const compiled = new Map<CompiledBackend, Promise<CompiledRuntime>>();
+
+/**
+ * onnxruntime-web's WebAssembly for a backend, compiled once per page (in a worker; the page only holds the
+ * WebAssembly.Module) and handed to every worker that runs it (src/runtimes/wasm-modules.ts). `ms` is what compiling
+ * took, and `earlier` says it was compiled for an earlier job. A failure is not kept: the next job tries again, and
+ * meanwhile workers fetch and compile it themselves.
+ */
+export async function compiledRuntime(backend: CompiledBackend): Promise<CompiledRuntime & { earlier?: boolean }> {
+  const held = compiled.get(backend);
+  if (held) return { ...(await held), earlier: true };
+  const compiling = inWorker<ModelWorkerApi, CompiledRuntime>(() => modelWorker(`compile-${backend}`), (r) => r.compileRuntime(backend), 'model');
+  compiled.set(backend, compiling);
+  const r = await compiling;
+  if (!r.ok) compiled.delete(backend);
+  return r;
+}
+
+/** The compiled modules for these backends, as a job carries them (those that could not be compiled left out). */
+export async function compiledModules(backends: readonly CompiledBackend[]): Promise<RuntimeModules> {
+  const out: RuntimeModules = {};
+  for (const b of new Set(backends)) {
+    const r = await compiledRuntime(b);
+    if (r.ok) out[r.url] = r.module;
+  }
+  return out;
 }
 
 /** A model's MACs at given input shapes (re-read and counted in a worker). */

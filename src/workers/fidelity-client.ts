@@ -4,6 +4,7 @@ import type { Feeds } from '../core/bench/session';
 import type { ModelProto } from '../core/formats/onnx/proto';
 import type { ExternalData } from '../core/formats/onnx/tensor';
 import { sessionParts, tensorBuffers } from '../core/job/session-parts';
+import { heldRuntimeModules } from '../runtimes/wasm-modules';
 import type { FidelityRecord, FidelityWorkerApi } from './protocol';
 
 /** A batch with each tensor's values in an array of its own, so that cloning it does not copy a whole dataset. */
@@ -28,7 +29,8 @@ export async function recordInWorker(
   let r: FidelityRecord | { died: string };
   try {
     r = await Promise.race([
-      remote.record(Comlink.transfer({ parts, buffers: lent.buffers }, lent.buffers), batches.map(compact), threads),
+      // The compiled onnxruntime-web module this worker was given, if any, goes on (shared, not copied).
+      remote.record(Comlink.transfer({ parts, buffers: lent.buffers }, lent.buffers), batches.map(compact), threads, heldRuntimeModules()),
       new Promise<{ died: string }>((resolve) => worker.addEventListener('error', (e) => resolve({ died: e.message || 'unknown error' }))),
     ]);
   } finally {

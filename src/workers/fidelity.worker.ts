@@ -8,14 +8,16 @@
 import * as Comlink from 'comlink';
 import { recordOnce } from '../core/bench/compare';
 import { browserRuntime } from '../runtimes/browser';
+import { holdRuntimeModules } from '../runtimes/wasm-modules';
 import type { FidelityRecord, FidelityWorkerApi } from './protocol';
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 const api: FidelityWorkerApi = {
-  async record({ parts, buffers }, batches, threads): Promise<FidelityRecord> {
+  async record({ parts, buffers }, batches, threads, runtimeModules): Promise<FidelityRecord> {
     let result: FidelityRecord;
     try {
+      holdRuntimeModules(runtimeModules);
       const runtime = await browserRuntime('wasm');
       const open = () => runtime.createSession(parts.graph, { threads, externalData: parts.externalData, lowMemory: true });
       result = { ok: true, outputs: await recordOnce(open, batches), buffers };

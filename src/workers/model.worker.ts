@@ -7,6 +7,7 @@ import { summarize } from '../core/inspect/summary';
 import { backendSupport } from '../core/bench/support';
 import { tfjsSupport } from '../core/bench/tfjs-support';
 import { isTfjsModel } from '../core/formats/tfjs/read';
+import { compileRuntimeModule, ORT_WASM_URL } from '../runtimes/wasm-modules';
 import type { ModelWorkerApi, OpenResult } from './protocol';
 import { readSource } from './read-source';
 
@@ -18,6 +19,16 @@ const api: ModelWorkerApi = {
       const t1 = performance.now();
       const { summary } = openModelFiles(files);
       return { ok: true, summary, readMs: t1 - t0, parseMs: performance.now() - t1 };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  },
+  async compileRuntime(backend) {
+    try {
+      const t0 = performance.now();
+      const url = ORT_WASM_URL[backend];
+      const module = await compileRuntimeModule(url);
+      return { ok: true, url, module, ms: performance.now() - t0 };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }

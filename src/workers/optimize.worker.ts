@@ -14,6 +14,7 @@ import { openModelFiles } from '../core/model/open';
 import { runOptimizeJob } from '../core/job/optimize';
 import { describeMethod } from '../core/transforms/prune/sizes';
 import { browserRuntime } from '../runtimes/browser';
+import { holdRuntimeModules } from '../runtimes/wasm-modules';
 import { backendFor } from '../core/formats/runnable';
 import { isTfjsModel } from '../core/formats/tfjs/read';
 import { recordInWorker } from './fidelity-client';
@@ -25,6 +26,7 @@ const api: OptimizeWorkerApi = {
   async run(job: OptimizeJob, onProgress): Promise<OptimizeResult> {
     try {
       onProgress({ fraction: 0, stage: 'reading the model' });
+      holdRuntimeModules(job.runtimeModules);
       const opened = openModelFiles(await readSource(job.model));
       const data = await loadOptimizeData(job.data, opened.summary, job.inputs);
       // A TF.js model runs on TF.js here (the fidelity worker runs onnxruntime-web); an ONNX model's original and

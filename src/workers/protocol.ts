@@ -23,8 +23,15 @@ export type MacsResult =
   | { ok: true; macs: ModelSummary['macs']; macsAt: ModelSummary['macsAt']; layerMacs: (number | null)[] }
   | { ok: false; error: ErrorInfo };
 
+/** A runtime's WebAssembly compiled once for the page (src/runtimes/wasm-modules.ts), and how long that took. */
+export type CompiledRuntime =
+  | { ok: true; url: string; module: WebAssembly.Module; ms: number }
+  | { ok: false; error: ErrorInfo };
+
 export interface ModelWorkerApi {
   open(source: OpenSource): Promise<OpenResult>;
+  /** Fetches and compiles onnxruntime-web's .wasm for a backend, for the page to hand to the workers that run it. */
+  compileRuntime(backend: import('../runtimes/wasm-modules').CompiledBackend): Promise<CompiledRuntime>;
   /** The model's MACs at these input shapes (null dims unknown), as the inspect view shows them for the shape set. */
   macs(source: OpenSource, inputShapes: Record<string, (number | null)[] | null>, inputValues?: Record<string, number>): Promise<MacsResult>;
   /** Which nodes each backend runs natively, falls back on, or cannot run. */
@@ -66,6 +73,8 @@ export interface OptimizeJob {
   recipe: import('../core/transforms/recipe').Recipe;
   data: DataSource;
   inputs?: InputChoice;
+  /** onnxruntime-web's compiled WebAssembly, when the page holds it (the worker and its fidelity workers use it). */
+  runtimeModules?: import('../runtimes/wasm-modules').RuntimeModules;
 }
 
 export interface SizeInfo {
@@ -112,6 +121,7 @@ export interface FidelityWorkerApi {
     lent: { parts: import('../core/job/session-parts').SessionParts; buffers: ArrayBuffer[] },
     batches: import('../core/bench/session').Feeds[],
     threads?: number,
+    runtimeModules?: import('../runtimes/wasm-modules').RuntimeModules,
   ): Promise<FidelityRecord>;
 }
 
@@ -137,6 +147,8 @@ export interface BenchCellJob {
   maxItems?: number;
   /** The user's dims and values: the input spec every call of the run (check, reference, warm-up, cells) resolves. */
   inputs?: InputChoice;
+  /** onnxruntime-web's compiled WebAssembly, by .wasm URL, when the page holds it: the worker instantiates it. */
+  runtimeModules?: import('../runtimes/wasm-modules').RuntimeModules;
 }
 
 export interface BenchCellOutcome {
@@ -169,9 +181,9 @@ export interface BenchWorkerApi {
   /** Runs the original once on the data (WASM) and returns its outputs: every variant's cell compares with them. */
   reference(job: BenchCellJob): Promise<ReferenceResult>;
   /**
-   * Loads the backend's runtime and creates one session of the model, then the worker is thrown away: after it the
-   * runtime's WebAssembly is compiled and cached, so no cell's cold start pays for that and every cell's is measured
-   * the same way.
+   * Loads the backend's runtime and creates one session of the model, then the worker is thrown away: the runtime's
+   * first start (its JavaScript, and its WebAssembly where the page holds none) is paid here, not by the first cell, so
+   * every cell's cold start is measured the same way.
    */
   warm(job: BenchCellJob): Promise<{ ok: true; ms: number } | { ok: false; error: ErrorInfo }>;
   run(job: BenchCellJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<BenchCellResult>;

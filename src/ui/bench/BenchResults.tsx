@@ -112,7 +112,11 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                   <>
                     Cold start: each backend&apos;s runtime was loaded once before the first cell (
                     {run.warmed.map((w) => `${w.backend} ${w.ms === null ? `failed: ${w.error}` : w.earlier ? `by an earlier benchmark on this page, ${Math.round(w.ms)} ms` : `${Math.round(w.ms)} ms`}`).join(', ')}), then every cell ran in a fresh
-                    worker: session creation and first run, the runtime from the browser&apos;s cache, the same for every cell.
+                    worker: session creation and first run,{' '}
+                    {model.summary.format === 'tfjs'
+                      ? 'TF.js loaded by each worker'
+                      : "with onnxruntime-web's WebAssembly compiled once for this page and instantiated by each worker"}
+                    , the same for every cell.
                   </>
                 )}
               </p>
