@@ -5,7 +5,9 @@
 
 // Ctrl-C, SIGTERM or a closed terminal (SIGHUP) at any moment, start-up included, ends with a message. A command
 // writing an output file installs its own handler (which removes the temp file); this one then leaves the work to it.
-const CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+// SIGHUP last: Node itself already catches SIGINT and SIGTERM (to reset the terminal, then exit by the signal), so a
+// caught SIGHUP is what shows that all three handlers are in place (src/cli/cli.test.ts waits for it).
+const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 for (const [sig, code] of Object.entries(CODES)) {
   process.on(sig, () => {
     if (process.listenerCount(sig) > 1) return;
