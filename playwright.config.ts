@@ -7,10 +7,6 @@ import { chromiumPath, chromiumTestArgs } from './e2e/browser';
 const port = Number(process.env.PARETO_E2E_PORT ?? 4317);
 const devPort = port + 1;
 
-/** The longest test (50-80 s on this 2-core machine), then the specs whose tests take 20-30 s each. */
-const LONGEST = /real-webgpu\.spec\.ts/;
-const LONG = /(tfjs|bench|a11y|workspace)\.spec\.ts/;
-
 const use = {
   launchOptions: { executablePath: chromiumPath(), args: chromiumTestArgs() },
   trace: 'off' as const,
@@ -19,22 +15,20 @@ const use = {
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
-  // Every test is its own unit of work (no test depends on another), so the two workers share them test by test, and
-  // the longest go first (below): what is left for the last minute is short tests on both workers, not one long one.
+  // Every test is its own unit of work (no test depends on another), so the two workers share them test by test.
   fullyParallel: true,
   // Two tests at once: the unit tests beside them run at a lower priority (scripts/test.mjs), so the browser
   // tests get both cores when they need them (npm test 6 min 3 s with one worker, 5 min 17 s with two).
   workers: 2,
   reporter: [['list']],
-  // Projects are scheduled in this order: the production build's longest specs first, then the dev server's one, then
-  // the rest of the build's.
+  // Two projects, the dev server's one test first. A worker process (with its browser) serves one project, so every
+  // project more starts more of them (each ~3 CPU-s): the build's specs are one project, whatever their length. Under
+  // `npm test` this lane ends well before the unit tests beside it, which use whatever CPU it leaves at its end.
   projects: [
-    // The production build (`vite build` then `vite preview`), as `npm run preview` serves it.
-    { name: 'build (longest)', testMatch: LONGEST, use: { ...use, baseURL: `http://localhost:${port}` } },
-    { name: 'build (long)', testMatch: LONG, use: { ...use, baseURL: `http://localhost:${port}` } },
     // The dev server, as `npm start` serves it, with its dependency cache rebuilt (--force), as on a fresh clone.
     { name: 'dev', testMatch: /dev-server\.spec\.ts/, use: { ...use, baseURL: `http://localhost:${devPort}` } },
-    { name: 'build', testIgnore: [/dev-server\.spec\.ts/, LONGEST, LONG], use: { ...use, baseURL: `http://localhost:${port}` } },
+    // The production build (`vite build` then `vite preview`), as `npm run preview` serves it.
+    { name: 'build', testIgnore: /dev-server\.spec\.ts/, use: { ...use, baseURL: `http://localhost:${port}` } },
   ],
   webServer: [
     {
