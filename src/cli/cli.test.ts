@@ -403,7 +403,8 @@ describe('signals', () => {
   it('Ctrl-C or SIGTERM during start-up or a run ends with a message, never silently', async () => {
     const { spawn } = await import('node:child_process');
     // The CLI's first lines catch SIGINT, SIGTERM and then SIGHUP; Node itself already catches the first two, so SIGHUP
-    // shows when those lines have run (with SIGHUP first, a SIGTERM sent then could beat its handler on a busy machine). SIGTERM right then (start-up: the bundle still loading); SIGINT during the run.
+    // shows when those lines have run (with SIGHUP first, a SIGTERM sent then could beat its handler on a busy
+    // machine). SIGTERM right then (start-up: the bundle still loading); SIGINT during the run.
     for (const [sig, code, extraMs] of [['SIGTERM', 143, 0], ['SIGINT', 130, 500]] as const) {
       const child = spawn(process.execPath, [bin, 'bench', 'public/samples/mnist-cnn.onnx', '--runs', '100000'], { cwd: root });
       let stderr = '';

@@ -9,9 +9,10 @@ import ortJsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
  * the only way to give WebAssembly memory back). Left to itself, each such worker fetches the 14 MB (WASM) or 28 MB
  * (WebGPU) module and compiles it again: from the network wherever the browser's HTTP cache does not keep it (private
  * windows, a server that says no-cache, the dev server), so a cell's cold start depended on the cache's state. Instead,
- * the page has a worker compile the module once (./wasm-modules.ts's compileRuntimeModule, from src/workers/client.ts)
- * and keeps the WebAssembly.Module; each worker gets it with its job (a Module is shared between a page's workers, not
- * copied) and onnxruntime-web instantiates it: no download, no compilation, the same for every cell.
+ * the page has a worker compile the module once (compileRuntimeModule below, in a model worker that
+ * src/workers/client.ts starts) and keeps the WebAssembly.Module; each worker gets it with its job (a Module is shared
+ * between a page's workers, not copied) and onnxruntime-web instantiates it: no download, no compilation, the same
+ * for every cell.
  */
 
 /** The compiled modules a job brings, by the URL of the .wasm they were compiled from. */
