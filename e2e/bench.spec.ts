@@ -60,7 +60,7 @@ test('the sample and its int8 and pruned variants: which nodes each backend runs
   // With labels, no reference outputs are needed; every backend's runtime was loaded once before the first cell.
   await expect(page.getByTestId('bench-method')).toHaveAttribute('data-reference-runs', '0');
   await expect(page.getByTestId('bench-method')).toContainText(/loaded once before the first cell \(wasm \d+ ms, webgpu \d+ ms\)/);
-  await expect(page.getByTestId('bench-method')).toContainText("onnxruntime-web's WebAssembly compiled once for this page");
+  await expect(page.getByTestId('bench-method')).toContainText("onnxruntime-web's WebAssembly (wasm, webgpu) was compiled once for this page");
   // Two variants (each with two fidelity runs), a reference-free run of 3 models × 2 backends and the two warm-ups:
   // onnxruntime-web's plain and WebGPU builds were each downloaded once.
   expect(wasmFetched.sort()).toEqual([expect.stringMatching(/^ort-wasm-simd-threaded-.*\.wasm$/), expect.stringMatching(/^ort-wasm-simd-threaded\.jsep-.*\.wasm$/)]);

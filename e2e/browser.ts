@@ -29,10 +29,11 @@ export function chromiumArgs(): string[] {
  * V8 flags for the test browsers only (never for `npm run bench`): WebAssembly runs on V8's baseline compiler (Liftoff)
  * only, with no tier-up to its optimizing one (TurboFan). Every benchmark cell and optimize job runs in a fresh worker
  * that instantiates onnxruntime-web's 14-28 MB module, and by default V8 then recompiles its hot functions with TurboFan
- * on background threads, again in each worker: for the short runs of the tests that compilation cost more than it saved
- * (PP-OCRv4 rec on WebGPU at 48×16: 8.5 s with tier-up, 6.1 s without; the whole e2e suite 214 s → 166 s, its
- * renderers' CPU time 193 s → 124 s). Semantics are the same on either tier; only speed differs, and no test measures
- * speed. (Vitest's workers keep the default: there one module instance serves a whole worker, and tier-up pays off.)
+ * on background threads: for the short runs of the tests that compilation cost more than it saved (PP-OCRv4 rec on
+ * WebGPU at 48×16: 8.5 s with tier-up, 6.1 s without; the whole e2e suite 214 s → 166 s, its renderers' CPU time
+ * 193 s → 124 s; measured when each worker still compiled its own copy of the module; the page now compiles it once and
+ * its workers share the code, but each test is a new page, and its runs are still short). Semantics are the same on
+ * either tier; only speed differs, and no test measures speed. (Vitest's workers keep the default: there one module instance serves a whole worker, and tier-up pays off.)
  */
 const V8_TEST_FLAGS = ['--liftoff-only'];
 

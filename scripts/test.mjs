@@ -2,7 +2,7 @@
 /**
  * `npm test`: every stage, each named as it starts and timed as it ends; a failed stage fails the run.
  * The type check and the unit tests run beside the production build and the end-to-end tests (the e2e stage is the
- * longest; the other lane fills the CPU it leaves). The second lane's output is held and printed, whole, when it ends
+ * longest stage; the other lane fills the CPU it leaves, and under load ends after it). The second lane's output is held and printed, whole, when it ends
  * (so the two logs never interleave).
  *
  *   node scripts/test.mjs                 all stages
@@ -30,8 +30,8 @@ function run(name, { hold = false, note = '' } = {}) {
   const s = STAGES[name];
   console.log(`\n▶ ${name}: ${s.what}${note}`);
   const start = performance.now();
-  // A held lane runs at a lower CPU priority (nice 10) where `nice` exists: the first lane (the e2e tests, the longest)
-  // gets the CPU when it needs it, and the held lane fills what it leaves idle instead of slowing it down.
+  // A held lane runs at a lower CPU priority (nice 10) where `nice` exists: the first lane (the e2e tests, the longest
+  // stage) gets the CPU when it needs it, and the held lane fills what it leaves idle instead of slowing it down.
   const cmd = hold && NICE ? ['nice', '-n', '10', ...s.cmd] : s.cmd;
   const child = spawn(cmd[0], cmd.slice(1), { stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
   const out = [];

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import type { InferenceRuntime } from '../core/bench/session';
 import { ortWebExtras, wrapOrtSession } from './ort-common';
-// Served from this origin (no CDN). Importing them with ?url is what works under Vite dev and build alike.
+// Served from this origin (no CDN). Importing it with ?url is what works under Vite dev and build alike.
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import { compiledWasmBinary, ORT_WASM_URL } from './wasm-modules';
 

@@ -74,27 +74,30 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
   // Without labels, every variant is compared with the original's outputs on the same data: run it once, here.
   const needsReference = !check.labelled && targets.some((t) => t.id !== 'original');
   // onnxruntime-web's WebAssembly for each backend (and WASM for the reference), compiled once for this page: every
-  // worker of the run instantiates it instead of downloading and compiling its own (TF.js models load TF.js's own).
-  const compileMs = new Map<string, number>();
+  // worker of the run instantiates it instead of downloading and compiling its own (TF.js models load TF.js's own;
+  // WebGL uses none; WebGPU's only where the browser has WebGPU).
   const runtimeModules: NonNullable<BenchCellJob['runtimeModules']> = {};
+  const shared: string[] = [];
   if (model.summary.format !== 'tfjs') {
+    const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
     for (const b of new Set<BenchBackend>([...(needsReference ? ['wasm' as const] : []), ...cells.map((c) => c.backend)])) {
-      if (b === 'webgl' || ctrl.signal.aborted) continue;
-      const r = await compiledRuntime(b);
+      if (b === 'webgl' || (b === 'webgpu' && !gpu) || ctrl.signal.aborted) continue;
+      const r = await compiledRuntime(b, ctrl.signal);
       if (!r.ok) continue; // its workers then fetch and compile it themselves
       runtimeModules[r.url] = r.module;
-      if (!r.earlier) compileMs.set(b, r.ms);
+      shared.push(b);
     }
   }
+  patchRun({ sharedWasm: shared });
   let reference: ReferenceOutputs | null = null;
   if (needsReference) {
     const r = await referenceInWorker({ ...base, runtimeModules });
     if (r.ok) reference = r.reference;
     patchRun({ reference: r.ok ? { runs: 1, backend: r.backend, items: r.reference.items } : { runs: 1, backend: 'wasm', items: 0, error: r.error } });
   }
-  // Each backend's runtime loaded once before the first cell (its WebAssembly compiled for the page, above, then one
-  // session in a throw-away worker), so the first cell's cold start is measured as every other's; once loaded on this
-  // page (by an earlier benchmark), it is not loaded again.
+  // Each backend's runtime started once before the first cell, in a throw-away worker (a session of the original and
+  // one run of it, so the kernels it calls are compiled in the page's shared module too), so the first cell's cold start
+  // is measured as every other's; once loaded on this page (by an earlier benchmark), it is not loaded again.
   const warmed: NonNullable<BenchRun['warmed']> = [];
   for (const b of [...new Map(cells.map((c) => [c.backend, c])).values()]) {
     if (ctrl.signal.aborted) break;
@@ -105,11 +108,8 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
       continue;
     }
     const w = await warmInWorker({ ...base, backend: b.backend, threads: b.threads, runtimeModules });
-    if (w.ok) {
-      const ms = w.ms + (compileMs.get(b.backend) ?? 0);
-      loadedRuntimes.set(runtime, ms);
-      warmed.push({ backend: b.backend, ms });
-    } else warmed.push({ backend: b.backend, ms: null, error: w.error.message });
+    if (w.ok) loadedRuntimes.set(runtime, w.ms);
+    warmed.push(w.ok ? { backend: b.backend, ms: w.ms } : { backend: b.backend, ms: null, error: w.error.message });
   }
   patchRun({ warmed });
   for (let i = 0; i < cells.length; i++) {

@@ -39,6 +39,8 @@ export interface BenchRun {
    * `earlier`: an earlier benchmark on this page loaded it already (the browser still holds it), so this run did not.
    */
   warmed?: { backend: string; ms: number | null; error?: string; earlier?: boolean }[];
+  /** Backends whose workers got onnxruntime-web's WebAssembly compiled once for the page (runs saved before: absent). */
+  sharedWasm?: string[];
   /** What the run measured with, shown above the results. */
   settings: { batchSizes: number[]; runs: number | 'adaptive'; warmupRuns: number; timeBudgetMs: number; dataName: string; labelled: boolean };
 }

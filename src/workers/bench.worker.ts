@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { collectOutputs, evaluateAccuracy } from '../core/bench/accuracy';
 import { specDataOf, specFeedsMaker, type Dataset, type ModelIO } from '../core/bench/dataset';
 import { datasetFromFile, datasetFromImageFolder, specDataset, type ImageFile } from '../core/bench/dataset-files';
-import { inputSpecJson, resolveInputSpec, specSignatures, type InputSpec } from '../core/bench/input-spec';
+import { inputSpecJson, resolveInputSpec, specFeeds, specSignatures, type InputSpec } from '../core/bench/input-spec';
 import { benchmarkModel, feedsFromTensors, resolveBatchSizes } from '../core/bench/harness';
 import { ParetoError, toErrorInfo } from '../core/errors';
 import { backendFor, runnableBytes } from '../core/formats/runnable';
@@ -128,7 +128,21 @@ const api: BenchWorkerApi = {
       const bytes = runnableBytes(opened.model, opened.bytes);
       const runtime = await browserRuntime(backendFor(opened.model, job.backend));
       const session = await runtime.createSession(bytes, { threads: job.threads });
-      await session.release();
+      try {
+        // One run on synthetic inputs at the smallest batch, so that the kernels the model calls are compiled (in the
+        // WebAssembly module the page shares with every worker) before the first cell. Inputs the spec cannot make
+        // without the user's data: no run, the session alone; a run that fails is the cells' to report.
+        let feeds: ReturnType<typeof specFeeds> | undefined;
+        try {
+          const spec = resolveInputSpec(opened.summary, { ...job.inputs, surface: 'app' });
+          feeds = specFeeds(spec, { batch: resolveBatchSizes(specSignatures(spec), [1]).sizes[0] ?? 1, seed: 1 });
+        } catch {
+          feeds = undefined;
+        }
+        if (feeds) await session.run(feeds).catch(() => undefined);
+      } finally {
+        await session.release();
+      }
       return { ok: true, ms: performance.now() - t0 };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { ParetoError } from '../core/errors';
+import { ParetoError, toErrorInfo } from '../core/errors';
 import { pickModelFile } from '../core/formats/files';
 import { MAX_PROTOBUF_BYTES } from '../core/formats/limits';
 import type { Progress } from '../core/transforms/types';
@@ -61,24 +61,36 @@ const compiled = new Map<CompiledBackend, Promise<CompiledRuntime>>();
 /**
  * onnxruntime-web's WebAssembly for a backend, compiled once per page (in a worker; the page only holds the
  * WebAssembly.Module) and handed to every worker that runs it (src/runtimes/wasm-modules.ts). `ms` is what compiling
- * took, and `earlier` says it was compiled for an earlier job. A failure is not kept: the next job tries again, and
- * meanwhile workers fetch and compile it themselves.
+ * took; `earlier` says another job started that compile (done or still under way). No failure is kept: the next job
+ * tries again, and meanwhile workers fetch and compile it themselves. A cancelled caller stops waiting (the compile goes
+ * on for the others) and gets `{ ok: false }`.
  */
-export async function compiledRuntime(backend: CompiledBackend): Promise<CompiledRuntime & { earlier?: boolean }> {
-  const held = compiled.get(backend);
-  if (held) return { ...(await held), earlier: true };
-  const compiling = inWorker<ModelWorkerApi, CompiledRuntime>(() => modelWorker(`compile-${backend}`), (r) => r.compileRuntime(backend), 'model');
-  compiled.set(backend, compiling);
-  const r = await compiling;
-  if (!r.ok) compiled.delete(backend);
-  return r;
+export async function compiledRuntime(backend: CompiledBackend, signal?: AbortSignal): Promise<CompiledRuntime & { earlier?: boolean }> {
+  let compiling = compiled.get(backend);
+  const earlier = compiling !== undefined;
+  if (!compiling) {
+    const started = inWorker<ModelWorkerApi, CompiledRuntime>(() => modelWorker(`compile-${backend}`), (r) => r.compileRuntime(backend), 'model')
+      .catch((e: unknown): CompiledRuntime => ({ ok: false, error: toErrorInfo(e) }))
+      .then((r) => {
+        if (!r.ok) compiled.delete(backend);
+        return r;
+      });
+    compiled.set(backend, started);
+    compiling = started;
+  }
+  const cancelled = new Promise<CompiledRuntime>((resolve) => {
+    if (signal?.aborted) resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } });
+    signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }), { once: true });
+  });
+  const r = await Promise.race([compiling, cancelled]);
+  return earlier ? { ...r, earlier } : r;
 }
 
 /** The compiled modules for these backends, as a job carries them (those that could not be compiled left out). */
-export async function compiledModules(backends: readonly CompiledBackend[]): Promise<RuntimeModules> {
+export async function compiledModules(backends: readonly CompiledBackend[], signal?: AbortSignal): Promise<RuntimeModules> {
   const out: RuntimeModules = {};
   for (const b of new Set(backends)) {
-    const r = await compiledRuntime(b);
+    const r = await compiledRuntime(b, signal);
     if (r.ok) out[r.url] = r.module;
   }
   return out;

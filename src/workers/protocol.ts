@@ -181,9 +181,9 @@ export interface BenchWorkerApi {
   /** Runs the original once on the data (WASM) and returns its outputs: every variant's cell compares with them. */
   reference(job: BenchCellJob): Promise<ReferenceResult>;
   /**
-   * Loads the backend's runtime and creates one session of the model, then the worker is thrown away: the runtime's
-   * first start (its JavaScript, and its WebAssembly where the page holds none) is paid here, not by the first cell, so
-   * every cell's cold start is measured the same way.
+   * Loads the backend's runtime, creates one session of the model and runs it once on synthetic inputs, then the worker
+   * is thrown away: the runtime's first start (its JavaScript; its WebAssembly where the page holds none; the kernels
+   * the model calls, compiled in the module the page shares) is paid here, not by the first cell.
    */
   warm(job: BenchCellJob): Promise<{ ok: true; ms: number } | { ok: false; error: ErrorInfo }>;
   run(job: BenchCellJob, onProgress: (p: import('../core/transforms/types').Progress) => void): Promise<BenchCellResult>;

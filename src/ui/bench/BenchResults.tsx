@@ -112,11 +112,9 @@ export function BenchResults({ model }: { model: LoadedModel }) {
                   <>
                     Cold start: each backend&apos;s runtime was loaded once before the first cell (
                     {run.warmed.map((w) => `${w.backend} ${w.ms === null ? `failed: ${w.error}` : w.earlier ? `by an earlier benchmark on this page, ${Math.round(w.ms)} ms` : `${Math.round(w.ms)} ms`}`).join(', ')}), then every cell ran in a fresh
-                    worker: session creation and first run,{' '}
-                    {model.summary.format === 'tfjs'
-                      ? 'TF.js loaded by each worker'
-                      : "with onnxruntime-web's WebAssembly compiled once for this page and instantiated by each worker"}
-                    , the same for every cell.
+                    worker: session creation and first run.
+                    {run.sharedWasm && run.sharedWasm.length > 0 &&
+                      ` onnxruntime-web's WebAssembly (${run.sharedWasm.join(', ')}) was compiled once for this page and every worker shares its compiled code: the warm-up ran the original once, so what it runs was compiled before the first cell; a kernel only a variant uses is compiled in that variant's first cell.`}
                   </>
                 )}
               </p>
