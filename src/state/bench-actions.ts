@@ -1,6 +1,6 @@
 import type { LatencyOptions } from '../core/bench/harness';
-import { benchInWorker, checkBenchData, compiledRuntime, referenceInWorker, supportInWorker, warmInWorker } from '../workers/client';
-import type { BenchBackend, BenchCellJob, DataSource, InputChoice, OpenSource } from '../workers/protocol';
+import { benchInWorker, checkBenchData, compiledModules, referenceInWorker, supportInWorker, warmInWorker } from '../workers/client';
+import type { BenchBackend, DataSource, InputChoice, OpenSource } from '../workers/protocol';
 import type { ReferenceOutputs } from '../core/bench/accuracy';
 import type { BenchCell, BenchRun } from './bench';
 import { studio } from './store';
@@ -76,18 +76,10 @@ export async function runBenchmark(req: BenchRequest): Promise<string | null> {
   // onnxruntime-web's WebAssembly for each backend (and WASM for the reference), compiled once for this page: every
   // worker of the run instantiates it instead of downloading and compiling its own (TF.js models load TF.js's own;
   // WebGL uses none; WebGPU's only where the browser has WebGPU).
-  const runtimeModules: NonNullable<BenchCellJob['runtimeModules']> = {};
-  const shared: string[] = [];
-  if (model.summary.format !== 'tfjs') {
-    const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
-    for (const b of new Set<BenchBackend>([...(needsReference ? ['wasm' as const] : []), ...cells.map((c) => c.backend)])) {
-      if (b === 'webgl' || (b === 'webgpu' && !gpu) || ctrl.signal.aborted) continue;
-      const r = await compiledRuntime(b, ctrl.signal);
-      if (!r.ok) continue; // its workers then fetch and compile it themselves
-      runtimeModules[r.url] = r.module;
-      shared.push(b);
-    }
-  }
+  const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  const wanted = [...(needsReference ? ['wasm' as const] : []), ...cells.map((c) => c.backend)].filter((b): b is 'wasm' | 'webgpu' => b === 'wasm' || (b === 'webgpu' && gpu));
+  // A backend left out (not compiled, or the wait cancelled): its workers fetch and compile it themselves.
+  const { modules: runtimeModules, backends: shared } = await compiledModules(model.summary.format === 'tfjs' ? [] : wanted, ctrl.signal);
   patchRun({ sharedWasm: shared });
   let reference: ReferenceOutputs | null = null;
   if (needsReference) {

@@ -62,7 +62,7 @@ export async function createVariant(modelId: string, recipeIn: Recipe, data: Dat
   let last = { pct: -1, stage: '' };
   // onnxruntime-web's WASM module, compiled once for the page, for the job's calibration and fidelity runs (TF.js
   // models run on TF.js).
-  const runtimeModules = model.summary.format === 'tfjs' ? undefined : await compiledModules(['wasm'], ctrl.signal);
+  const runtimeModules = model.summary.format === 'tfjs' ? undefined : (await compiledModules(['wasm'], ctrl.signal)).modules;
   const result = await optimizeInWorker(
     { model: model.origin, recipe: recipeIn, data, inputs, runtimeModules },
     (p) => {

@@ -60,38 +60,39 @@ const compiled = new Map<CompiledBackend, Promise<CompiledRuntime>>();
 
 /**
  * onnxruntime-web's WebAssembly for a backend, compiled once per page (in a worker; the page only holds the
- * WebAssembly.Module) and handed to every worker that runs it (src/runtimes/wasm-modules.ts). `ms` is what compiling
- * took; `earlier` says another job started that compile (done or still under way). No failure is kept: the next job
- * tries again, and meanwhile workers fetch and compile it themselves. A cancelled caller stops waiting (the compile goes
- * on for the others) and gets `{ ok: false }`.
+ * WebAssembly.Module) and handed to every worker that runs it (src/runtimes/wasm-modules.ts). No failure is kept: the
+ * next job tries again, and meanwhile workers fetch and compile it themselves. A cancelled caller stops waiting (the
+ * compile goes on for the others) and gets `{ ok: false }`.
  */
-export async function compiledRuntime(backend: CompiledBackend, signal?: AbortSignal): Promise<CompiledRuntime & { earlier?: boolean }> {
+function compiledRuntime(backend: CompiledBackend, signal?: AbortSignal): Promise<CompiledRuntime> {
   let compiling = compiled.get(backend);
-  const earlier = compiling !== undefined;
   if (!compiling) {
-    const started = inWorker<ModelWorkerApi, CompiledRuntime>(() => modelWorker(`compile-${backend}`), (r) => r.compileRuntime(backend), 'model')
+    compiling = inWorker<ModelWorkerApi, CompiledRuntime>(() => modelWorker(`compile-${backend}`), (r) => r.compileRuntime(backend), 'model')
       .catch((e: unknown): CompiledRuntime => ({ ok: false, error: toErrorInfo(e) }))
       .then((r) => {
         if (!r.ok) compiled.delete(backend);
         return r;
       });
-    compiled.set(backend, started);
-    compiling = started;
+    compiled.set(backend, compiling);
   }
   const cancelled = new Promise<CompiledRuntime>((resolve) => {
     if (signal?.aborted) resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } });
     signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'aborted', message: 'Cancelled.' } }), { once: true });
   });
-  const r = await Promise.race([compiling, cancelled]);
-  return earlier ? { ...r, earlier } : r;
+  return Promise.race([compiling, cancelled]);
 }
 
-/** The compiled modules for these backends, as a job carries them (those that could not be compiled left out). */
-export async function compiledModules(backends: readonly CompiledBackend[], signal?: AbortSignal): Promise<RuntimeModules> {
-  const out: RuntimeModules = {};
+/**
+ * The compiled modules for these backends, as a job carries them, and the backends they are for (those that could not
+ * be compiled, or whose wait was cancelled, left out).
+ */
+export async function compiledModules(backends: readonly CompiledBackend[], signal?: AbortSignal): Promise<{ modules: RuntimeModules; backends: CompiledBackend[] }> {
+  const out = { modules: {} as RuntimeModules, backends: [] as CompiledBackend[] };
   for (const b of new Set(backends)) {
     const r = await compiledRuntime(b, signal);
-    if (r.ok) out[r.url] = r.module;
+    if (!r.ok) continue;
+    out.modules[r.url] = r.module;
+    out.backends.push(b);
   }
   return out;
 }

@@ -25,10 +25,8 @@ const api: ModelWorkerApi = {
   },
   async compileRuntime(backend) {
     try {
-      const t0 = performance.now();
       const url = ORT_WASM_URL[backend];
-      const module = await compileRuntimeModule(url);
-      return { ok: true, url, module, ms: performance.now() - t0 };
+      return { ok: true, url, module: await compileRuntimeModule(url) };
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) };
     }

@@ -23,9 +23,9 @@ export type MacsResult =
   | { ok: true; macs: ModelSummary['macs']; macsAt: ModelSummary['macsAt']; layerMacs: (number | null)[] }
   | { ok: false; error: ErrorInfo };
 
-/** A runtime's WebAssembly compiled once for the page (src/runtimes/wasm-modules.ts), and how long that took. */
+/** A runtime's WebAssembly compiled once for the page (src/runtimes/wasm-modules.ts), by the URL it came from. */
 export type CompiledRuntime =
-  | { ok: true; url: string; module: WebAssembly.Module; ms: number }
+  | { ok: true; url: string; module: WebAssembly.Module }
   | { ok: false; error: ErrorInfo };
 
 export interface ModelWorkerApi {
