@@ -1,14 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
 import { openApp, textFile } from './fixtures';
 import { manySubgraphs } from './many-subgraphs';
+import { seriousViolations, type Violation } from './axe';
 
 /**
  * Accessibility: axe-core on every view with the sample loaded (and a variant and a benchmark run, so the tables
  * and charts are there), and the recipe switch driven by keyboard alone.
  */
-
-type Violation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
 
 /** One entry per rule: impact, rule, what is wrong, how many elements, the first few of them and why. */
 export function describeViolations(view: string, violations: Violation[]): string[] {
@@ -19,9 +17,9 @@ export function describeViolations(view: string, violations: Violation[]): strin
   });
 }
 
-async function seriousViolations(page: Page, view: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return describeViolations(view, result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'));
+/** The serious and critical violations on the page, described (one entry per rule). */
+async function findings(page: Page, view: string): Promise<string[]> {
+  return describeViolations(view, await seriousViolations(page));
 }
 
 async function openSample(page: Page) {
@@ -36,13 +34,13 @@ test('axe finds no serious or critical violations on Inspect, Optimize, Benchmar
   test.setTimeout(120_000);
   const found: string[] = [];
   await openSample(page);
-  found.push(...(await seriousViolations(page, 'Inspect')));
+  found.push(...(await findings(page, 'Inspect')));
 
   await view(page, 'Optimize').click();
   await page.getByTestId('run-recipe').click();
   await expect(page.locator('[data-testid="variant-row"][data-variant-name="int8 dynamic"]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await page.locator('[data-testid="variant-row"]').getByRole('button', { name: /▸ int8 dynamic/ }).click(); // the details row too
-  found.push(...(await seriousViolations(page, 'Optimize')));
+  found.push(...(await findings(page, 'Optimize')));
 
   await view(page, 'Benchmark').click();
   const models = page.getByTestId('bench-form').locator('fieldset').first();
@@ -53,18 +51,18 @@ test('axe finds no serious or critical violations on Inspect, Optimize, Benchmar
   await page.getByLabel('Max items').fill('16');
   await page.getByTestId('run-bench').click();
   await expect(page.locator('[data-testid="bench-row"][data-status="done"]')).toHaveCount(2, { timeout: 60_000 });
-  found.push(...(await seriousViolations(page, 'Benchmark')));
+  found.push(...(await findings(page, 'Benchmark')));
 
   await view(page, 'Trade-off').click();
   await expect(page.getByTestId('tradeoff')).toBeVisible();
   await page.waitForTimeout(300); // the chart draws in a later task
-  found.push(...(await seriousViolations(page, 'Trade-off')));
+  found.push(...(await findings(page, 'Trade-off')));
 
   await view(page, 'Costs').click();
   await expect(page.getByTestId('costs')).toBeVisible();
   await page.getByTestId('cost-example').click();
   await page.waitForTimeout(300);
-  found.push(...(await seriousViolations(page, 'Costs')));
+  found.push(...(await findings(page, 'Costs')));
 
   expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
 });
@@ -75,21 +73,21 @@ test('axe: no model, a blank Costs form with its errors, an error banner, a subg
   await page.route('**/samples/manifest.json', (route) => route.fulfill({ status: 404, body: '' }));
   await page.goto('/');
   await expect(page.getByTestId('empty-state')).toBeVisible();
-  found.push(...(await seriousViolations(page, 'empty state')));
+  found.push(...(await findings(page, 'empty state')));
 
   await view(page, 'Costs').click();
   await page.getByTestId('cost-blank').click();
   await expect(page.getByTestId('cost-invalid')).toBeVisible();
-  found.push(...(await seriousViolations(page, 'Costs, blank form')));
+  found.push(...(await findings(page, 'Costs, blank form')));
 
   await page.getByTestId('file-input').setInputFiles(textFile());
   await expect(page.getByTestId('error-banner')).toBeVisible();
-  found.push(...(await seriousViolations(page, 'error banner')));
+  found.push(...(await findings(page, 'error banner')));
 
   await page.getByTestId('file-input').setInputFiles(manySubgraphs());
   await expect(page.getByTestId('subgraphs')).toBeVisible();
   await page.locator('[data-testid="subgraphs"] summary').first().click();
-  found.push(...(await seriousViolations(page, 'Inspect, 60 subgraphs')));
+  found.push(...(await findings(page, 'Inspect, 60 subgraphs')));
 
   await view(page, 'Optimize').click();
   await page.getByText('Prune, then quantize', { exact: true }).click();
@@ -97,7 +95,7 @@ test('axe: no model, a blank Costs form with its errors, an error banner, a subg
   await page.getByLabel('Calibration method').selectOption('percentile');
   await page.getByLabel('Target sparsity').fill('1.5');
   await expect(page.getByTestId('prune-error')).toBeVisible();
-  found.push(...(await seriousViolations(page, 'Optimize, prune then quantize with errors')));
+  found.push(...(await findings(page, 'Optimize, prune then quantize with errors')));
 
   expect(found.length, `axe: serious or critical violations\n${found.join('\n')}`).toBe(0);
 });

@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
 import { benchDone, fixedRuns, sampleManifest } from './fixtures';
 import { decodeReportLink, encodeReport } from '../src/core/report/codec';
 import { buildReport } from '../src/core/report/build';
+import { seriousViolations } from './axe';
 
 /** Page errors and dialogs (an `onerror=alert(…)` that ran) fail the test, in any context. */
 function watch(page: Page, problems: string[]) {
@@ -47,8 +47,7 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   await expect(row.getByTestId('report-quality')).toContainText(`${shared.results[0].quality!.value.toFixed(2)}% top-1 accuracy`);
   await expect(row.getByTestId('report-env')).toContainText('cross-origin isolated');
   await expect(reader.getByTestId('report-tradeoff')).toBeVisible();
-  const axe = await new AxeBuilder({ page: reader }).analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect((await seriousViolations(reader)).map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
   // Read-only: no model was opened, nothing to edit but the what-if.
   await expect(reader.getByTestId('model-summary')).toHaveCount(0);
 

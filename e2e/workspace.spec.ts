@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
 import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { seriousViolations } from './axe';
 
 async function sampleOpen(page: Page) {
   const manifest = sampleManifest();
@@ -13,10 +13,7 @@ async function sampleOpen(page: Page) {
  * rest of the view is checked by a11y.spec.ts).
  */
 async function serious(page: Page, within: string[] = []): Promise<string[]> {
-  const axe = new AxeBuilder({ page });
-  for (const selector of within) axe.include(selector);
-  const r = await axe.analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  return (await seriousViolations(page, within)).map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
 
 /** Every model of the form ticked, batch 1, 5 runs after 1 warm-up, 16 items: quick. */
