@@ -33,7 +33,7 @@ export const cliInspect: BenchCase = {
     }
     const startup = median(helps);
     return [
-      row('pareto --help, wall time (start-up)', startup, 'ms', `median of 5, built CLI (dist/cli/pareto.mjs); range ${Math.min(...helps).toFixed(0)}–${Math.max(...helps).toFixed(0)} ms`),
+      row('pareto --help, wall time (start-up)', startup, 'ms', `median of 5, built CLI (dist-cli/pareto.mjs); range ${Math.min(...helps).toFixed(0)}–${Math.max(...helps).toFixed(0)} ms`),
       row(
         'pareto inspect (300 MB model), wall time',
         median(times),

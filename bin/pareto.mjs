@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx pareto …`: runs the built CLI, dist/cli/pareto.mjs (made by `npm install`'s prepare step and by `npm test`).
+// `npx pareto …`: runs the built CLI, dist-cli/pareto.mjs (made by `npm install`'s prepare step and by `npm test`).
 // When the build is missing or older than a source file (a checkout without `npm install`, an edited source), it
 // is rebuilt first (esbuild, under a second), so the CLI never runs stale code.
 

@@ -184,6 +184,24 @@ describe('pareto (global)', () => {
     expect(r.stdout.trim()).toBe(`pareto ${version}`);
   });
 
+  it('the built CLI imports no runtime at start-up (onnxruntime, TF.js): a command that needs one loads it', () => {
+    expect(spawned(['--version']).code).toBe(0); // (re)built if a source changed
+    // The package imports of the entry file and of every part it imports statically, transitively.
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm)) {
+        if (m[1].startsWith('.')) visit(join(dirname(file), m[1]));
+        else packages.add(m[1]);
+      }
+    };
+    visit(join(root, 'dist-cli/pareto.mjs'));
+    expect(packages.has('cac')).toBe(true); // the walk sees package imports
+    expect([...packages].filter((p) => /onnxruntime|@tensorflow/.test(p))).toEqual([]);
+  });
+
   it('inspect --help shows the command options', async () => {
     const r = await pareto(['inspect', '--help']);
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The `pareto` process (bundled into dist/cli/pareto.mjs by scripts/build-cli.mjs; bin/pareto.mjs runs it): runs
+ * The `pareto` process (bundled into dist-cli/pareto.mjs by scripts/build-cli.mjs; bin/pareto.mjs runs it): runs
  * main.ts's main() on the command line and exits with its code.
  */
 import { main } from './main';

@@ -8,12 +8,17 @@ import { commandName, type CommandIO } from './command';
 import { commands } from './commands';
 import { describeError, EXIT_OK, UsageError } from './errors';
 
+/** The version in the package's own package.json: two folders up from src/cli, one from dist-cli (the built CLI). */
 function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (const up of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'pareto-studio' && pkg.version) return pkg.version;
+    } catch {
+      // not there: the other place
+    }
   }
+  return 'unknown';
 }
 
 function defaultIO(): CommandIO {
