@@ -3,12 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test files that change state other files would see, so each runs in a fresh module graph of its own: the zustand
- * stores (src/state, src/ui), onnxruntime's global env (its log level, WASM threads, its wasmBinary), stubbed globals
- * (WebAssembly.instantiate among them).
+ * store (the files that set its state or call its actions), onnxruntime's global env (its log level, WASM threads, its
+ * wasmBinary), stubbed globals (WebAssembly.instantiate among them). The other src/state and src/ui files test pure
+ * functions and render with react-dom/server: they share (each file here costs a process and a fresh import of its
+ * modules, ~0.2 CPU-s).
  */
-const ISOLATED = [
-  'src/state/**/*.test.ts',
-  'src/ui/**/*.test.ts',
+export const ISOLATED = [
+  'src/state/actions.test.ts',
+  'src/state/cost-actions.test.ts',
+  'src/state/report.test.ts',
   'src/cli/bench.test.ts',
   'src/core/bench/harness.test.ts',
   'src/core/bench/support.reality.test.ts',

@@ -200,3 +200,17 @@ describe('architecture', () => {
     expect(cyclesOf(new Map([[a, [b]], [b, [c]], [c, []]]))).toEqual([]);
   });
 });
+
+describe('test isolation (vitest.config.ts)', () => {
+  // (onnxruntime's env is set by some shared files too: each sets the same single WASM thread, and a log level.)
+  it('every test file that sets a store\'s state or stubs a global runs in a module graph of its own', async () => {
+    const { ISOLATED } = await import('../vitest.config');
+    const root = resolve(SRC, '..');
+    const mutating = files(SRC, true)
+      .filter((f) => f.endsWith('.test.ts'))
+      .filter((f) => /\.setState\(|vi\.stubGlobal\(|(globalThis|WebAssembly)\.\w+\s*=(?!=)/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(mutating.length).toBeGreaterThan(0);
+    expect(mutating.filter((f) => !ISOLATED.includes(f))).toEqual([]);
+  });
+});
