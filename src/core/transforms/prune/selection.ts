@@ -17,6 +17,7 @@ import {
   HIGH_BINS,
   histHigh,
   histLowInBin,
+  kthHighBin,
   LOW_BINS,
   maskCollect,
   maskTies,
@@ -182,13 +183,7 @@ export class Selection {
     }
 
     // The bin that holds the k-th smallest key.
-    let bin = 0;
-    let belowBin = 0;
-    for (; bin < HIGH_BINS; bin++) {
-      const c = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
-      if (belowBin + c >= k) break;
-      belowBin += c;
-    }
+    const [bin, belowBin] = kthHighBin(h4, k);
     const inBin = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
     const maxCandidates = this.options.maxCandidates ?? Math.max(1 << 20, Math.ceil(this.n / 16));
     const lo = bin << 16;
