@@ -28,6 +28,12 @@ test('every hostile model of the corpus gets its own message in a banner; the lo
     await expect(banner, file).toContainText(error);
     await expect(summary, file).toBeVisible();
     await page.getByRole('button', { name: 'Dismiss error' }).click();
-    await expect(banner).toHaveCount(0);
+    try {
+      await expect(banner).toHaveCount(0);
+    } catch (e) {
+      // Seen once (one run in ~40, a loaded machine): say which model, and what the banner that stayed says.
+      const shown = `[${await banner.first().getAttribute('data-error-code').catch(() => '?')}] ${await banner.first().innerText().catch(() => '?')}`;
+      throw new Error(`${file}: ${await banner.count()} error banner(s) still shown after Dismiss: ${shown}`, { cause: e });
+    }
   }
 });
