@@ -376,7 +376,7 @@ export function describeSpecEntry(e: Pick<InputSpecEntry, 'name' | 'dtype' | 'sh
 /* ------------------------------------------------------------------ values ------------------------------------------------------------------ */
 
 /**
- * `a` with a[i] = f(i), i = 0, 1, … in order (the seeded sequence as TypedArray.from would draw it): a plain loop, ~10×
+ * `a` with a[i] = f(i), i = 0, 1, … in order (the seeded sequence as TypedArray.from would draw it): a plain loop, ~4×
  * faster than TypedArray.from on an array-like, which synthetic inputs of millions of values felt.
  */
 function filled<T extends { length: number; [i: number]: unknown }>(a: T, f: (i: number) => T[number]): T {
@@ -409,10 +409,10 @@ function fill(e: InputSpecEntry, dims: number[], rand: () => number): HostTensor
   };
   switch (e.dtype) {
     case 'float32':
-      return { dtype: 'float32', dims, data: filled(new Float32Array(n), (i) => num(i)) };
+      return { dtype: 'float32', dims, data: filled(new Float32Array(n), num) };
     case 'float64':
     case 'double':
-      return { dtype: 'float64', dims, data: filled(new Float64Array(n), (i) => num(i)) } as HostTensor;
+      return { dtype: 'float64', dims, data: filled(new Float64Array(n), num) } as HostTensor;
     case 'int64':
       return { dtype: 'int64', dims, data: filled(new BigInt64Array(n), (i) => BigInt(Math.round(num(i)))) };
     case 'int32':
