@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './test';
-import { openApp, textFile } from './fixtures';
+import { openApp, shown, textFile } from './fixtures';
 import { manySubgraphs } from './many-subgraphs';
 import { seriousViolations, type Violation } from './axe';
 
@@ -54,12 +54,12 @@ test('axe finds no serious or critical violations on Inspect, Optimize, Benchmar
   found.push(...(await findings(page, 'Benchmark')));
 
   await view(page, 'Trade-off').click();
-  await expect(page.getByTestId('tradeoff')).toBeVisible();
+  await shown(page.getByTestId('tradeoff'));
   await page.waitForTimeout(300); // the chart draws in a later task
   found.push(...(await findings(page, 'Trade-off')));
 
   await view(page, 'Costs').click();
-  await expect(page.getByTestId('costs')).toBeVisible();
+  await shown(page.getByTestId('costs'));
   await page.getByTestId('cost-example').click();
   await page.waitForTimeout(300);
   found.push(...(await findings(page, 'Costs')));

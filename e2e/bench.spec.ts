@@ -71,8 +71,7 @@ test('the sample and its int8 and pruned variants: which nodes each backend runs
 });
 
 test('a dataset that does not fit the model is refused before anything runs', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('model-summary')).toBeVisible();
+  await openApp(page);
   await page.getByRole('button', { name: 'Benchmark' }).click();
   await quickSettings(page);
   await page.getByText('.npy inputs (+ labels)').click();
@@ -104,8 +103,7 @@ test('a dataset that does not fit the model is refused before anything runs', as
 
 test('a folder of images, one sub-folder per class, is a labelled dataset; an unreadable image is named', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto('/');
-  await expect(page.getByTestId('model-summary')).toBeVisible();
+  await openApp(page);
   // 30 digits of the committed test split, rendered to PNG by the browser, written as <label>/<i>.png
   const x = readNpy(readFileSync('public/samples/mnist-test-x.npy'));
   const y = readNpy(readFileSync('public/samples/mnist-test-y.npy'));

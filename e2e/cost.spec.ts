@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from './test';
 import { evaluate, type FeasibleCell } from '../src/core/cost/tco';
 import { money } from '../src/ui/cost/format';
-import { benchDone, fixedRuns, openApp } from './fixtures';
+import { benchDone, fixedRuns, openApp, shown } from './fixtures';
 
 const field = (page: Page | Locator, path: string) => page.locator(`[data-field="${path}"]`);
 const errorAt = (page: Page, path: string) => page.locator(`[data-error-for="${path}"]`);
@@ -21,7 +21,7 @@ test("a product manager with no model: types figures, compares two cloud instanc
   await page.goto('/');
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await page.getByRole('button', { name: 'Costs', exact: true }).click();
-  await expect(page.getByTestId('costs')).toBeVisible();
+  await shown(page.getByTestId('costs'));
   await page.getByTestId('cost-blank').click();
   // a blank form says what is missing, next to each field, and computes nothing
   await expect(errorAt(page, 'traffic.averageRps')).toHaveText('required');

@@ -1,5 +1,5 @@
 import { expect, test } from './test';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, defaultSample, fixedRuns, modelView, shown } from './fixtures';
 
 // `npm start` serves the app from Vite's dev server. On a fresh clone the first worker that imports a dependency
 // the dev server had not pre-bundled (fflate, onnxruntime-web/wasm) used to make Vite re-optimise and reload the
@@ -18,9 +18,7 @@ test('dev server: make variants and benchmark them without the page reloading, u
 
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-/);
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible({ timeout: 60_000 });
+  await shown(modelView(page, defaultSample()), { timeout: 60_000 });
   const afterLoad = navigations;
 
   await page.getByRole('button', { name: 'Optimize' }).click();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HOSTILE } from '../src/core/formats/onnx/hostile/corpus';
-import { sampleManifest, type FilePayload } from './fixtures';
+import { defaultSample, modelView, shown, type FilePayload } from './fixtures';
 import { expect, test } from './test';
 
 const list = JSON.parse(readFileSync('src/core/formats/onnx/hostile/list.json', 'utf8')) as { file: string; code: string; error: string }[];
@@ -15,15 +15,14 @@ const payload = (name: string, bytes: Uint8Array): FilePayload => ({
 test('every hostile model of the corpus gets its own message in a banner; the loaded model stays', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/');
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  const summary = page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`);
-  await expect(summary).toBeVisible();
+  const summary = modelView(page, defaultSample());
+  await shown(summary);
   const banner = page.getByTestId('error-banner');
   for (const { file, code, error } of list) {
     const c = HOSTILE[file]();
     const files = [payload('model.onnx', c.model), ...Object.entries(c.data ?? {}).map(([loc, bytes]) => payload(loc, bytes))];
     await page.getByTestId('file-input').setInputFiles(files);
+    await shown(banner);
     await expect(banner, file).toHaveAttribute('data-error-code', code);
     await expect(banner, file).toContainText(error);
     await expect(summary, file).toBeVisible();

@@ -9,7 +9,7 @@ import { writeNpz } from '../src/core/data/npz';
 import { formatCount } from '../src/core/units';
 import type { ModelProto } from '../src/core/formats/onnx/proto';
 import { expect, test, type Page } from './test';
-import { fixedRuns, openApp, supportSettled } from './fixtures';
+import { fixedRuns, modelView, openApp, shown, supportSettled } from './fixtures';
 
 const payload = (name: string, m: ModelProto) => {
   const bytes = writeOnnx(m);
@@ -19,7 +19,7 @@ const payload = (name: string, m: ModelProto) => {
 async function open(page: Page, name: string, m: ModelProto) {
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(payload(name, m));
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name}"]`)).toBeVisible();
+  await shown(modelView(page, name));
 }
 
 async function quickSettings(page: Page) {
@@ -168,7 +168,7 @@ test('PP-OCRv4 det: inspect counts MACs at the shape set (320×320, 640×640), "
   test.setTimeout(60_000);
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(DET); // by path: the browser reads the file itself
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="ch_PP-OCRv4_det_infer.onnx"]')).toBeVisible();
+  await shown(modelView(page, 'ch_PP-OCRv4_det_infer.onnx'));
 
   // Inspect: H and W open, so only the nodes after a global pool (their maps 1×1) are counted, the rest "?"; then
   // counted at the shape set (onnx's shape inference gives the same totals).

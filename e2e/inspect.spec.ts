@@ -1,4 +1,4 @@
-import { expect, test, type Page } from './test';
+import { expect, test } from './test';
 import { readOnnx } from '../src/core/formats/onnx/read';
 import { summarize } from '../src/core/inspect/summary';
 import { formatCount } from '../src/core/units';
@@ -7,24 +7,22 @@ import {
   dropFiles,
   externalDataModel,
   sample,
-  sampleManifest,
+  defaultSample,
+  modelView,
+  shown,
   subgraphModel,
   textFile,
   truncated,
   type FilePayload,
 } from './fixtures';
 
-const summaryOf = (page: Page, fileName: string) =>
-  page.locator(`[data-testid="model-summary"][data-file-name="${fileName}"]`);
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
 });
 
 test('opens with the default sample loaded, cross-origin isolated', async ({ page }) => {
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(summaryOf(page, def.file)).toBeVisible();
+  await shown(modelView(page, defaultSample()));
   expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
   await expect(page.getByTestId('signature')).toContainText('input');
   await expect(page.getByTestId('layer-table')).toContainText('Conv');
@@ -33,11 +31,10 @@ test('opens with the default sample loaded, cross-origin isolated', async ({ pag
 test('a picked ONNX file shows the same figures the core computes', async ({ page }) => {
   const file = sample('mnist-mlp.onnx');
   const expected = summarize(readOnnx(new Uint8Array(file.buffer)), file.name);
-  const manifest = sampleManifest();
-  await expect(summaryOf(page, manifest.models.find((m) => m.id === manifest.default)!.file)).toBeVisible();
+  await shown(modelView(page, defaultSample()));
   await page.getByTestId('file-input').setInputFiles(file);
-  const view = summaryOf(page, 'mnist-mlp.onnx');
-  await expect(view).toBeVisible();
+  const view = modelView(page, 'mnist-mlp.onnx');
+  await shown(view);
   await expect(view.getByTestId('card-params')).toContainText(expected.parameters.total.toLocaleString('en-US'));
   await expect(view.getByTestId('card-macs')).toContainText(formatCount(expected.macs.total));
   await expect(view.getByTestId('dtype-table')).toContainText('float32');
@@ -53,19 +50,20 @@ test('a picked ONNX file shows the same figures the core computes', async ({ pag
 
 test('drag and drop opens a model', async ({ page }) => {
   await dropFiles(page, [sample('mnist-cnn.onnx')]);
-  await expect(summaryOf(page, 'mnist-cnn.onnx')).toBeVisible();
+  await shown(modelView(page, 'mnist-cnn.onnx'));
 });
 
 test('a model with external data opens when its data file comes along, and says which file is missing otherwise', async ({ page }) => {
   const { model, data } = externalDataModel();
   await page.getByTestId('file-input').setInputFiles([model]);
   const banner = page.getByTestId('error-banner');
+  await shown(banner);
   await expect(banner).toHaveAttribute('data-error-code', 'missing-external-data');
   await expect(banner).toContainText('weights.bin');
 
   await page.getByTestId('file-input').setInputFiles([model, data]);
-  const view = summaryOf(page, 'external.onnx');
-  await expect(view).toBeVisible();
+  const view = modelView(page, 'external.onnx');
+  await shown(view);
   await expect(view.getByTestId('weight-locations')).toContainText('In external data files');
   await expect(view.getByTestId('card-params')).toContainText((64 * 32).toLocaleString('en-US'));
   await expect(banner).toHaveCount(0);
@@ -73,8 +71,8 @@ test('a model with external data opens when its data file comes along, and says 
 
 test('weights inside If branches are found and the branches are listed', async ({ page }) => {
   await page.getByTestId('file-input').setInputFiles(subgraphModel());
-  const view = summaryOf(page, 'with-if.onnx');
-  await expect(view).toBeVisible();
+  const view = modelView(page, 'with-if.onnx');
+  await shown(view);
   await expect(view.getByTestId('subgraphs')).toContainText('then_branch');
   await expect(view.getByTestId('subgraphs')).toContainText('else_branch');
   await expect(view.getByTestId('card-params')).toContainText('32');
@@ -82,9 +80,8 @@ test('weights inside If branches are found and the branches are listed', async (
 });
 
 test('bad files get specific errors and the loaded model stays', async ({ page }) => {
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(summaryOf(page, def.file)).toBeVisible();
+  const def = defaultSample();
+  await shown(modelView(page, def));
   const banner = page.getByTestId('error-banner');
   const cases: [FilePayload, string, RegExp][] = [
     [textFile(), 'not-onnx', /not an ONNX model.*text file/],
@@ -93,15 +90,16 @@ test('bad files get specific errors and the loaded model stays', async ({ page }
   ];
   for (const [file, code, message] of cases) {
     await page.getByTestId('file-input').setInputFiles(file);
+    await shown(banner);
     await expect(banner).toHaveAttribute('data-error-code', code);
     await expect(banner).toContainText(message);
-    await expect(summaryOf(page, def.file)).toBeVisible();
+    await expect(modelView(page, def)).toBeVisible();
   }
   await page.getByRole('button', { name: 'Dismiss error' }).click();
   await expect(banner).toHaveCount(0);
   // and the app still opens models afterwards
   await page.getByTestId('file-input').setInputFiles(sample('mnist-mlp.onnx'));
-  await expect(summaryOf(page, 'mnist-mlp.onnx')).toBeVisible();
+  await shown(modelView(page, 'mnist-mlp.onnx'));
 });
 
 test('opening two .onnx files at once is refused with a reason', async ({ page }) => {

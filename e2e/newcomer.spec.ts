@@ -1,6 +1,6 @@
 import { expect, test } from './test';
 import { manySubgraphs } from './many-subgraphs';
-import { openApp, sample, subgraphModel } from './fixtures';
+import { modelView, openApp, sample, shown, subgraphModel } from './fixtures';
 
 /** What a newcomer sees: the next step in each view, a sign that a model opened, counts that agree, long lists tamed. */
 
@@ -14,7 +14,7 @@ test('each view points to the next step: Inspect → Optimize → Benchmark → 
     await page.getByTestId('next-step-go').click();
   }
   expect(path).toEqual(['Optimize', 'Benchmark', 'Trade-off', 'Costs']);
-  await expect(page.getByTestId('costs')).toBeVisible();
+  await shown(page.getByTestId('costs'));
   await expect(next).toHaveCount(0); // Costs is the end of the path
   // Optimize and Benchmark say what to do first when nothing is made yet
   await page.getByRole('button', { name: 'Optimize', exact: true }).click();
@@ -24,9 +24,9 @@ test('each view points to the next step: Inspect → Optimize → Benchmark → 
 test('opening a model while on Costs shows it, and says it opened', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Costs', exact: true }).click();
-  await expect(page.getByTestId('costs')).toBeVisible();
+  await shown(page.getByTestId('costs'));
   await page.getByTestId('file-input').setInputFiles(sample('mnist-mlp.onnx'));
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="mnist-mlp.onnx"]')).toBeVisible();
+  await shown(modelView(page, 'mnist-mlp.onnx'));
   await expect(page.getByRole('button', { name: 'Inspect', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('status').filter({ hasText: 'Opened mnist-mlp.onnx' })).toContainText('235,146 parameters');
 });
@@ -35,7 +35,8 @@ test('the Nodes card and the layer table count the same nodes, and say what each
   await openApp(page);
   // an If whose branches hold a Constant and a MatMul each: 5 nodes, of which 3 are layers and 2 are Constant nodes
   await page.getByTestId('file-input').setInputFiles(subgraphModel());
-  const view = page.locator('[data-testid="model-summary"][data-file-name="with-if.onnx"]');
+  const view = modelView(page, 'with-if.onnx');
+  await shown(view);
   await expect(view.getByTestId('card-nodes')).toContainText('5');
   await expect(view.getByTestId('card-nodes')).toContainText('3 layers + 2 Constant nodes');
   await expect(view.getByTestId('layer-count')).toHaveText(/of 3 layers \(2 Constant nodes shown as weights\)/);
@@ -46,7 +47,8 @@ test('the Nodes card and the layer table count the same nodes, and say what each
 test('a model with 60 subgraphs lists them as a tree with counts, the long list collapsed', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(manySubgraphs());
-  const view = page.locator('[data-testid="model-summary"][data-file-name="many-subgraphs.onnx"]');
+  const view = modelView(page, 'many-subgraphs.onnx');
+  await shown(view);
   await expect(view.getByTestId('subgraph-counts')).toContainText('60 subgraphs (60 under If)');
   await expect(view.getByTestId('subgraph-counts')).toContainText('50 at the top level');
   const top = view.locator('[data-testid="subgraphs"] > li');

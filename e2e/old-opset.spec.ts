@@ -1,6 +1,6 @@
 import { writeOnnx } from '../src/core/formats/onnx/index';
 import { oldModel } from '../src/core/testing/old-model';
-import { benchDone, fixedRuns, openApp } from './fixtures';
+import { benchDone, fixedRuns, modelView, openApp, shown } from './fixtures';
 import { expect, test } from './test';
 
 // An opset-9 model (Clip with min/max attributes, Unsqueeze with axes, Softmax of that opset): dynamic int8 needs
@@ -10,7 +10,7 @@ test('an opset-9 model: quantizing converts it first (reported), and the variant
   await openApp(page);
   const bytes = writeOnnx(oldModel(9));
   await page.getByTestId('file-input').setInputFiles({ name: 'old.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="old.onnx"]')).toBeVisible();
+  await shown(modelView(page, 'old.onnx'));
 
   await page.getByRole('button', { name: 'Optimize' }).click();
   await page.getByLabel('Quantization mode').selectOption('dynamic');
@@ -36,7 +36,7 @@ test('an opset-9 model converted to opset 17 with the Convert opset recipe: the 
   test.setTimeout(60_000);
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles({ name: 'old.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(writeOnnx(oldModel(9))) });
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="old.onnx"]')).toBeVisible();
+  await shown(modelView(page, 'old.onnx'));
 
   await page.getByRole('button', { name: 'Optimize' }).click();
   await page.getByText('Convert opset', { exact: true }).click();

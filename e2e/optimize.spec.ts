@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from './test';
 import { ort } from '../src/runtimes/ort-node';
-import { bigMlp, openApp } from './fixtures';
+import { bigMlp, modelView, openApp, shown } from './fixtures';
 
 const rows = (page: Page) => page.getByTestId('variant-row');
 const row = (page: Page, name: string) => page.locator(`[data-testid="variant-row"][data-variant-name="${name}"]`);
@@ -80,7 +80,7 @@ test('cancelling a run half-way leaves the other variants intact', async ({ page
   const path = test.info().outputPath(big.name);
   writeFileSync(path, big.buffer);
   await page.getByTestId('file-input').setInputFiles(path);
-  await expect(page.locator('[data-testid="model-summary"][data-file-name="big-mlp.onnx"]')).toBeVisible({ timeout: 30_000 });
+  await shown(modelView(page, 'big-mlp.onnx'), { timeout: 30_000 });
   await page.getByRole('button', { name: 'Optimize' }).click();
   await page.getByLabel('Quantization mode').selectOption('fp16');
   await page.getByTestId('run-recipe').click();

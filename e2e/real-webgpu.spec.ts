@@ -18,7 +18,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
-import { benchSettled, fixedRuns, openApp } from './fixtures';
+import { benchSettled, fixedRuns, modelView, openApp, shown } from './fixtures';
 
 interface RealModel {
   file: string;
@@ -92,7 +92,7 @@ const GPU_TEXT = {
 async function open(page: Page, m: RealModel) {
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await page.getByTestId('file-input').setInputFiles(upload(m));
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${name(m)}"]`)).toBeVisible();
+  await shown(modelView(page, name(m)));
   await page.getByRole('button', { name: 'Benchmark' }).click();
 }
 
@@ -128,6 +128,7 @@ test('real public models: the support table decides WebGPU, and every WebGPU row
     await open(page, m);
     // The support table, read before anything runs.
     const cell = (b: string) => page.locator(`[data-testid="support-row"][data-target="original"] td[data-backend="${b}"]`);
+    await shown(cell('wasm'));
     await expect(cell('wasm')).toContainText(/all \d+ nodes native/);
     await expect(cell('webgpu')).not.toHaveText('…');
     const gpuText = (await cell('webgpu').innerText()).replace(/\s+/g, ' ').trim();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './test';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, defaultSample, fixedRuns, modelView, shown } from './fixtures';
 import { decodeReportLink, encodeReport } from '../src/core/report/codec';
 import { buildReport } from '../src/core/report/build';
 import { seriousViolations } from './axe';
@@ -16,8 +16,8 @@ function watch(page: Page, problems: string[]) {
 test('benchmark, share, open the link in a fresh context: the same figures, read-only, with a what-if', async ({ page, browser }) => {
   test.setTimeout(60_000);
   await page.goto('/');
-  const def = sampleManifest().models.find((m) => m.id === sampleManifest().default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  const file = defaultSample();
+  await shown(modelView(page, file));
   await page.getByRole('button', { name: 'Benchmark' }).click();
   await fixedRuns(page, { runs: 10, warmup: 2, items: 64 });
   await page.getByTestId('run-bench').click();
@@ -40,7 +40,7 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   watch(reader, problems);
   await reader.goto(link);
   await expect(reader.getByTestId('report-page')).toBeVisible();
-  await expect(reader.getByTestId('report-model-name')).toHaveText(def.file);
+  await expect(reader.getByTestId('report-model-name')).toHaveText(file);
   const row = reader.getByTestId('report-result').first();
   const p50 = shared.results[0].batches[0].p50Ms;
   await expect(row.getByTestId('report-p50')).toHaveText(new RegExp(`^${p50 >= 1 ? p50.toFixed(2) : p50.toFixed(3)} ms$`));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test } from './test';
-import { benchDone, dropFiles, fixedRuns, type FilePayload } from './fixtures';
+import { benchDone, dropFiles, fixedRuns, modelView, shown, type FilePayload } from './fixtures';
 import { readModelFiles } from '../src/core/formats/open';
 
 const tfjsFile = (name: string): FilePayload => ({
@@ -18,10 +18,10 @@ const tfjsFile = (name: string): FilePayload => ({
 test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wasm, WebGL and WebGPU, export a zip', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/');
-  await expect(page.getByTestId('model-summary').first()).toBeVisible();
+  await shown(page.getByTestId('model-summary').first());
   await dropFiles(page, [tfjsFile('model.json'), tfjsFile('group1-shard1of1.bin')]);
-  const summary = page.locator('[data-testid="model-summary"][data-file-name="model.json"]');
-  await expect(summary).toBeVisible({ timeout: 30_000 });
+  const summary = modelView(page, 'model.json');
+  await shown(summary, { timeout: 30_000 });
   await expect(summary).toContainText('105,866');
   await expect(summary).toContainText('Conv2D');
 
@@ -90,9 +90,9 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
 
 test('Open folder…: a TF.js export picked as a folder (model.json and its shard) opens', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByTestId('model-summary').first()).toBeVisible();
+  await shown(page.getByTestId('model-summary').first());
   await page.getByTestId('folder-input').setInputFiles('public/samples/mnist-cnn.tfjs');
-  const summary = page.locator('[data-testid="model-summary"][data-file-name="model.json"]');
-  await expect(summary).toBeVisible({ timeout: 30_000 });
+  const summary = modelView(page, 'model.json');
+  await shown(summary, { timeout: 30_000 });
   await expect(summary).toContainText('105,866');
 });

@@ -1,11 +1,9 @@
 import { expect, test, type Page } from './test';
-import { benchDone, fixedRuns, sampleManifest } from './fixtures';
+import { benchDone, defaultSample, fixedRuns, modelView, shown } from './fixtures';
 import { seriousViolations } from './axe';
 
 async function sampleOpen(page: Page) {
-  const manifest = sampleManifest();
-  const def = manifest.models.find((m) => m.id === manifest.default)!;
-  await expect(page.locator(`[data-testid="model-summary"][data-file-name="${def.file}"]`)).toBeVisible();
+  await shown(modelView(page, defaultSample()));
 }
 
 /**
