@@ -42,6 +42,11 @@ export interface PruneOptions {
   opTypes: PrunableOpType[];
   /** Also prune biases (Gemm C, Conv/ConvTranspose B). Off by default; unstructured only. */
   includeBias: boolean;
+  /**
+   * Raw and gzip sizes in the prune report itself ('off' by default: the optimize job, the only way the app and the
+   * CLI run a recipe, measures the original and every variant the same way for every transform, so a prune step that
+   * measured them too gzipped each model twice).
+   */
   compressedSize: CompressedSizeMode;
   /**
    * Unstructured only: the most any one weight tensor may be pruned, in (0, 1] (1: no cap). Under 'global' scope the
@@ -61,7 +66,7 @@ const defaults: PruneOptions = {
   skip: Object.freeze([]) as unknown as string[],
   opTypes: Object.freeze(['MatMul', 'Gemm', 'Conv']) as unknown as PrunableOpType[],
   includeBias: false,
-  compressedSize: 'auto',
+  compressedSize: 'off',
   maxLayerSparsity: 1,
 };
 /** The defaults (frozen; validatePruneOptions returns fresh copies). */
