@@ -29,8 +29,8 @@ import { indexConstants } from './weights';
  * them; external-data and float_data tensors, and N:M patterns, still get copies. Both give bit-identical results.
  *
  * What the report says: per layer and overall the exact zeros before/after and the achieved sparsity, parameter
- * counts, raw and gzip sizes before/after (exact or estimated, as stated), the global threshold, timings, and a
- * note that dense runtimes do not run zeros faster.
+ * counts, raw and gzip sizes before/after when `compressedSize` asks (exact or estimated, as stated), the global
+ * threshold, timings, and a note that dense runtimes do not run zeros faster.
  */
 
 /** Achieved figures for one pruned weight tensor. */

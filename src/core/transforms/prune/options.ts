@@ -13,7 +13,7 @@ export type PruneScope = 'global' | 'layer';
 /**
  * How the compressed (gzip level 6) size is measured. 'exact': gzip the whole serialised model (plus any
  * external data). 'estimate': gzip 64 evenly spaced 64 KiB samples of it and scale the ratio. 'auto': exact up
- * to 16 MiB, else the estimate. 'off': not measured.
+ * to 4 MiB (sizes.ts's EXACT_LIMIT), else the estimate. 'off' (prune's default): not measured.
  */
 export type CompressedSizeMode = 'auto' | 'exact' | 'estimate' | 'off';
 
