@@ -85,7 +85,7 @@ test('axe: no model, a blank Costs form with its errors, an error banner, a subg
   found.push(...(await findings(page, 'error banner')));
 
   await page.getByTestId('file-input').setInputFiles(manySubgraphs());
-  await expect(page.getByTestId('subgraphs')).toBeVisible();
+  await shown(page.getByTestId('subgraphs'));
   await page.locator('[data-testid="subgraphs"] summary').first().click();
   found.push(...(await findings(page, 'Inspect, 60 subgraphs')));
 

@@ -187,7 +187,7 @@ test('an engineer: benchmarks the variants, sees the trade-off chart, and picks 
   await page.getByRole('button', { name: 'Trade-off', exact: true }).click();
 
   const tradeoff = page.getByTestId('tradeoff');
-  await expect(tradeoff).toBeVisible();
+  await shown(tradeoff);
   const points = page.getByTestId('tradeoff-point');
   await expect(points).toHaveCount(3); // original, int8 dynamic, pruned: on WASM
   await expect(page.locator('[data-testid="tradeoff-point"][data-baseline="true"]')).toHaveAttribute('data-recipe', 'original (float)');

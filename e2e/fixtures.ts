@@ -168,8 +168,8 @@ export async function fixedRuns(page: Page, o: { batches?: string; runs: number;
  * Playwright's locator assertions (toBeVisible, toHaveText, …) build an ARIA snapshot of the whole page, for their
  * failure message, on every poll that finds no element at all, up to ~0.3 s of the page's main thread each on a page
  * showing a real model. waitFor polls the selector alone, and fails with a timeout that names the locator; assert on
- * the element once it is there. (Waits through this: 311 snapshots in a run of the suite → 52; the page's main thread
- * over the suite 82 → 70 CPU-s, per-test CDP profiles.)
+ * the element once it is there. (Waits through this: 311 snapshots in a run of the suite → 16; the page's main thread
+ * over the suite 82 → 70 CPU-s by per-test CDP profiles, measured at 52.)
  */
 export async function shown(locator: Locator, options: { timeout?: number } = {}): Promise<void> {
   await locator.waitFor({ state: 'visible', ...options });

@@ -39,7 +39,7 @@ test('benchmark, share, open the link in a fresh context: the same figures, read
   const problems: string[] = [];
   watch(reader, problems);
   await reader.goto(link);
-  await expect(reader.getByTestId('report-page')).toBeVisible();
+  await shown(reader.getByTestId('report-page'));
   await expect(reader.getByTestId('report-model-name')).toHaveText(file);
   const row = reader.getByTestId('report-result').first();
   const p50 = shared.results[0].batches[0].p50Ms;
@@ -89,6 +89,7 @@ test('a hostile link shows the name as text; a broken link shows what is wrong',
   });
   const payload = encodeReport(report);
   await page.goto(`/#r=${payload}`);
+  await shown(page.getByTestId('report-model-name'));
   await expect(page.getByTestId('report-model-name')).toHaveText(name);
   await expect(page.getByTestId('report-title')).toHaveText(name);
   await expect(page.getByTestId('report-degraded')).toBeVisible();

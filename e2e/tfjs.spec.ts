@@ -81,6 +81,7 @@ test('a TF.js model: drop, inspect, quantize uint8, prune, benchmark on TF.js wa
   await page.getByTestId('run-bench').click();
   await benchDone(page, { min: 2, timeout: 30_000 });
   await page.getByRole('button', { name: 'Trade-off' }).click();
+  await shown(page.getByTestId('tradeoff-compare-notes'));
   await expect(page.getByTestId('tradeoff-compare-notes')).toContainText('2 models on one chart: mnist-cnn.onnx, model.json');
   const point = (recipe: string) => page.locator(`[data-testid="tradeoff-point"][data-recipe="${recipe}"]`);
   await expect(point('mnist-cnn.onnx · int8 dynamic')).toHaveCount(1);

@@ -36,6 +36,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
 
   // Costs and Trade-off use the workspace's one scenario, which took the benchmark's figures by itself.
   await page.getByRole('button', { name: 'Costs' }).click();
+  await shown(page.getByTestId('scenario-in-use'));
   await expect(page.getByTestId('scenario-in-use')).toContainText('Variants: measured by the benchmark of mnist-cnn.onnx');
   // Two named scenarios side by side: 50 and 500 requests/s.
   const field = (path: string) => page.locator(`[data-field="${path}"]`);
@@ -55,6 +56,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   // the whole of it took 4.5 s).
   expect(await serious(page, ['[data-testid="scenario-tabs"]', '[data-testid="scenario-compare"]'])).toEqual([]);
   await page.getByRole('button', { name: 'Trade-off' }).click();
+  await shown(page.getByTestId('scenario-in-use'));
   await expect(page.getByTestId('scenario-in-use')).toContainText('Scenario in use: 500 req/s (2 of 2)');
   // A second model benchmarked on the same data joins the first on one trade-off chart, labelled model · variant.
   await page.getByTestId('sample-picker').selectOption('mnist-mlp');
@@ -63,6 +65,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await quickBench(page);
   await benchDone(page, { min: 1, timeout: 30_000 });
   await page.getByRole('button', { name: 'Trade-off' }).click();
+  await shown(page.getByTestId('tradeoff-compare-notes'));
   await expect(page.getByTestId('tradeoff-compare-notes')).toContainText('2 models on one chart: mnist-mlp.onnx, mnist-cnn.onnx');
   await expect(page.locator('[data-testid="tradeoff-point"][data-recipe="mnist-cnn.onnx · int8 dynamic"]')).toHaveCount(1);
 
@@ -78,7 +81,7 @@ test('the workspace survives a reload: variant, benchmark, scenarios; Clear work
   await page.reload();
   await expect(page.getByTestId('workspace-restored')).toContainText('2 models, 1 variant, 2 benchmark runs, 2 cost scenarios');
   await page.getByRole('button', { name: 'Costs' }).click();
-  await expect(page.locator('[data-testid="scenario-compare-row"][data-scenario="50 req/s"]').first()).toBeVisible();
+  await shown(page.locator('[data-testid="scenario-compare-row"][data-scenario="50 req/s"]').first());
   await expect(page.locator('[data-field="traffic.averageRps"]')).toHaveValue('500');
   await page.getByRole('button', { name: 'mnist-cnn.onnx', exact: true }).click();
   await page.getByRole('button', { name: 'Optimize' }).click();
