@@ -31,8 +31,8 @@ test('every hostile model of the corpus gets its own message in a banner; the lo
       await expect(banner).toHaveCount(0);
     } catch (e) {
       // Seen once (one run in ~40, a loaded machine): say which model, and what the banner that stayed says.
-      const shown = `[${await banner.first().getAttribute('data-error-code').catch(() => '?')}] ${await banner.first().innerText().catch(() => '?')}`;
-      throw new Error(`${file}: ${await banner.count()} error banner(s) still shown after Dismiss: ${shown}`, { cause: e });
+      const says = `[${await banner.first().getAttribute('data-error-code').catch(() => '?')}] ${await banner.first().innerText().catch(() => '?')}`;
+      throw new Error(`${file}: ${await banner.count()} error banner(s) still shown after Dismiss: ${says}`, { cause: e });
     }
   }
 });

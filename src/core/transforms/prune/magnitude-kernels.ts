@@ -226,18 +226,18 @@ export const bins = {
 
 /**
  * The high bin that holds the k-th smallest key (1 <= k <= the histograms' total) of the four interleaved high-bit
- * histograms (histHigh), and the count below it. A function of its own: a loop over 2^15 bins stays optimized here
- * whatever the caller's state (inside the selection's async route, deoptimized by varied inputs, it ran ~1 ms a call).
+ * histograms (histHigh), the count below it and the count in it. A function of its own: a loop over 2^15 bins stays
+ * optimized here whatever the caller's state (inside the selection's async route, deoptimized by varied inputs, it ran
+ * ~1 ms a call).
  */
-export function kthHighBin(h4: Uint32Array, k: number): [number, number] {
+export function kthHighBin(h4: Uint32Array, k: number): [bin: number, below: number, inBin: number] {
   let below = 0;
-  let bin = 0;
-  for (; bin < HIGH_BINS; bin++) {
+  for (let bin = 0; bin < HIGH_BINS; bin++) {
     const c = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
-    if (below + c >= k) break;
+    if (below + c >= k) return [bin, below, c];
     below += c;
   }
-  return [bin, below];
+  throw new RangeError(`kthHighBin: k = ${k} is more than the histograms hold (${below})`);
 }
 
 /** The smallest key lo|j whose running count in `low` reaches need (>= 1), and the count below it. */

@@ -183,8 +183,7 @@ export class Selection {
     }
 
     // The bin that holds the k-th smallest key.
-    const [bin, belowBin] = kthHighBin(h4, k);
-    const inBin = h4[bin] + h4[HIGH_BINS + bin] + h4[2 * HIGH_BINS + bin] + h4[3 * HIGH_BINS + bin];
+    const [bin, belowBin, inBin] = kthHighBin(h4, k);
     const maxCandidates = this.options.maxCandidates ?? Math.max(1 << 20, Math.ceil(this.n / 16));
     const lo = bin << 16;
     const zeroed = this.sources.map(() => 0);
